@@ -1,0 +1,56 @@
+package memberstream.base;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+
+/**
+ * With no {@code spring.datasource.url}, the console runs its own PostgreSQL whose files live in
+ * {@code <data-dir>/postgres}, so members survive a restart with nothing installed. The data
+ * directory is locked first: a second instance on the same directory fails before touching it.
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("!engine")
+@ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
+class EmbeddedPostgresConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    DataDirectoryLock dataDirectoryLock(DataDirectoryProperties properties) {
+        return DataDirectoryLock.acquire(properties.dataDir());
+    }
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(DataDirectoryLock lock) throws IOException {
+        Path pgData = lock.directory().resolve("postgres");
+        Files.createDirectories(pgData);
+        long started = System.nanoTime();
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(pgData)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .start();
+        log.info("Embedded PostgreSQL up on port {} with data in {} ({} ms)",
+                postgres.getPort(), pgData, (System.nanoTime() - started) / 1_000_000);
+        return postgres;
+    }
+
+    @Bean
+    DataSource dataSource(EmbeddedPostgres postgres) {
+        return DataSourceBuilder.create()
+                .url("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres")
+                .username("postgres")
+                .password("postgres")
+                .build();
+    }
+}
