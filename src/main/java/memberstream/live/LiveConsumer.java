@@ -56,7 +56,7 @@ public class LiveConsumer implements AutoCloseable {
     private static final Duration MAX_WAIT = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
-    private final KinesisClient kinesis;
+    private final Supplier<KinesisClient> kinesisClient;
     private final Checkpoints checkpoints;
     private final Supplier<String> streamName;
     private final LiveFeed feed;
@@ -72,9 +72,12 @@ public class LiveConsumer implements AutoCloseable {
     private Instant nextDiscovery = Instant.MIN;
     private Instant nextCheckpoint = Instant.MIN;
 
-    public LiveConsumer(KinesisClient kinesis, Checkpoints checkpoints, Supplier<String> streamName, LiveFeed feed,
+    /**
+     * @param kinesis asked for the client before each use: the console's clients follow the endpoint
+     */
+    public LiveConsumer(Supplier<KinesisClient> kinesis, Checkpoints checkpoints, Supplier<String> streamName, LiveFeed feed,
                         LiveProperties properties, Clock clock) {
-        this.kinesis = kinesis;
+        this.kinesisClient = kinesis;
         this.checkpoints = checkpoints;
         this.streamName = streamName;
         this.feed = feed;
@@ -157,7 +160,7 @@ public class LiveConsumer implements AutoCloseable {
             return;
         }
         try {
-            StreamDescriptionSummary summary = kinesis.describeStreamSummary(r -> r.streamName(currentStream))
+            StreamDescriptionSummary summary = kinesis().describeStreamSummary(r -> r.streamName(currentStream))
                     .streamDescriptionSummary();
             if (summary.streamStatus() == StreamStatus.CREATING || summary.streamStatus() == StreamStatus.DELETING) {
                 setState(LiveStatus.State.WAITING_FOR_STREAM,
@@ -194,11 +197,11 @@ public class LiveConsumer implements AutoCloseable {
 
     private List<Shard> listShards() {
         List<Shard> shards = new ArrayList<>();
-        ListShardsResponse page = kinesis.listShards(r -> r.streamName(currentStream));
+        ListShardsResponse page = kinesis().listShards(r -> r.streamName(currentStream));
         shards.addAll(page.shards());
         while (page.nextToken() != null) {
             String token = page.nextToken();
-            page = kinesis.listShards(r -> r.nextToken(token));
+            page = kinesis().listShards(r -> r.nextToken(token));
             shards.addAll(page.shards());
         }
         return shards;
@@ -245,7 +248,7 @@ public class LiveConsumer implements AutoCloseable {
             if (cursor.iterator == null) {
                 cursor.iterator = iteratorFor(cursor);
             }
-            GetRecordsResponse response = kinesis.getRecords(r -> r.shardIterator(cursor.iterator)
+            GetRecordsResponse response = kinesis().getRecords(r -> r.shardIterator(cursor.iterator)
                     .limit(properties.getRecordsLimit()));
             Instant now = clock.instant();
             cursor.backoff = Duration.ZERO;
@@ -286,7 +289,7 @@ public class LiveConsumer implements AutoCloseable {
         String shardId = cursor.shard.shardId();
         if (cursor.checkpoint != null) {
             try {
-                return kinesis.getShardIterator(r -> r.streamName(currentStream).shardId(shardId)
+                return kinesis().getShardIterator(r -> r.streamName(currentStream).shardId(shardId)
                         .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
                         .startingSequenceNumber(cursor.checkpoint)).shardIterator();
             } catch (InvalidArgumentException notInShard) {
@@ -296,7 +299,7 @@ public class LiveConsumer implements AutoCloseable {
             }
         }
         ShardIteratorType type = cursor.startAtLatest ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;
-        return kinesis.getShardIterator(r -> r.streamName(currentStream).shardId(shardId).shardIteratorType(type))
+        return kinesis().getShardIterator(r -> r.streamName(currentStream).shardId(shardId).shardIteratorType(type))
                 .shardIterator();
     }
 
@@ -356,6 +359,10 @@ public class LiveConsumer implements AutoCloseable {
         return new LiveRecord(shardId, record.sequenceNumber(), record.partitionKey(),
                 record.approximateArrivalTimestamp(), event.type(), event.member(), event.time(), data.length,
                 CloudEventSummary.preview(data));
+    }
+
+    private KinesisClient kinesis() {
+        return kinesisClient.get();
     }
 
     private static Duration min(Duration a, Duration b) {

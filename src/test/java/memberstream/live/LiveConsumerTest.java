@@ -26,7 +26,7 @@ class LiveConsumerTest {
     }
 
     private LiveConsumer consumer(LiveProperties properties) {
-        return new LiveConsumer(kinesis, checkpoints, streamName::get, feed, properties, clock);
+        return new LiveConsumer(() -> kinesis, checkpoints, streamName::get, feed, properties, clock);
     }
 
     private static String event(String type, String email, Instant time) {
@@ -95,7 +95,7 @@ class LiveConsumerTest {
 
         String c = kinesis.put(shard, "c");
         LiveFeed secondFeed = new LiveFeed(100, clock);
-        LiveConsumer second = new LiveConsumer(kinesis, checkpoints, streamName::get, secondFeed, LiveProperties.defaults(), clock);
+        LiveConsumer second = new LiveConsumer(() -> kinesis, checkpoints, streamName::get, secondFeed, LiveProperties.defaults(), clock);
         pollFor(second, Duration.ofSeconds(1));
 
         assertThat(secondFeed.recent(10)).extracting(LiveRecord::sequenceNumber).containsExactly(c);
@@ -207,7 +207,7 @@ class LiveConsumerTest {
         for (int i = 0; i < 12; i++) {
             kinesis.put(FakeKinesis.shardId(0), "r" + i);
         }
-        LiveConsumer consumer = new LiveConsumer(kinesis, checkpoints, streamName::get, small, LiveProperties.defaults(), clock);
+        LiveConsumer consumer = new LiveConsumer(() -> kinesis, checkpoints, streamName::get, small, LiveProperties.defaults(), clock);
         pollFor(consumer, Duration.ofSeconds(1));
 
         assertThat(small.recent(100)).hasSize(5).first().satisfies(r -> assertThat(r.dataPreview()).isEqualTo("r11"));
