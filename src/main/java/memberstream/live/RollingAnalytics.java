@@ -140,8 +140,10 @@ public final class RollingAnalytics {
     public record Anomaly(String type, Instant minute, int count, double baselinePerMinute) {
 
         public String describe() {
-            return String.format(java.util.Locale.ROOT, "%d %s events in the minute from %s, against %.1f a minute before",
-                    count, EventTypes.shortName(type), minute, baselinePerMinute);
+            return String.format(java.util.Locale.ROOT, "%d %s events in the minute from %s UTC, against %.1f a minute before",
+                    count, EventTypes.shortName(type),
+                    java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC).format(minute),
+                    baselinePerMinute);
         }
     }
 }
