@@ -4,7 +4,10 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The one clock every feature injects, so tests can move time instead of sleeping. */
+/**
+ * The one {@link Clock} of the console. Everything that stamps or compares time takes it by injection,
+ * so tests can fix or advance time instead of sleeping. Other features inject it; don't declare another.
+ */
 @Configuration(proxyBeanMethods = false)
 class ClockConfiguration {
 
