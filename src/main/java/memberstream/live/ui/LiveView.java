@@ -13,6 +13,7 @@ import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.data.provider.ListDataProvider;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.PermitAll;
@@ -23,6 +24,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.List;
+import memberstream.base.ui.MainLayout;
+import memberstream.base.ui.MenuOrder;
 import memberstream.live.EventRateChart;
 import memberstream.live.EventTypes;
 import memberstream.live.LiveFeed;
@@ -36,8 +39,9 @@ import memberstream.live.ShardLagChart;
  * (the application has {@code @Push}), with the rolling charts beside it. The grid holds at most as
  * many rows as the feed keeps; the charts are redrawn at most once a second.
  */
-@Route(value = "live")
-@PageTitle("Live tail · Memberstream")
+@Route(value = "live", layout = MainLayout.class)
+@PageTitle("Live tail | Memberstream")
+@Menu(order = MenuOrder.LIVE, title = "Live tail", icon = "vaadin:pulse")
 @PermitAll
 public class LiveView extends VerticalLayout {
 

@@ -22,6 +22,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.OptionalParameter;
+import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
@@ -35,6 +36,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import memberstream.base.ui.MainLayout;
+import memberstream.base.ui.MenuOrder;
 import memberstream.live.Attempted;
 import memberstream.live.AwsErrors;
 import memberstream.live.ShardMapDrawing;
@@ -49,8 +52,9 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * shard. The selected stream is in the URL ({@code /streams/<name>}). Every call's throttled attempts
  * and the retries that followed are written to the activity list.
  */
-@Route(value = "streams")
-@PageTitle("Streams · Memberstream")
+@Route(value = "streams", layout = MainLayout.class)
+@PageTitle("Streams | Memberstream")
+@Menu(order = MenuOrder.STREAMS, title = "Streams", icon = "vaadin:split")
 @PermitAll
 public class StreamExplorerView extends VerticalLayout implements HasUrlParameter<String> {
 
