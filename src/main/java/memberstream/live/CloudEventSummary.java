@@ -29,13 +29,20 @@ record CloudEventSummary(String type, String member, Instant time) {
         }
     }
 
+    /**
+     * The member's e-mail with the subject (member id) in brackets. A member event's data carries
+     * {@code changes: {email: {before, after}}} (after for created/updated, before for deleted); a
+     * flat {@code email} field is read too.
+     */
     private static String member(JsonNode event) {
         JsonNode data = event.path("data");
-        for (String field : new String[] {"email", "name", "fullName"}) {
-            if (data.path(field).isTextual()) {
-                String subject = event.path("subject").asText("");
-                return subject.isEmpty() ? data.get(field).asText() : data.get(field).asText() + " (" + subject + ")";
-            }
+        JsonNode email = data.path("changes").path("email");
+        String found = email.path("after").isTextual() ? email.get("after").asText()
+                : email.path("before").isTextual() ? email.get("before").asText()
+                : data.path("email").isTextual() ? data.get("email").asText() : null;
+        if (found != null) {
+            String subject = event.path("subject").asText("");
+            return subject.isEmpty() ? found : found + " (" + subject + ")";
         }
         if (event.path("subject").isTextual()) {
             return event.get("subject").asText();
