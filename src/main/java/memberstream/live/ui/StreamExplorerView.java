@@ -128,7 +128,13 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
         Button create = new Button("Create stream", e -> createStream());
         create.setId("create-stream");
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        Button refresh = new Button("Refresh", e -> refreshStreams());
+        Button refresh = new Button("Refresh", e -> {
+            refreshStreams();
+            if (selectedStream != null) {
+                refreshShards();
+            }
+        });
+        refresh.setId("refresh");
         HorizontalLayout bar = new HorizontalLayout(newName, newMode, newShards, create, refresh);
         bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         newName.setVisible(admin());
