@@ -1,0 +1,92 @@
+package memberstream.member.api;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import memberstream.member.InvalidMemberException;
+import memberstream.member.MemberFilter;
+import memberstream.member.MemberNotFoundException;
+import memberstream.member.MemberRole;
+import memberstream.member.MemberService;
+import memberstream.member.MemberStatus;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.web.PageableDefault;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** JSON over {@link MemberService}; errors become problem details in {@link MemberApiExceptionHandler}. */
+@RestController
+@RequestMapping("/api/members")
+class MemberApiController {
+
+    static final int MAX_PAGE_SIZE = 100;
+    static final Set<String> SORTABLE = Set.of(
+            "id", "fullName", "email", "role", "status", "joinedOn", "createdAt", "updatedAt");
+
+    private final MemberService members;
+
+    MemberApiController(MemberService members) {
+        this.members = members;
+    }
+
+    @GetMapping
+    MemberPageResponse list(@RequestParam(name = "q", required = false) String search,
+                            @RequestParam(required = false) MemberRole role,
+                            @RequestParam(required = false) MemberStatus status,
+                            @PageableDefault(size = 20, sort = "fullName") Pageable pageable) {
+        MemberFilter filter = new MemberFilter(search, role, status);
+        Pageable page = checked(pageable);
+        List<MemberResponse> content = members.list(filter, page).stream().map(MemberResponse::of).toList();
+        long total = members.count(filter);
+        int totalPages = (int) ((total + page.getPageSize() - 1) / page.getPageSize());
+        return new MemberPageResponse(content, page.getPageNumber(), page.getPageSize(), total, totalPages);
+    }
+
+    @GetMapping("/{id}")
+    MemberResponse get(@PathVariable long id) {
+        return members.find(id).map(MemberResponse::of).orElseThrow(() -> new MemberNotFoundException(id));
+    }
+
+    @PostMapping
+    ResponseEntity<MemberResponse> create(@RequestBody MemberRequest request) {
+        MemberResponse created = MemberResponse.of(members.create(request.toMember()));
+        return ResponseEntity.created(URI.create("/api/members/" + created.id())).body(created);
+    }
+
+    @PutMapping("/{id}")
+    MemberResponse update(@PathVariable long id, @RequestBody MemberRequest request) {
+        if (request.version() == null) {
+            throw new InvalidMemberException(List.of(new InvalidMemberException.FieldError("version",
+                    "Send the version you read (from GET), so that a change made meanwhile is not overwritten")));
+        }
+        return MemberResponse.of(members.update(id, request.version(), request.toMember()));
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable long id) {
+        members.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Refuses sorting by unknown properties and caps the page size. */
+    private static Pageable checked(Pageable pageable) {
+        for (Sort.Order order : pageable.getSort()) {
+            if (!SORTABLE.contains(order.getProperty())) {
+                throw new InvalidQueryException("sort", "Cannot sort by '" + order.getProperty()
+                        + "'; use one of " + String.join(", ", SORTABLE.stream().sorted().toList()));
+            }
+        }
+        return PageRequest.of(pageable.getPageNumber(), Math.min(pageable.getPageSize(), MAX_PAGE_SIZE),
+                pageable.getSort());
+    }
+}
