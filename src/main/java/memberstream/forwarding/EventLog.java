@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,10 +42,6 @@ class EventLog implements AutoCloseable {
                 record_id = excluded.record_id, delivered_at = excluded.delivered_at,
                 updated_at = excluded.updated_at, version = forwarded_events.version + 1""";
 
-    private static final String BACK_TO_PENDING = """
-            update forwarded_events set status = 'PENDING', updated_at = ?, version = version + 1
-            where event_id = ? and status = 'FAILED'""";
-
     private record Outcome(ForwardableEvent event, DeliveryStatus status, SinkKind sink, String destination,
                            int attempts, String error, Delivery delivery, Instant at,
                            CompletableFuture<Void> written) {
@@ -76,9 +71,10 @@ class EventLog implements AutoCloseable {
                 truncate(event.actor(), 64), Timestamp.from(clock.instant()));
     }
 
-    /** A resubmitted event that had failed is pending again. */
-    void markResubmitted(UUID eventId) {
-        jdbc.update(BACK_TO_PENDING, Timestamp.from(clock.instant()), eventId);
+    /** An event that had failed is being sent again: pending once more (written in order with its outcome). */
+    CompletableFuture<Void> resubmitted(ForwardableEvent event, SinkKind sink, String destination) {
+        return enqueue(new Outcome(event, DeliveryStatus.PENDING, sink, destination, 0, null, null,
+                clock.instant(), new CompletableFuture<>()));
     }
 
     CompletableFuture<Void> delivered(ForwardableEvent event, Delivery delivery) {
