@@ -3,6 +3,7 @@ package memberstream;
 import com.vaadin.flow.component.page.AppShellConfigurator;
 import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.theme.Theme;
+import memberstream.engine.EngineApplication;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -15,6 +16,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class MemberstreamApplication implements AppShellConfigurator {
 
     public static void main(String[] args) {
+        if (EngineApplication.requested(args)) {
+            EngineApplication.run(args); // profile "engine": the engine alone, no console
+            return;
+        }
         SpringApplication.run(MemberstreamApplication.class, args);
     }
 }

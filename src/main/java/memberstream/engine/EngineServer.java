@@ -1,0 +1,223 @@
+package memberstream.engine;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import memberstream.engine.protocol.AwsJsonService;
+import memberstream.engine.protocol.EngineRequest;
+import memberstream.engine.protocol.EngineResponse;
+import memberstream.engine.protocol.EngineRoute;
+import memberstream.engine.protocol.ProtocolError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's single HTTP port (HTTP/1.1, keep-alive). Each request is read whole (up to
+ * {@link #MAX_REQUEST_BYTES}; larger ones get a 413 in AWS's error shape before their body is read)
+ * and handed to the first {@link EngineRoute} that accepts it. Routes run on a pool of worker threads,
+ * never on the I/O threads, because they may wait for the disk. All engine threads are named
+ * {@code engine-*} (the benchmark sums their CPU time).
+ * Lifecycle: construct, {@link #start()}, {@link #close()}; {@link #port()} is the bound port.
+ */
+public final class EngineServer implements AutoCloseable {
+
+    /** Slightly above the largest legal request: 10 MiB of PutRecords data in base64 JSON, plus keys. */
+    public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+
+    private final List<EngineRoute> routes;
+    private final String bindAddress;
+    private final int requestedPort;
+    private final int workerThreads;
+    private EventLoopGroup acceptors;
+    private EventLoopGroup io;
+    private EventExecutorGroup workers;
+    private Channel serverChannel;
+    private volatile int port = -1;
+
+    public EngineServer(List<EngineRoute> routes, String bindAddress, int port) {
+        this(routes, bindAddress, port, 16);
+    }
+
+    public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads) {
+        this.routes = List.copyOf(routes);
+        this.bindAddress = bindAddress;
+        this.requestedPort = port;
+        this.workerThreads = workerThreads;
+    }
+
+    /** Binds and starts serving; throws {@link IllegalStateException} with a clear message if the port is taken. */
+    public synchronized EngineServer start() {
+        acceptors = new NioEventLoopGroup(1, new DefaultThreadFactory("engine-accept", true));
+        io = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("engine-io", false));
+        workers = new DefaultEventExecutorGroup(workerThreads, new DefaultThreadFactory("engine-worker", true));
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, io)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        ChannelPipeline pipeline = channel.pipeline();
+                        pipeline.addLast(new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
+                        pipeline.addLast(new AwsShapedAggregator(MAX_REQUEST_BYTES));
+                        pipeline.addLast(workers, new Dispatcher());
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(new InetSocketAddress(bindAddress, requestedPort)).sync().channel();
+        } catch (Exception e) {
+            closeGroups();
+            if (e instanceof BindException) {
+                throw new IllegalStateException("The engine cannot listen on " + bindAddress + ":" + requestedPort
+                        + " (" + e.getMessage() + "). Stop what uses that port or set memberstream.engine.port.", e);
+            }
+            throw new IllegalStateException("The engine cannot start on " + bindAddress + ":" + requestedPort, e);
+        }
+        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        log.info("Engine listening on http://{}:{} ({} routes)", bindAddress, port, routes.size());
+        return this;
+    }
+
+    /** The bound port (useful with port 0); -1 before {@link #start()}. */
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+            serverChannel = null;
+        }
+        closeGroups();
+    }
+
+    private void closeGroups() {
+        for (EventExecutorGroup group : new EventExecutorGroup[] {acceptors, io, workers}) {
+            if (group != null) {
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            }
+        }
+    }
+
+    private EngineResponse dispatch(EngineRequest request) {
+        for (EngineRoute route : routes) {
+            if (route.accepts(request)) {
+                try {
+                    return route.handle(request);
+                } catch (RuntimeException e) {
+                    log.error("Route {} failed on {} {}", route.getClass().getSimpleName(), request.method(), request.path(), e);
+                    return AwsJsonService.jsonError(ProtocolError.INTERNAL_FAILURE, "Internal service failure.");
+                }
+            }
+        }
+        String target = request.target();
+        if (target != null) {
+            return AwsJsonService.jsonError(ProtocolError.UNKNOWN_OPERATION, "No service of this engine handles " + target);
+        }
+        return AwsJsonService.jsonError(ProtocolError.UNKNOWN_OPERATION,
+                "No service of this engine handles " + request.method() + " " + request.path());
+    }
+
+    private final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            EngineResponse response;
+            if (!request.decoderResult().isSuccess()) {
+                response = AwsJsonService.jsonError(ProtocolError.SERIALIZATION, "Malformed HTTP request.");
+                keepAlive = false;
+            } else {
+                response = dispatch(toEngineRequest(request));
+            }
+            write(ctx, response, keepAlive);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("Engine connection closed after an error", cause);
+            ctx.close();
+        }
+    }
+
+    private static EngineRequest toEngineRequest(FullHttpRequest request) {
+        Map<String, String> headers = new HashMap<>();
+        for (Map.Entry<String, String> header : request.headers()) {
+            headers.merge(header.getKey().toLowerCase(), header.getValue(), (a, b) -> a + "," + b);
+        }
+        String uri = request.uri();
+        int question = uri.indexOf('?');
+        String path = question < 0 ? uri : uri.substring(0, question);
+        String query = question < 0 ? null : uri.substring(question + 1);
+        byte[] body = ByteBufUtil.getBytes(request.content());
+        return new EngineRequest(request.method().name(), path, query, headers, body);
+    }
+
+    private static void write(ChannelHandlerContext ctx, EngineResponse response, boolean keepAlive) {
+        ByteBuf content = Unpooled.wrappedBuffer(response.body());
+        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()), content);
+        response.headers().forEach((name, value) -> http.headers().set(name, value));
+        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        if (keepAlive) {
+            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(http);
+        } else {
+            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Answers a too-large request with a 413 in AWS's JSON error shape and closes the connection. */
+    private static final class AwsShapedAggregator extends HttpObjectAggregator {
+
+        AwsShapedAggregator(int maxContentLength) {
+            super(maxContentLength, true);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            EngineResponse response = AwsJsonService.jsonError(ProtocolError.REQUEST_TOO_LARGE,
+                    "Request body exceeds the limit of " + MAX_REQUEST_BYTES + " bytes.");
+            write(ctx, response, false);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package memberstream.engine.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a parsed body against an operation's {@link FieldRule}s. A member of the wrong JSON type is a
+ * {@code SerializationException}; constraint failures are collected (at most ten) into one
+ * {@code ValidationException} worded as AWS words them:
+ * {@code 2 validation errors detected: Value null at 'streamName' failed to satisfy constraint:
+ * Member must not be null; Value '0' at 'shardCount' failed ...}. Blob, list and map values are not
+ * echoed back. Stateless and thread-safe.
+ */
+public final class RequestValidator {
+
+    private static final int MAX_REPORTED = 10;
+
+    private RequestValidator() {
+    }
+
+    public static void validate(JsonNode body, List<FieldRule> rules) {
+        List<String> errors = new ArrayList<>();
+        checkStructure(body, rules, "", errors);
+        if (!errors.isEmpty()) {
+            int count = errors.size();
+            String message = count + " validation error" + (count > 1 ? "s" : "") + " detected: "
+                    + String.join("; ", errors.subList(0, Math.min(count, MAX_REPORTED)));
+            throw ProtocolError.VALIDATION.exception(message);
+        }
+    }
+
+    private static void checkStructure(JsonNode node, List<FieldRule> rules, String parent, List<String> errors) {
+        for (FieldRule rule : rules) {
+            JsonNode value = node.get(rule.name());
+            check(value == null || value.isNull() ? null : value, rule, parent + lowerFirst(rule.name()), errors);
+        }
+    }
+
+    private static void check(JsonNode value, FieldRule rule, String path, List<String> errors) {
+        if (value == null) {
+            if (rule.mandatory()) {
+                errors.add("Value null at '" + path + "' failed to satisfy constraint: Member must not be null");
+            }
+            return;
+        }
+        checkType(value, rule);
+        switch (rule.kind()) {
+            case STRING -> {
+                String text = value.asText();
+                lengthCheck(text.length(), rule, "'" + text + "' ", path, errors);
+                if (rule.pattern() != null && !rule.pattern().matcher(text).matches()) {
+                    errors.add("Value '" + text + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must satisfy regular expression pattern: " + rule.pattern().pattern());
+                }
+                if (rule.enumValues() != null && !rule.enumValues().contains(text)) {
+                    errors.add("Value '" + text + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must satisfy enum value set: [" + String.join(", ", rule.enumValues()) + "]");
+                }
+            }
+            case INTEGER, LONG -> {
+                long number = value.asLong();
+                if (rule.min() != null && number < rule.min()) {
+                    errors.add("Value '" + number + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must have value greater than or equal to " + rule.min());
+                }
+                if (rule.max() != null && number > rule.max()) {
+                    errors.add("Value '" + number + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must have value less than or equal to " + rule.max());
+                }
+            }
+            case BLOB -> lengthCheck(blobLength(value), rule, "", path, errors);
+            case LIST -> {
+                lengthCheck(value.size(), rule, "", path, errors);
+                if (rule.member() != null) {
+                    for (int i = 0; i < value.size(); i++) {
+                        JsonNode item = value.get(i);
+                        check(item == null || item.isNull() ? null : item, rule.member(), path + "." + (i + 1) + ".member", errors);
+                    }
+                }
+            }
+            case MAP -> {
+                lengthCheck(value.size(), rule, "", path, errors);
+                Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> entry = fields.next();
+                    if (rule.mapKey() != null) {
+                        FieldRule key = rule.mapKey();
+                        int length = entry.getKey().length();
+                        if ((key.minLength() != null && length < key.minLength()) || (key.maxLength() != null && length > key.maxLength())) {
+                            errors.add("Value '" + entry.getKey() + "' at '" + path + "' failed to satisfy constraint: "
+                                    + "Map keys must satisfy constraint: [Member must have length less than or equal to "
+                                    + key.maxLength() + ", Member must have length greater than or equal to " + key.minLength() + "]");
+                        }
+                    }
+                    if (rule.mapValue() != null && entry.getValue() != null && !entry.getValue().isNull()) {
+                        check(entry.getValue(), rule.mapValue(), path + "." + entry.getKey() + ".member", errors);
+                    }
+                }
+            }
+            case STRUCTURE -> checkStructure(value, rule.children(), path + ".", errors);
+            case BOOLEAN, TIMESTAMP -> {
+            }
+        }
+    }
+
+    private static void lengthCheck(long length, FieldRule rule, String shown, String path, List<String> errors) {
+        String value = shown.isEmpty() ? "Value at '" : "Value " + shown + "at '";
+        if (rule.minLength() != null && length < rule.minLength()) {
+            errors.add(value + path + "' failed to satisfy constraint: Member must have length greater than or equal to " + rule.minLength());
+        }
+        if (rule.maxLength() != null && length > rule.maxLength()) {
+            errors.add(value + path + "' failed to satisfy constraint: Member must have length less than or equal to " + rule.maxLength());
+        }
+    }
+
+    private static long blobLength(JsonNode value) {
+        if (value.isBinary()) {
+            return WireCodec.blob(value).length;
+        }
+        String text = value.asText();
+        int padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+        return (long) text.length() / 4 * 3 - padding;
+    }
+
+    private static void checkType(JsonNode value, FieldRule rule) {
+        String problem = switch (rule.kind()) {
+            case STRING -> value.isTextual() ? null : typeName(value) + " can not be converted to an String";
+            case INTEGER, LONG -> value.isNumber() ? null : typeName(value) + " can not be converted to an "
+                    + (rule.kind() == FieldRule.Kind.INTEGER ? "Integer" : "Long");
+            case BOOLEAN -> value.isBoolean() ? null : typeName(value) + " can not be converted to an Boolean";
+            case BLOB -> value.isBinary() ? null : value.isTextual() ? base64Problem(value.asText())
+                    : typeName(value) + " can not be converted to a Blob";
+            case TIMESTAMP -> value.isNumber() || value.isTextual() ? null : typeName(value) + " can not be converted to a Timestamp";
+            case LIST -> value.isArray() ? null : "Expected list or null";
+            case MAP, STRUCTURE -> value.isObject() ? null : value.isArray() ? "Start of list found where not expected"
+                    : "Expected map or null";
+        };
+        if (problem != null) {
+            throw ProtocolError.SERIALIZATION.exception(problem);
+        }
+    }
+
+    private static String base64Problem(String text) {
+        if (text.length() % 4 != 0) {
+            return "'" + abbreviate(text) + "' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: " + text.length();
+        }
+        // Characters are checked when the blob is decoded (WireCodec.blob), to decode only once.
+        return null;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+
+    private static String typeName(JsonNode value) {
+        if (value.isBoolean()) {
+            return "class java.lang.Boolean";
+        }
+        if (value.isNumber()) {
+            return "class java.math.BigDecimal";
+        }
+        if (value.isTextual()) {
+            return "class java.lang.String";
+        }
+        if (value.isArray()) {
+            return "Start of list found where not expected;";
+        }
+        return "Start of structure or map found where not expected;";
+    }
+
+    static String lowerFirst(String name) {
+        return Character.toLowerCase(name.charAt(0)) + name.substring(1);
+    }
+}
