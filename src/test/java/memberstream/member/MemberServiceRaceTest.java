@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * committed. Each test holds such a transaction open, lets the service run into its lock on another
  * thread, commits, and checks the service reports the lost race in the same words as the check would.
  */
-@SpringBootTest(properties = "memberstream.data-dir=target/test-data/members")
+@SpringBootTest(properties = {"memberstream.data-dir=target/test-data/members", "memberstream.engine.port=0"})
 @AutoConfigureMockMvc
 @WithMockUser(roles = "ADMIN")
 class MemberServiceRaceTest {

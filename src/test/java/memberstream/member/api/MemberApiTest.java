@@ -28,7 +28,7 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /** The members API end to end: HTTP through the security filters, the service, a real PostgreSQL. */
-@SpringBootTest(properties = "memberstream.data-dir=target/test-data/members")
+@SpringBootTest(properties = {"memberstream.data-dir=target/test-data/members", "memberstream.engine.port=0"})
 @AutoConfigureMockMvc
 class MemberApiTest {
 
