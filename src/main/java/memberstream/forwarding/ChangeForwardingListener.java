@@ -2,6 +2,7 @@ package memberstream.forwarding;
 
 import java.util.concurrent.CompletableFuture;
 import memberstream.member.MemberChanged;
+import memberstream.settings.SettingsChanged;
 import org.springframework.context.event.EventListener;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -19,13 +20,16 @@ import org.springframework.transaction.event.TransactionalEventListener;
 class ChangeForwardingListener {
 
     static final String MEMBER_LISTENER_ID = "memberstream.forwarding.member-changed";
+    static final String SETTINGS_LISTENER_ID = "memberstream.forwarding.settings-changed";
 
     private final EventForwarder forwarder;
     private final EventLog eventLog;
+    private final ResourceProvisioner provisioner;
 
-    ChangeForwardingListener(EventForwarder forwarder, EventLog eventLog) {
+    ChangeForwardingListener(EventForwarder forwarder, EventLog eventLog, ResourceProvisioner provisioner) {
         this.forwarder = forwarder;
         this.eventLog = eventLog;
+        this.provisioner = provisioner;
     }
 
     @EventListener
@@ -36,5 +40,21 @@ class ChangeForwardingListener {
     @TransactionalEventListener(id = MEMBER_LISTENER_ID)
     public CompletableFuture<Void> forward(MemberChanged event) {
         return forwarder.forward(ForwardableEvents.of(event));
+    }
+
+    @EventListener
+    public void logPending(SettingsChanged event) {
+        eventLog.recordPending(ForwardableEvents.of(event));
+    }
+
+    /**
+     * Settings changes are events too. New resource names are provisioned first (off the committing
+     * thread); member events already heading for a resource still being created are retried meanwhile.
+     */
+    @TransactionalEventListener(id = SETTINGS_LISTENER_ID)
+    public CompletableFuture<Void> forward(SettingsChanged event) {
+        return CompletableFuture.runAsync(provisioner::ensure)
+                .handle((done, error) -> null)
+                .thenCompose(ignored -> forwarder.forward(ForwardableEvents.of(event)));
     }
 }

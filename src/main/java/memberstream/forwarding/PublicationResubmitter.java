@@ -2,7 +2,6 @@ package memberstream.forwarding;
 
 import java.util.UUID;
 import java.util.function.Predicate;
-import memberstream.member.MemberChanged;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.modulith.events.EventPublication;
@@ -54,13 +53,6 @@ class PublicationResubmitter {
     }
 
     static Predicate<EventPublication> carries(UUID eventId) {
-        return publication -> eventId.equals(eventIdOf(publication.getEvent()));
-    }
-
-    static UUID eventIdOf(Object event) {
-        if (event instanceof MemberChanged changed) {
-            return changed.eventId();
-        }
-        return null;
+        return publication -> eventId.equals(ForwardableEvents.idOf(publication.getEvent()));
     }
 }

@@ -6,9 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * One change to one member, published by {@link MemberService} inside the transaction that made it and
@@ -57,16 +54,6 @@ public record MemberChanged(
     static MemberChanged deleted(Member member, String actor, Instant at) {
         return new MemberChanged(UUID.randomUUID(), Type.DELETED, member.getId(), at, actor,
                 member.getVersion() + 1, diff(fieldsOf(member), Map.of()));
-    }
-
-    /** Who is acting: the authenticated user's name, or "system" for background work. */
-    static String currentActor() {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !authentication.isAuthenticated()
-                || authentication instanceof AnonymousAuthenticationToken) {
-            return "system";
-        }
-        return authentication.getName();
     }
 
     /** The member's editable fields as text, in a fixed order; absent values are left out. */

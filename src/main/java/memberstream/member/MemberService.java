@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import memberstream.security.CurrentUser;
 import org.hibernate.exception.ConstraintViolationException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -80,7 +81,7 @@ public class MemberService {
         rejectTakenEmail(member.getEmail(), null);
         member.stampCreated(now());
         Member created = flushed(member.getEmail(), () -> repository.saveAndFlush(member));
-        events.publishEvent(MemberChanged.created(created, MemberChanged.currentActor()));
+        events.publishEvent(MemberChanged.created(created, CurrentUser.name()));
         return created;
     }
 
@@ -106,7 +107,7 @@ public class MemberService {
         member.stampUpdated(now());
         try {
             Member updated = flushed(member.getEmail(), () -> repository.saveAndFlush(member));
-            events.publishEvent(MemberChanged.updated(before, updated, MemberChanged.currentActor()));
+            events.publishEvent(MemberChanged.updated(before, updated, CurrentUser.name()));
             return updated;
         } catch (OptimisticLockingFailureException savedConcurrently) {
             throw new MemberChangedMeanwhileException(id, expectedVersion, null);
@@ -121,7 +122,7 @@ public class MemberService {
         try {
             repository.delete(member);
             repository.flush();
-            events.publishEvent(MemberChanged.deleted(member, MemberChanged.currentActor(), now()));
+            events.publishEvent(MemberChanged.deleted(member, CurrentUser.name(), now()));
         } catch (OptimisticLockingFailureException goneOrChangedConcurrently) {
             throw new MemberNotFoundException(id);
         }
