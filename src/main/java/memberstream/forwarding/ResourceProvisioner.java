@@ -44,14 +44,26 @@ class ResourceProvisioner {
         if (wanted.equals(provisioned)) {
             return true;
         }
-        try {
-            ensureStream(wanted.kinesisStream());
+        boolean streamReady = attempt("Kinesis stream " + wanted.kinesisStream(),
+                () -> ensureStream(wanted.kinesisStream()));
+        boolean deliveryReady = attempt("Firehose delivery stream " + wanted.firehoseDeliveryStream(), () -> {
             ensureBucket(properties.bucket());
             ensureDeliveryStream(wanted.firehoseDeliveryStream(), properties.bucket());
+        });
+        if (streamReady && deliveryReady) {
             provisioned = wanted;
             return true;
+        }
+        return false;
+    }
+
+    /** One independent step: a Kinesis that is down must not keep Firehose from being set up. */
+    private static boolean attempt(String what, Runnable step) {
+        try {
+            step.run();
+            return true;
         } catch (SdkException | IllegalStateException e) {
-            log.warn("Could not create the sink resources yet ({}); events stay pending and this is tried again",
+            log.warn("Could not set up {} yet ({}); its events stay pending and this is tried again", what,
                     e.getMessage());
             return false;
         }
