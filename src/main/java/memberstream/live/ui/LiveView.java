@@ -37,7 +37,8 @@ import memberstream.live.ShardLagChart;
 /**
  * The members stream as it flows: every record the live consumer reads is pushed to the browser
  * (the application has {@code @Push}), with the rolling charts beside it. The grid holds at most as
- * many rows as the feed keeps; the charts are redrawn at most once a second.
+ * many rows as the feed keeps. The charts are redrawn at most once a second when records arrive; a
+ * one-second UI poll draws what a burst left pending and lets the minute window slide on a quiet stream.
  */
 @Route(value = "live", layout = MainLayout.class)
 @PageTitle("Live tail | Memberstream")
@@ -48,6 +49,8 @@ public class LiveView extends VerticalLayout {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final Duration CHART_REFRESH = Duration.ofSeconds(1);
     private static final Duration ANOMALY_SHOWN_FOR = Duration.ofMinutes(5);
+    private static final Duration QUIET_REDRAW = Duration.ofSeconds(10);
+    private static final int POLL_MILLIS = 1000;
 
     private final transient LiveFeed feed;
     private final transient Clock clock;
@@ -59,8 +62,10 @@ public class LiveView extends VerticalLayout {
     private final Svg rateChart = new Svg();
     private final Svg lagChart = new Svg();
     private Instant chartsDrawnAt = Instant.MIN;
+    private boolean chartsPending;
     private long received;
     private transient Runnable unsubscribe;
+    private com.vaadin.flow.shared.Registration pollRegistration;
 
     public LiveView(LiveFeed feed, Clock clock) {
         this.feed = feed;
@@ -135,6 +140,8 @@ public class LiveView extends VerticalLayout {
     protected void onAttach(AttachEvent attachEvent) {
         UI ui = attachEvent.getUI();
         unsubscribe = feed.subscribe(update -> ui.access(() -> apply(update)));
+        ui.setPollInterval(POLL_MILLIS);
+        pollRegistration = ui.addPollListener(poll -> redrawIfDue());
     }
 
     @Override
@@ -143,6 +150,11 @@ public class LiveView extends VerticalLayout {
             unsubscribe.run();
             unsubscribe = null;
         }
+        if (pollRegistration != null) {
+            pollRegistration.remove();
+            pollRegistration = null;
+        }
+        detachEvent.getUI().setPollInterval(-1);
     }
 
     /** Shows an update from the feed; runs with the UI's lock held. */
@@ -158,9 +170,18 @@ public class LiveView extends VerticalLayout {
             grid.getDataProvider().refreshAll();
         }
         showStatus(update.status());
-        Instant now = clock.instant();
-        if (!now.isBefore(chartsDrawnAt.plus(CHART_REFRESH))) {
+        chartsPending = true;
+        if (!clock.instant().isBefore(chartsDrawnAt.plus(CHART_REFRESH))) {
             drawCharts(update.status());
+        }
+    }
+
+    /** On the UI poll: draws what is pending, or slides the window on a quiet stream. */
+    void redrawIfDue() {
+        Instant now = clock.instant();
+        if (chartsPending && !now.isBefore(chartsDrawnAt.plus(CHART_REFRESH))
+                || !now.isBefore(chartsDrawnAt.plus(QUIET_REDRAW))) {
+            drawCharts(feed.status());
         }
     }
 
@@ -173,6 +194,7 @@ public class LiveView extends VerticalLayout {
 
     private void drawCharts(LiveStatus current) {
         chartsDrawnAt = clock.instant();
+        chartsPending = false;
         RollingAnalytics.Snapshot snapshot = feed.analytics();
         rateChart.setSvg(EventRateChart.render(snapshot, ZoneOffset.UTC));
         lagChart.setSvg(ShardLagChart.render(current.lags()));

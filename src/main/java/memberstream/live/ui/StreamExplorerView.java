@@ -309,7 +309,7 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
                 done -> {
                     success("Stream " + name + " is being created");
                     newName.clear();
-                    selectStream(name);
+                    getUI().ifPresentOrElse(ui -> ui.navigate(StreamExplorerView.class, name), () -> selectStream(name));
                 });
     }
 

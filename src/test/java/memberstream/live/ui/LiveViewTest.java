@@ -4,6 +4,8 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.ComponentUtil;
+import com.vaadin.flow.component.PollEvent;
 import com.vaadin.flow.component.Svg;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.grid.Grid;
@@ -59,7 +61,10 @@ class LiveViewTest extends AbstractViewTest {
         assertThat(row.delay()).isNotNull().isLessThan(Duration.ofSeconds(20));
         assertThat(_get(Span.class, spec -> spec.withId("live-status")).getText()).startsWith("Reading");
         assertThat(feed.status().state()).isEqualTo(LiveStatus.State.READING);
-        assertThat(svg("events-per-minute")).contains("Events per minute").contains("created");
+        Await.until(Duration.ofSeconds(5), "the chart redrawn on the UI poll", () -> {
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return svg("events-per-minute").contains(">created<");
+        });
         assertThat(svg("lag-per-shard")).contains("shardId-");
     }
 
@@ -81,7 +86,10 @@ class LiveViewTest extends AbstractViewTest {
             return _get(Div.class, spec -> spec.withId("anomaly")).isVisible();
         });
         assertThat(_get(Div.class, spec -> spec.withId("anomaly")).getText()).startsWith("Anomaly: ").contains("events in the minute");
-        assertThat(svg("events-per-minute")).contains("burst: ");
+        Await.until(Duration.ofSeconds(5), "the burst drawn", () -> {
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return svg("events-per-minute").contains("burst: ");
+        });
     }
 
     private static String svg(String id) {

@@ -64,7 +64,7 @@ class StreamExplorerViewTest extends AbstractViewTest {
         assertThat(_get(Paragraph.class, spec -> spec.withId("put-result")).getText())
                 .startsWith("Went to " + expected.shardId() + " as sequence number ")
                 .contains("MD5(\"member-7\")").contains("inside " + expected.shardId());
-        assertThat(svg()).contains("\"member-7\" → " + expected.shardId());
+        assertThat(svg()).contains("&quot;member-7&quot; → " + expected.shardId());
 
         // split that shard: it closes, two children share its range
         shardGrid().select(expected);
@@ -124,7 +124,7 @@ class StreamExplorerViewTest extends AbstractViewTest {
         _setValue(_get(TextField.class, spec -> spec.withId("new-stream-name")), stream);
         _click(_get(Button.class, spec -> spec.withId("create-stream")));
         assertThat(NotificationsKt.getNotifications()).anySatisfy(n ->
-                assertThat(NotificationsKt.getText(n)).contains("Create stream " + stream + " failed.")
+                assertThat(n.getElement().getProperty("text")).contains("Create stream " + stream + " failed.")
                         .contains("ResourceInUseException"));
     }
 
