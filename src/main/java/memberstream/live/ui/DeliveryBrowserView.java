@@ -46,7 +46,7 @@ import memberstream.live.DeliveryBrowser.ObjectRow;
  */
 @Route(value = "deliveries", layout = MainLayout.class)
 @PageTitle("Deliveries | Memberstream")
-@Menu(order = MenuOrder.DELIVERIES, title = "Deliveries", icon = "vaadin:truck")
+@Menu(order = MenuOrder.DELIVERIES, title = "Deliveries", icon = "vaadin:archives")
 @PermitAll
 public class DeliveryBrowserView extends VerticalLayout {
 
@@ -118,6 +118,7 @@ public class DeliveryBrowserView extends VerticalLayout {
         grid.addColumn(o -> o.lastModified() == null ? "" : LiveView.TIME.format(o.lastModified())).setHeader("Written (UTC)");
         grid.addColumn(ObjectRow::compression).setHeader("Compression");
         grid.addColumn(o -> o.records() == null ? "–" : o.records().toString()).setHeader("Records");
+        grid.addComponentColumn(o -> openButton(() -> openObject(o))).setHeader("").setAutoWidth(true).setFlexGrow(0);
         grid.setAllRowsVisible(true);
         grid.setEmptyStateText("None.");
         grid.addItemClickListener(e -> openObject(e.getItem()));
@@ -152,6 +153,8 @@ public class DeliveryBrowserView extends VerticalLayout {
         objects.addColumn(e -> e.folder() ? "" : e.object().compression()).setHeader("Compression");
         objects.addColumn(e -> e.folder() || e.object().records() == null ? "" : e.object().records().toString())
                 .setHeader("Records");
+        objects.addComponentColumn(e -> e.folder() ? new Span() : openButton(() -> openObject(e.object())))
+                .setHeader("").setAutoWidth(true).setFlexGrow(0);
         objects.setAllRowsVisible(true);
         objects.setEmptyStateText("No objects under this prefix.");
         objects.addItemClickListener(e -> {
@@ -273,6 +276,13 @@ public class DeliveryBrowserView extends VerticalLayout {
             Notification.show(what + " failed. " + AwsErrors.describe(e), 8000, Notification.Position.MIDDLE)
                     .addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
+    }
+
+    private static Button openButton(Runnable open) {
+        Button button = new Button("Open", click -> open.run());
+        button.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        button.addClassName("open-object");
+        return button;
     }
 
     private static Div keyValue(String key, String value) {

@@ -42,7 +42,7 @@ import memberstream.live.ShardLagChart;
  */
 @Route(value = "live", layout = MainLayout.class)
 @PageTitle("Live tail | Memberstream")
-@Menu(order = MenuOrder.LIVE, title = "Live tail", icon = "vaadin:pulse")
+@Menu(order = MenuOrder.LIVE, title = "Live tail", icon = "vaadin:chart-timeline")
 @PermitAll
 public class LiveView extends VerticalLayout {
 

@@ -173,7 +173,9 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
         shards.addColumn(s -> abbreviate(s.startingHashKey()) + " … " + abbreviate(s.endingHashKey()))
                 .setHeader("Hash keys").setTooltipGenerator(s -> s.startingHashKey() + " … " + s.endingHashKey());
         shards.addColumn(s -> nullToDash(s.startingSequenceNumber()) + " … " + (s.open() ? "(open)" : s.endingSequenceNumber()))
-                .setHeader("Sequence range").setFlexGrow(3);
+                .setHeader("Sequence range").setFlexGrow(3)
+                .setTooltipGenerator(s -> nullToDash(s.startingSequenceNumber()) + " … "
+                        + (s.open() ? "(open)" : s.endingSequenceNumber()));
         shards.setAllRowsVisible(true);
     }
 
