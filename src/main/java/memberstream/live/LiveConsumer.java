@@ -165,12 +165,15 @@ public class LiveConsumer implements AutoCloseable {
             if (summary.streamStatus() == StreamStatus.CREATING || summary.streamStatus() == StreamStatus.DELETING) {
                 setState(LiveStatus.State.WAITING_FOR_STREAM,
                         "Stream " + currentStream + " is " + summary.streamStatus() + "; waiting");
+                nextDiscovery = now.plus(min(Duration.ofSeconds(1), properties.discoveryInterval()));
                 return;
             }
-            if (!summary.streamCreationTimestamp().equals(streamCreatedAt)) {
+            // an endpoint that leaves out the creation time gets one identity for the name
+            Instant created = summary.streamCreationTimestamp() == null ? Instant.EPOCH : summary.streamCreationTimestamp();
+            if (!created.equals(streamCreatedAt)) {
                 flushCheckpoints();
                 cursors.clear();
-                streamCreatedAt = summary.streamCreationTimestamp();
+                streamCreatedAt = created;
             }
             addShards(listShards());
             setState(LiveStatus.State.READING, "Reading " + cursors.values().stream().filter(this::readable).count()

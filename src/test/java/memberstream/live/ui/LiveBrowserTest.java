@@ -84,8 +84,12 @@ class LiveBrowserTest {
         }
     }
 
+    @Autowired
+    memberstream.live.LiveFeed feed;
+
     @Test
     void aMemberCreatedInOneTabShowsUpInTheLiveTailOfAnotherWithinTwoSeconds() throws IOException {
+        LiveViewTest.routeToKinesis(settings, feed);
         String email = "two-tabs-" + UUID.randomUUID().toString().substring(0, 6) + "@example.org";
         logIn("/live");
         String liveTab = browser.getWindowHandle();

@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import memberstream.AbstractViewTest;
+import memberstream.TestUsers;
 import memberstream.live.LiveFeed;
 import memberstream.live.LiveRecord;
 import memberstream.live.LiveStatus;
@@ -24,6 +25,9 @@ import memberstream.member.MemberRole;
 import memberstream.member.MemberService;
 import memberstream.member.MemberStatus;
 import memberstream.security.Role;
+import memberstream.settings.SettingsService;
+import memberstream.settings.SettingsUpdate;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -37,6 +41,21 @@ class LiveViewTest extends AbstractViewTest {
 
     @Autowired
     LiveFeed feed;
+
+    @Autowired
+    SettingsService settings;
+
+    /** Other tests share this context and may have switched events to Firehose or to another stream. */
+    @BeforeEach
+    void eventsGoToTheMembersStream() {
+        routeToKinesis(settings, feed);
+    }
+
+    static void routeToKinesis(SettingsService settings, LiveFeed feed) {
+        TestUsers.runAsAdmin(() -> settings.update(new SettingsUpdate(false, "members", "members-delivery", null)));
+        Await.until(Duration.ofSeconds(30), "the consumer reading the members stream", () ->
+                "members".equals(feed.status().streamName()) && feed.status().state() == LiveStatus.State.READING);
+    }
 
     @Test
     void aMembersChangeIsPushedIntoTheTailWithWhereItSatInTheStream() {
