@@ -1,0 +1,93 @@
+package memberstream.security;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Makes sure someone can log in. When the users table is empty, creates the admin from
+ * {@link AdminProperties}; without a configured password it generates one and prints it once
+ * (only its hash is stored, so it cannot be shown again). When users exist and a password is
+ * configured for an existing admin name, the configured password wins: that is how an operator
+ * recovers a lost password.
+ */
+@Component
+class FirstAdminInitializer implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(FirstAdminInitializer.class);
+    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    private final AdminProperties properties;
+    private final UserRepository users;
+    private final PasswordEncoder passwordEncoder;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    FirstAdminInitializer(AdminProperties properties, UserRepository users, PasswordEncoder passwordEncoder,
+            TransactionTemplate transaction, Clock clock) {
+        this.properties = properties;
+        this.users = users;
+        this.passwordEncoder = passwordEncoder;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        transaction.executeWithoutResult(status -> ensureAdmin());
+    }
+
+    void ensureAdmin() {
+        if (users.count() == 0) {
+            createFirstAdmin();
+        } else if (properties.hasPassword()) {
+            applyConfiguredPassword();
+        }
+    }
+
+    private void createFirstAdmin() {
+        boolean generated = !properties.hasPassword();
+        String password = generated ? generatePassword() : properties.password();
+        users.save(new UserAccount(properties.username(), passwordEncoder.encode(password), Role.ADMIN, clock.instant()));
+        if (generated) {
+            log.warn("""
+
+                    ====================================================================
+                      Memberstream created the first admin with a generated password.
+                      username: {}
+                      password: {}
+                      It is shown only this once and stored hashed. Log in, then add
+                      users under Users. To choose the password instead, set
+                      MEMBERSTREAM_ADMIN_PASSWORD (memberstream.admin.password).
+                    ====================================================================""",
+                    properties.username(), password);
+        } else {
+            log.info("Created the first admin '{}' with the configured password", properties.username());
+        }
+    }
+
+    private void applyConfiguredPassword() {
+        users.findByUsernameIgnoringCase(properties.username())
+                .filter(admin -> admin.role() == Role.ADMIN)
+                .filter(admin -> !passwordEncoder.matches(properties.password(), admin.passwordHash()))
+                .ifPresent(admin -> {
+                    admin.changePasswordHash(passwordEncoder.encode(properties.password()));
+                    log.info("Set the password of admin '{}' from memberstream.admin.password", admin.username());
+                });
+    }
+
+    private String generatePassword() {
+        StringBuilder password = new StringBuilder(20);
+        for (int i = 0; i < 20; i++) {
+            password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return password.toString();
+    }
+}

@@ -1,0 +1,24 @@
+package memberstream.security;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** A user an admin wants to add. */
+public record NewUser(
+        @NotBlank(message = "Enter a username")
+        @Size(max = 64, message = "At most 64 characters")
+        @Pattern(regexp = "[A-Za-z0-9._@-]*", message = "Use letters, digits and . _ @ - only")
+        String username,
+        @NotNull(message = "Enter a password")
+        @Size(min = 12, max = 72, message = "Use 12 to 72 characters")
+        String password,
+        @NotNull(message = "Choose a role")
+        Role role) {
+
+    @Override
+    public String toString() {
+        return "NewUser[username=" + username + ", role=" + role + "]";
+    }
+}

@@ -1,0 +1,63 @@
+package memberstream.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.vaadin.flow.spring.security.VaadinWebSecurity;
+import memberstream.security.ui.LoginView;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Two filter chains over the same users: {@code /api/**} is stateless HTTP Basic (reads for any
+ * user, writes for admins, errors as RFC 7807 problem details); everything else is Vaadin with its
+ * login view. {@code /actuator/health} is open; its details are shown to admins only.
+ */
+@Configuration
+@EnableWebSecurity
+@EnableMethodSecurity
+class SecurityConfiguration extends VaadinWebSecurity {
+
+    private final ObjectMapper objectMapper;
+
+    SecurityConfiguration(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiFilterChain(HttpSecurity http) throws Exception {
+        var problems = new ProblemSecurityResponses(objectMapper);
+        http.securityMatcher("/api/**")
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.GET, "/api/**").authenticated()
+                        .requestMatchers(HttpMethod.HEAD, "/api/**").authenticated()
+                        .anyRequest().hasRole(Role.ADMIN.name()))
+                .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // a stateless API authenticated on every request has no session for CSRF to ride on
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
+    @Override
+    protected void configure(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests
+                .requestMatchers("/actuator/health", "/actuator/health/**").permitAll());
+        super.configure(http);
+        setLoginView(http, LoginView.class);
+    }
+}
