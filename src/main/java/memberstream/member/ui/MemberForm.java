@@ -64,8 +64,15 @@ class MemberForm extends FormLayout {
         addClassName("member-form");
         configureFields();
         binder.bindInstanceFields(this);
-        add(title, fullName, email, phone, role, status, joinedOn, notes, stamps, buttons());
-        setResponsiveSteps(new ResponsiveStep("0", 1));
+        var buttons = buttons();
+        add(title, fullName, email, phone, joinedOn, role, status, notes, stamps, buttons);
+        setColspan(buttons, 2);
+        setResponsiveSteps(new ResponsiveStep("0", 1), new ResponsiveStep("20em", 2));
+        setColspan(title, 2);
+        setColspan(fullName, 2);
+        setColspan(email, 2);
+        setColspan(notes, 2);
+        setColspan(stamps, 2);
     }
 
     private void configureFields() {
@@ -81,6 +88,7 @@ class MemberForm extends FormLayout {
         delete.setId("member-delete");
         close.setId("member-close");
         fullName.setRequiredIndicatorVisible(true);
+        email.setRequiredIndicatorVisible(true);
         fullName.setMaxLength(120);
         email.setMaxLength(254);
         phone.setMaxLength(32);
@@ -92,7 +100,10 @@ class MemberForm extends FormLayout {
         status.setItems(MemberStatus.values());
         status.setItemLabelGenerator(MemberStatus::label);
         notes.setMaxLength(2000);
-        notes.setMinHeight("6em");
+        notes.setHeight("6em");
+        // The grid shows ISO dates; the picker shows and accepts the same.
+        joinedOn.setI18n(new DatePicker.DatePickerI18n().setDateFormat("yyyy-MM-dd"));
+        joinedOn.setPlaceholder("yyyy-mm-dd");
         stamps.addClassNames("member-stamps");
         stamps.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
     }

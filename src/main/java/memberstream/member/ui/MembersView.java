@@ -35,6 +35,8 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import memberstream.base.ui.MainLayout;
+import memberstream.base.ui.MenuOrder;
 import memberstream.member.InvalidMemberException;
 import memberstream.member.Member;
 import memberstream.member.MemberChangedMeanwhileException;
@@ -43,6 +45,7 @@ import memberstream.member.MemberNotFoundException;
 import memberstream.member.MemberRole;
 import memberstream.member.MemberService;
 import memberstream.member.MemberStatus;
+import memberstream.security.Role;
 import org.springframework.security.access.AccessDeniedException;
 
 /**
@@ -51,10 +54,10 @@ import org.springframework.security.access.AccessDeniedException;
  * {@code /members/new}, {@code /members/{id}}, so refresh, back and bookmarks show the same thing.
  * Alt+N starts a new member, Ctrl+S saves, Esc closes the form. Viewers get no edit controls.
  */
-@Route("members")
-@RouteAlias("")
-@PageTitle("Members")
-@Menu(order = 10, title = "Members", icon = "vaadin:users")
+@Route(value = "members", layout = MainLayout.class)
+@RouteAlias(value = "", layout = MainLayout.class)
+@PageTitle("Members | Memberstream")
+@Menu(order = MenuOrder.MEMBERS, title = "Members", icon = "vaadin:group")
 @PermitAll
 public class MembersView extends VerticalLayout implements HasUrlParameter<String> {
 
@@ -77,7 +80,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     public MembersView(MemberService members, AuthenticationContext authentication, Clock clock) {
         this.members = members;
         this.clock = clock;
-        this.admin = authentication.hasRole("ADMIN");
+        this.admin = authentication.hasRole(Role.ADMIN.name());
         addClassName("members-view");
         setSizeFull();
         configureGrid();
@@ -90,12 +93,14 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         grid.addClassName("members-grid");
         grid.setSizeFull();
         var name = grid.addColumn(Member::getFullName).setHeader("Name").setSortProperty("fullName")
-                .setKey("fullName").setFlexGrow(2);
-        grid.addColumn(Member::getEmail).setHeader("Email").setSortProperty("email").setKey("email").setFlexGrow(2);
-        grid.addColumn(member -> member.getRole().label()).setHeader("Role").setSortProperty("role").setKey("role");
+                .setKey("fullName").setFlexGrow(3);
+        grid.addColumn(Member::getEmail).setHeader("Email").setSortProperty("email").setKey("email").setFlexGrow(3);
+        grid.addColumn(member -> member.getRole().label()).setHeader("Role").setSortProperty("role").setKey("role")
+                .setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(new ComponentRenderer<>(MembersView::statusBadge)).setHeader("Status")
-                .setSortProperty("status").setKey("status");
-        grid.addColumn(Member::getJoinedOn).setHeader("Joined").setSortProperty("joinedOn").setKey("joinedOn");
+                .setSortProperty("status").setKey("status").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(Member::getJoinedOn).setHeader("Joined").setSortProperty("joinedOn").setKey("joinedOn")
+                .setAutoWidth(true).setFlexGrow(0);
         grid.getColumns().forEach(column -> column.setResizable(true));
         grid.setMultiSort(true, Grid.MultiSortPriority.APPEND);
         grid.sort(List.of(new GridSortOrder<>(name, SortDirection.ASCENDING)));
@@ -140,6 +145,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     private HorizontalLayout toolbar() {
         search.setId("member-search");
         search.setPlaceholder("Search name or email");
+        search.setWidth("20em");
         search.setPrefixComponent(VaadinIcon.SEARCH.create());
         search.setClearButtonVisible(true);
         search.setValueChangeMode(ValueChangeMode.LAZY);

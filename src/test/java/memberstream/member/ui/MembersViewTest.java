@@ -21,6 +21,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
+import memberstream.AbstractViewTest;
 import memberstream.member.Member;
 import memberstream.member.MemberFilter;
 import memberstream.member.MemberRole;
@@ -35,7 +36,7 @@ import org.springframework.data.domain.PageRequest;
  * The members view driven as a person would, over the real service and database. The database is
  * shared with other tests, so every test works with members tagged uniquely and filters by the tag.
  */
-class MembersViewTest extends MembersViewTestBase {
+class MembersViewTest extends AbstractViewTest {
 
     @Autowired
     MemberService members;
