@@ -196,7 +196,10 @@ public final class EngineServer implements AutoCloseable {
         FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), content);
         response.headers().forEach((name, value) -> http.headers().set(name, value));
-        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        if (!http.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            // A route may state the length itself: S3's HEAD answers give the size of the body they leave out.
+            http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        }
         if (keepAlive) {
             http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(http);

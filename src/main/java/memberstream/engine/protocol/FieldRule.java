@@ -51,6 +51,11 @@ public record FieldRule(String name, Kind kind, boolean mandatory, Long minLengt
         return new FieldRule(name, Kind.STRUCTURE, false, null, null, null, null, null, null, null, List.of(children), null, null);
     }
 
+    /** The same constraints under another member name. */
+    public FieldRule withName(String newName) {
+        return new FieldRule(newName, kind, mandatory, minLength, maxLength, pattern, min, max, enumValues, member, children, mapKey, mapValue);
+    }
+
     public FieldRule required() {
         return new FieldRule(name, kind, true, minLength, maxLength, pattern, min, max, enumValues, member, children, mapKey, mapValue);
     }

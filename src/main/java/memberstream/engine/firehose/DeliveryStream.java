@@ -1,0 +1,256 @@
+package memberstream.engine.firehose;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One delivery stream at run time: its definition, its durable buffer, and the records accepted but not
+ * yet in S3, grouped into pending objects. Without dynamic partitioning there is one open object; with
+ * it, one per evaluated partition (as Firehose buffers each partition separately), plus one per error
+ * output type for records whose partition keys could not be extracted.
+ *
+ * <p>An open object is due when its records reach the buffer size (counted before compression) or its
+ * oldest record has waited the buffer interval. Due objects are taken by the delivery thread; one that
+ * fails (for example, the bucket does not exist) waits for its retry time and keeps its records.
+ * Everything before the first record still pending is in S3, which is the checkpoint written to the
+ * buffer.
+ *
+ * <p>Thread-safety: all state is guarded by {@code this}; the durable append happens under it too, so
+ * that log order and buffer order agree. Waiting for the fsync happens outside it.
+ */
+final class DeliveryStream {
+
+    static final String PARTITIONING_FAILED = "partitioning-failed";
+
+    /** The records of one future S3 object. */
+    static final class PendingObject {
+        final String errorOutputType;
+        final Map<String, String> partitionKeys;
+        final List<byte[]> payloads = new ArrayList<>();
+        long bytes;
+        long oldestArrivalMillis = Long.MAX_VALUE;
+        long firstPosition = Long.MAX_VALUE;
+        long retryAtMillis;
+        int attempts;
+
+        PendingObject(String errorOutputType, Map<String, String> partitionKeys) {
+            this.errorOutputType = errorOutputType;
+            this.partitionKeys = partitionKeys;
+        }
+
+        void add(long position, long arrivalMillis, byte[] payload) {
+            payloads.add(payload);
+            bytes += payload.length;
+            oldestArrivalMillis = Math.min(oldestArrivalMillis, arrivalMillis);
+            firstPosition = Math.min(firstPosition, position);
+        }
+
+        int recordCount() {
+            return payloads.size();
+        }
+    }
+
+    private DeliveryStreamCatalog.Definition definition;
+    private DestinationSettings settings;
+    private final DeliveryBuffer buffer;
+    private final LinkedHashMap<String, PendingObject> open = new LinkedHashMap<>();
+    private final List<PendingObject> full = new ArrayList<>();
+    private final List<PendingObject> waitingForRetry = new ArrayList<>();
+    private final Set<PendingObject> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private String lastDeliveryError;
+
+    DeliveryStream(DeliveryStreamCatalog.Definition definition, DestinationSettings settings, DeliveryBuffer buffer) {
+        this.definition = definition;
+        this.settings = settings;
+        this.buffer = buffer;
+    }
+
+    synchronized DeliveryStreamCatalog.Definition definition() {
+        return definition;
+    }
+
+    synchronized DestinationSettings settings() {
+        return settings;
+    }
+
+    synchronized void redefine(DeliveryStreamCatalog.Definition newDefinition) {
+        this.definition = newDefinition;
+    }
+
+    DeliveryBuffer buffer() {
+        return buffer;
+    }
+
+    /**
+     * Appends the records to the durable buffer and to the pending objects, all at one arrival time.
+     * Returns their log positions plus, as last element, the end to wait on for durability.
+     */
+    synchronized long[] accept(List<byte[]> records, long arrivalMillis) {
+        long[] positions = buffer.append(records, arrivalMillis);
+        for (int i = 0; i < records.size(); i++) {
+            route(positions[i], arrivalMillis, records.get(i));
+        }
+        return positions;
+    }
+
+    /** Buffers a record read back from the durable buffer at start-up. */
+    synchronized void recover(DeliveryBuffer.StoredRecord record) {
+        route(record.position(), record.arrivalMillis(), record.data());
+    }
+
+    /**
+     * Applies a new destination configuration. Objects already pending keep their records and grouping
+     * and are written under the new settings (bucket, prefix, compression, version in the name).
+     */
+    synchronized void reconfigure(DeliveryStreamCatalog.Definition newDefinition, DestinationSettings newSettings) {
+        this.definition = newDefinition;
+        this.settings = newSettings;
+    }
+
+    private void route(long position, long arrivalMillis, byte[] data) {
+        RecordProcessing processing = settings.processing();
+        if (processing.extractsMetadata()) {
+            RecordProcessing.Extraction extraction = processing.extract(data, settings.keys().prefix().partitionKeyNames());
+            if (extraction.failed()) {
+                add("!" + PARTITIONING_FAILED, PARTITIONING_FAILED, Map.of(), position, arrivalMillis,
+                        errorRecord(data, arrivalMillis, extraction.error()));
+                return;
+            }
+            Map<String, String> keys = extraction.keys();
+            add(keys.toString(), null, keys, position, arrivalMillis, withDelimiter(data, processing));
+            return;
+        }
+        add("", null, Map.of(), position, arrivalMillis, withDelimiter(data, processing));
+    }
+
+    /** Adds a record to its open object; an object that reaches the buffer size is closed and due at once. */
+    private void add(String id, String errorOutputType, Map<String, String> keys, long position, long arrivalMillis,
+                     byte[] payload) {
+        PendingObject object = open.computeIfAbsent(id, ignored -> new PendingObject(errorOutputType, keys));
+        object.add(position, arrivalMillis, payload);
+        if (object.bytes >= settings.bufferSizeBytes()) {
+            open.remove(id);
+            full.add(object);
+        }
+    }
+
+    private static byte[] withDelimiter(byte[] data, RecordProcessing processing) {
+        if (!processing.appendDelimiter()) {
+            return data;
+        }
+        byte[] withNewline = new byte[data.length + 1];
+        System.arraycopy(data, 0, withNewline, 0, data.length);
+        withNewline[data.length] = '\n';
+        return withNewline;
+    }
+
+    /** The JSON line Firehose writes under the error prefix for a record it could not partition. */
+    private static byte[] errorRecord(byte[] data, long arrivalMillis, String message) {
+        String json = "{\"attemptsMade\":1,\"arrivalTimestamp\":" + arrivalMillis
+                + ",\"errorCode\":\"DynamicPartitioning.MetadataExtractionFailed\",\"errorMessage\":\""
+                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"attemptEndingTimestamp\":" + arrivalMillis
+                + ",\"rawData\":\"" + Base64.getEncoder().encodeToString(data) + "\"}\n";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** True when an open object is full or old enough; the put path uses it to wake the delivery thread. */
+    synchronized boolean hasDue(long nowMillis) {
+        if (!full.isEmpty()) {
+            return true;
+        }
+        for (PendingObject object : open.values()) {
+            if (isDue(object, nowMillis)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isDue(PendingObject object, long nowMillis) {
+        return object.bytes >= settings.bufferSizeBytes()
+                || nowMillis - object.oldestArrivalMillis >= settings.bufferIntervalSeconds() * 1000L;
+    }
+
+    /** Takes the objects to write now: due open ones, and failed ones whose retry time has come. */
+    synchronized List<PendingObject> takeDue(long nowMillis, boolean everything) {
+        List<PendingObject> due = new ArrayList<>(full);
+        full.clear();
+        for (Iterator<PendingObject> it = waitingForRetry.iterator(); it.hasNext(); ) {
+            PendingObject object = it.next();
+            if (everything || object.retryAtMillis <= nowMillis) {
+                it.remove();
+                due.add(object);
+            }
+        }
+        for (Iterator<PendingObject> it = open.values().iterator(); it.hasNext(); ) {
+            PendingObject object = it.next();
+            if (everything || isDue(object, nowMillis)) {
+                it.remove();
+                due.add(object);
+            }
+        }
+        inFlight.addAll(due);
+        return due;
+    }
+
+    synchronized void delivered(PendingObject object) {
+        inFlight.remove(object);
+        lastDeliveryError = null;
+    }
+
+    synchronized void failed(PendingObject object, long retryAtMillis, String error) {
+        inFlight.remove(object);
+        object.attempts++;
+        object.retryAtMillis = retryAtMillis;
+        waitingForRetry.add(object);
+        lastDeliveryError = error;
+    }
+
+    /** The log position before which every record is in S3. */
+    synchronized long deliveredThrough() {
+        long first = buffer.endPosition();
+        for (PendingObject object : open.values()) {
+            first = Math.min(first, object.firstPosition);
+        }
+        for (PendingObject object : full) {
+            first = Math.min(first, object.firstPosition);
+        }
+        for (PendingObject object : waitingForRetry) {
+            first = Math.min(first, object.firstPosition);
+        }
+        for (PendingObject object : inFlight) {
+            first = Math.min(first, object.firstPosition);
+        }
+        return first;
+    }
+
+    synchronized String lastDeliveryError() {
+        return lastDeliveryError;
+    }
+
+    /** Records accepted and not yet in S3. */
+    synchronized int pendingRecords() {
+        int count = 0;
+        for (PendingObject object : open.values()) {
+            count += object.recordCount();
+        }
+        for (PendingObject object : full) {
+            count += object.recordCount();
+        }
+        for (PendingObject object : waitingForRetry) {
+            count += object.recordCount();
+        }
+        for (PendingObject object : inFlight) {
+            count += object.recordCount();
+        }
+        return count;
+    }
+}

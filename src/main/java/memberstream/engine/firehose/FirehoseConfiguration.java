@@ -1,0 +1,28 @@
+package memberstream.engine.firehose;
+
+import memberstream.engine.ConditionalOnEmbeddedEngine;
+import memberstream.engine.EngineContext;
+import memberstream.engine.s3.S3ObjectStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Firehose in the engine: state and buffers under {@code <data-dir>/engine/firehose}, delivering to the engine's S3. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnEmbeddedEngine
+@EnableConfigurationProperties(FirehoseProperties.class)
+public class FirehoseConfiguration {
+
+    @Bean(destroyMethod = "close")
+    FirehoseService firehoseService(EngineContext context, S3ObjectStore s3, FirehoseProperties properties,
+                                    ObjectProvider<KinesisSourceReader> kinesis) {
+        return new FirehoseService(context.directory("firehose"), s3, context.clock(), context.properties().fsync(),
+                properties.retryInterval(), kinesis.getIfAvailable()).start(properties.checkInterval());
+    }
+
+    @Bean
+    FirehoseRoute firehoseRoute(FirehoseService firehose) {
+        return new FirehoseRoute(firehose);
+    }
+}
