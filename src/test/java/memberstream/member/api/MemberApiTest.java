@@ -8,10 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import memberstream.ConsoleTest;
-import memberstream.security.NewUser;
+import memberstream.TestUsers;
 import memberstream.security.Role;
 import memberstream.security.UserService;
-import memberstream.security.UsernameTakenException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,9 +21,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
-import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.UserDetailsService;
 
 /**
  * The members API as a client sees it: real HTTP with Basic auth on a random port, through the
@@ -34,8 +31,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 @ConsoleTest
 class MemberApiTest {
 
-    private static final String VIEWER = "api-viewer";
-    private static final String VIEWER_PASSWORD = "viewer-password-for-tests";
+    // Own users rather than the first admin: other tests in the shared context may change its password.
+    private static final String ADMIN = "members-api-admin";
+    private static final String VIEWER = "members-api-viewer";
+    private static final String VIEWER_PASSWORD = TestUsers.PASSWORD;
 
     @Autowired
     TestRestTemplate http;
@@ -46,12 +45,16 @@ class MemberApiTest {
     @Autowired
     UserService users;
 
+    @Autowired
+    UserDetailsService userDetails;
+
     String tag;
 
     @BeforeEach
     void setUp() {
         tag = UUID.randomUUID().toString().substring(0, 8);
-        ensureViewerExists();
+        TestUsers.ensure(userDetails, users, ADMIN, Role.ADMIN);
+        TestUsers.ensure(userDetails, users, VIEWER, Role.VIEWER);
     }
 
     @Test
@@ -321,7 +324,7 @@ class MemberApiTest {
     }
 
     private Reply admin(HttpMethod method, String path, String body) {
-        return send(http.withBasicAuth(ConsoleTest.ADMIN_USERNAME, ConsoleTest.ADMIN_PASSWORD), method, path, body);
+        return send(http.withBasicAuth(ADMIN, TestUsers.PASSWORD), method, path, body);
     }
 
     private Reply viewer(HttpMethod method, String path, String body) {
@@ -338,21 +341,6 @@ class MemberApiTest {
             return new Reply(HttpStatus.valueOf(response.getStatusCode().value()), response.getHeaders(), parsed);
         } catch (Exception e) {
             throw new AssertionError("Not JSON: " + response.getBody(), e);
-        }
-    }
-
-    private void ensureViewerExists() {
-        var before = SecurityContextHolder.getContext();
-        var admin = SecurityContextHolder.createEmptyContext();
-        admin.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "test-setup", null, AuthorityUtils.createAuthorityList(Role.ADMIN.authority())));
-        SecurityContextHolder.setContext(admin);
-        try {
-            users.add(new NewUser(VIEWER, VIEWER_PASSWORD, Role.VIEWER));
-        } catch (UsernameTakenException alreadyThere) {
-            // created by an earlier test in this context
-        } finally {
-            SecurityContextHolder.setContext(before);
         }
     }
 }

@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import memberstream.ConsoleTest;
+import memberstream.TestUsers;
 import memberstream.member.MemberFilter;
 import memberstream.member.MemberService;
+import memberstream.security.Role;
+import memberstream.security.UserService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,14 +30,16 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.core.userdetails.UserDetailsService;
 
 /**
- * One real browser session (headless Chromium): log in as the first admin, create a member, see it in
+ * One real browser session (headless Chromium): log in as an admin, create a member, see it in
  * the grid. Leaves {@code target/screenshots/members-created.png} for a person to look at.
  */
 @ConsoleTest
 class MembersBrowserTest {
 
+    private static final String ADMIN = "members-browser-admin";
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     @LocalServerPort
@@ -43,12 +48,20 @@ class MembersBrowserTest {
     @Autowired
     MemberService members;
 
+    @Autowired
+    UserService users;
+
+    @Autowired
+    UserDetailsService userDetails;
+
     WebDriver browser;
     WebDriverWait wait;
     Path profile;
 
     @BeforeEach
     void startBrowser() throws IOException {
+        // An admin of our own: other tests in the shared context may change the first admin's password.
+        TestUsers.ensure(userDetails, users, ADMIN, Role.ADMIN);
         profile = Files.createTempDirectory("memberstream-chromium");
         var options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
@@ -82,8 +95,8 @@ class MembersBrowserTest {
 
         browser.get("http://127.0.0.1:" + port + "/members");
         type(wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("input[name='username']"))),
-                ConsoleTest.ADMIN_USERNAME);
-        type(browser.findElement(By.cssSelector("input[name='password']")), ConsoleTest.ADMIN_PASSWORD);
+                ADMIN);
+        type(browser.findElement(By.cssSelector("input[name='password']")), TestUsers.PASSWORD);
         browser.findElement(By.cssSelector("vaadin-button[slot='submit'], vaadin-login-form vaadin-button")).click();
 
         wait.until(ExpectedConditions.elementToBeClickable(By.id("new-member"))).click();
