@@ -22,7 +22,6 @@ import org.springframework.security.concurrent.DelegatingSecurityContextExecutor
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -31,7 +30,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * thread, commits, and checks the service reports the lost race in the same words as the check would.
  */
 @ConsoleTest
-@WithMockUser(roles = "ADMIN")
 class MemberServiceRaceTest {
 
     @Autowired
@@ -53,11 +51,13 @@ class MemberServiceRaceTest {
         admin.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                 "other-admin", null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         otherUser = new DelegatingSecurityContextExecutorService(Executors.newSingleThreadExecutor(), admin);
+        SecurityContextHolder.setContext(admin);
     }
 
     @AfterEach
     void tearDown() {
         otherUser.shutdownNow();
+        SecurityContextHolder.clearContext();
     }
 
     @Test
