@@ -15,9 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @Theme("memberstream")
 public class MemberstreamApplication implements AppShellConfigurator {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         if (EngineApplication.requested(args)) {
-            EngineApplication.run(args); // profile "engine": the engine alone, no console
+            EngineApplication.runUntilClosed(args); // profile "engine": the engine alone, no console
             return;
         }
         SpringApplication.run(MemberstreamApplication.class, args);

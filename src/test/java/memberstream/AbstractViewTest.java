@@ -6,11 +6,9 @@ import com.github.mvysny.kaributesting.v10.Routes;
 import com.github.mvysny.kaributesting.v10.spring.MockSpringServlet;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinServletRequest;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import kotlin.jvm.functions.Function0;
-import memberstream.security.NewUser;
 import memberstream.security.Role;
 import memberstream.security.UserService;
 import org.junit.jupiter.api.AfterEach;
@@ -20,12 +18,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
 /**
  * Base for browserless view tests (karibu-testing): the real Spring context of {@link ConsoleTest},
@@ -34,9 +30,6 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
  */
 @ConsoleTest
 public abstract class AbstractViewTest {
-
-    /** A password for users the tests create; long enough for the console's rules. */
-    protected static final String TEST_PASSWORD = "password-for-tests";
 
     private static Routes routes;
 
@@ -70,11 +63,11 @@ public abstract class AbstractViewTest {
 
     /**
      * Logs in as {@code username} with {@code role}, creating that user in the database first if
-     * needed, so services see a real user and Vaadin's access control sees the same principal and
+     * needed (password {@link TestUsers#PASSWORD}), so services see a real user and Vaadin's access control sees the same principal and
      * roles a logged-in browser session would have.
      */
     protected UserDetails login(String username, Role role) {
-        UserDetails user = existingOrNewUser(username, role);
+        UserDetails user = TestUsers.ensure(userDetailsService, userService, username, role);
         var authentication = UsernamePasswordAuthenticationToken.authenticated(user, null, user.getAuthorities());
         SecurityContext securityContext = SecurityContextHolder.createEmptyContext();
         securityContext.setAuthentication(authentication);
@@ -105,32 +98,5 @@ public abstract class AbstractViewTest {
         FakeRequest request = (FakeRequest) VaadinServletRequest.getCurrent().getRequest();
         request.setUserPrincipalInt(null);
         request.setUserInRole((principal, askedRole) -> false);
-    }
-
-    private UserDetails existingOrNewUser(String username, Role role) {
-        try {
-            UserDetails user = userDetailsService.loadUserByUsername(username);
-            if (!user.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList().equals(
-                    List.of(role.authority()))) {
-                throw new IllegalStateException("User " + username + " exists with other roles: " + user.getAuthorities());
-            }
-            return user;
-        } catch (UsernameNotFoundException missing) {
-            runAsAdmin(() -> userService.add(new NewUser(username, TEST_PASSWORD, role)));
-            return userDetailsService.loadUserByUsername(username);
-        }
-    }
-
-    private static void runAsAdmin(Runnable action) {
-        SecurityContext before = SecurityContextHolder.getContext();
-        SecurityContext admin = SecurityContextHolder.createEmptyContext();
-        admin.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("test-setup", null,
-                List.of(new SimpleGrantedAuthority(Role.ADMIN.authority()))));
-        SecurityContextHolder.setContext(admin);
-        try {
-            action.run();
-        } finally {
-            SecurityContextHolder.setContext(before);
-        }
     }
 }

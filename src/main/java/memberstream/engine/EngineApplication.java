@@ -1,13 +1,16 @@
 package memberstream.engine;
 
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -39,7 +42,21 @@ public class EngineApplication {
         return application.run(withMode);
     }
 
-    public static void main(String[] args) {
-        run(args);
+    /**
+     * Runs the engine until its context closes (SIGTERM, or the context being closed). Netty's acceptor
+     * thread is a daemon and its I/O threads start with the first connection, so without this wait the
+     * JVM would exit right after start-up.
+     */
+    public static void runUntilClosed(String[] args) throws InterruptedException {
+        ConfigurableApplicationContext context = run(args);
+        CountDownLatch closed = new CountDownLatch(1);
+        context.addApplicationListener((ApplicationListener<ContextClosedEvent>) event -> closed.countDown());
+        if (context.isActive()) {
+            closed.await();
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        runUntilClosed(args);
     }
 }

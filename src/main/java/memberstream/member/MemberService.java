@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import memberstream.security.CurrentUser;
 import org.hibernate.exception.ConstraintViolationException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
@@ -39,11 +41,13 @@ public class MemberService {
     private final MemberRepository repository;
     private final Validator validator;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    MemberService(MemberRepository repository, Validator validator, Clock clock) {
+    MemberService(MemberRepository repository, Validator validator, Clock clock, ApplicationEventPublisher events) {
         this.repository = repository;
         this.validator = validator;
         this.clock = clock;
+        this.events = events;
     }
 
     /** One page of members matching the filter, in the pageable's order (ties broken by id). */
@@ -76,7 +80,9 @@ public class MemberService {
         validate(member);
         rejectTakenEmail(member.getEmail(), null);
         member.stampCreated(now());
-        return flushed(member.getEmail(), () -> repository.saveAndFlush(member));
+        Member created = flushed(member.getEmail(), () -> repository.saveAndFlush(member));
+        events.publishEvent(MemberChanged.created(created, CurrentUser.name()));
+        return created;
     }
 
     /**
@@ -91,6 +97,7 @@ public class MemberService {
         if (member.getVersion() != expectedVersion) {
             throw new MemberChangedMeanwhileException(id, expectedVersion, member.getVersion());
         }
+        var before = MemberChanged.fieldsOf(member);
         // Check on a detached copy: a query against a dirty managed member would flush it first.
         Member candidate = member.copy();
         candidate.copyDetailsFrom(changes);
@@ -99,7 +106,9 @@ public class MemberService {
         member.copyDetailsFrom(candidate);
         member.stampUpdated(now());
         try {
-            return flushed(member.getEmail(), () -> repository.saveAndFlush(member));
+            Member updated = flushed(member.getEmail(), () -> repository.saveAndFlush(member));
+            events.publishEvent(MemberChanged.updated(before, updated, CurrentUser.name()));
+            return updated;
         } catch (OptimisticLockingFailureException savedConcurrently) {
             throw new MemberChangedMeanwhileException(id, expectedVersion, null);
         }
@@ -113,6 +122,7 @@ public class MemberService {
         try {
             repository.delete(member);
             repository.flush();
+            events.publishEvent(MemberChanged.deleted(member, CurrentUser.name(), now()));
         } catch (OptimisticLockingFailureException goneOrChangedConcurrently) {
             throw new MemberNotFoundException(id);
         }

@@ -2,6 +2,7 @@ package memberstream.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.spring.security.VaadinWebSecurity;
+import java.time.Clock;
 import memberstream.security.ui.LoginView;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,8 +33,9 @@ class SecurityConfiguration extends VaadinWebSecurity {
     }
 
     @Bean
-    PasswordEncoder passwordEncoder() {
-        return new BCryptPasswordEncoder();
+    PasswordEncoder passwordEncoder(Clock clock) {
+        // BCrypt once per credentials and period, not on every HTTP Basic request (see the class).
+        return new VerifiedPasswordCache(new BCryptPasswordEncoder(), clock);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import jakarta.validation.Validator;
 import java.time.Clock;
 import memberstream.security.CurrentUser;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -53,7 +54,12 @@ public class SettingsService {
             throw new SettingsConflictException(previous);
         }
         stored.apply(update, CurrentUser.name(), clock.instant());
-        Settings current = repository.saveAndFlush(stored).snapshot();
+        Settings current;
+        try {
+            current = repository.saveAndFlush(stored).snapshot();
+        } catch (ObjectOptimisticLockingFailureException concurrentUpdate) {
+            throw new SettingsConflictException(previous);
+        }
         events.publishEvent(new SettingsChanged(previous, current));
         return current;
     }

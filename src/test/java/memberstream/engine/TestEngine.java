@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import memberstream.engine.firehose.FirehoseRoute;
 import memberstream.engine.firehose.FirehoseService;
+import memberstream.engine.firehose.KinesisRouteSourceReader;
 import memberstream.engine.firehose.KinesisSourceReader;
+import memberstream.engine.kinesis.KinesisService;
 import memberstream.engine.protocol.EngineRoute;
 import memberstream.engine.s3.S3ObjectStore;
 import memberstream.engine.s3.S3Route;
@@ -22,10 +24,11 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The engine's Firehose and S3 on a random port, with a {@link MutableClock} and no delivery thread:
+ * The engine's Firehose and S3 (and Kinesis, if asked) on a random port, with a {@link MutableClock} and no delivery thread:
  * tests call {@link FirehoseService#flushDue()} themselves. {@link #restart()} closes everything and
  * opens it again on the same directory, as a restarted process would.
  */
@@ -35,29 +38,36 @@ public final class TestEngine implements AutoCloseable {
 
     public final MutableClock clock = new MutableClock(Instant.parse("2026-03-04T05:06:07.890Z"));
     public final Path directory;
-    private final KinesisSourceReader kinesis;
-    private final List<EngineRoute> extraRoutes;
+    private final boolean withKinesis;
+    public KinesisService kinesis;
     public S3ObjectStore s3Store;
     public FirehoseService firehose;
     public EngineServer server;
 
     public TestEngine(String name) {
-        this(name, null, List.of());
+        this(name, false);
     }
 
-    public TestEngine(String name, KinesisSourceReader kinesis, List<EngineRoute> extraRoutes) {
+    /** With {@code withKinesis}, the engine's Kinesis runs too (no throughput limits, no status delay). */
+    public TestEngine(String name, boolean withKinesis) {
         this.directory = Path.of("target/test-data", name).toAbsolutePath();
-        this.kinesis = kinesis;
-        this.extraRoutes = extraRoutes;
+        this.withKinesis = withKinesis;
         deleteRecursively(directory);
         open();
     }
 
     private void open() {
         s3Store = new S3ObjectStore(directory.resolve("s3"), clock);
+        List<EngineRoute> routes = new ArrayList<>();
+        KinesisSourceReader reader = null;
+        if (withKinesis) {
+            kinesis = new KinesisService(directory.resolve("kinesis"), EngineProperties.defaults()
+                    .withThroughputLimits(false).withStatusDelay(Duration.ZERO), clock, 16L * 1024 * 1024);
+            routes.add(kinesis);
+            reader = new KinesisRouteSourceReader(kinesis);
+        }
         firehose = new FirehoseService(directory.resolve("firehose"), s3Store, clock, FsyncPolicy.EVERY_BATCH,
-                RETRY_INTERVAL, kinesis);
-        List<EngineRoute> routes = new ArrayList<>(extraRoutes);
+                RETRY_INTERVAL, reader);
         routes.add(new FirehoseRoute(firehose));
         routes.add(new S3Route(s3Store));
         server = new EngineServer(routes, "127.0.0.1", 0, 4).start();
@@ -69,8 +79,7 @@ public final class TestEngine implements AutoCloseable {
     }
 
     public void restart() {
-        server.close();
-        firehose.close();
+        close();
         open();
     }
 
@@ -96,6 +105,14 @@ public final class TestEngine implements AutoCloseable {
     public void close() {
         server.close();
         firehose.close();
+        if (kinesis != null) {
+            kinesis.close();
+        }
+    }
+
+    public KinesisClient kinesisClient() {
+        return KinesisClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build();
     }
 
     public static void deleteRecursively(Path path) {

@@ -14,6 +14,8 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import memberstream.forwarding.UndeliveredEvents;
+import memberstream.forwarding.ui.PendingEventsBadge;
 
 /**
  * The frame around every view: the app title, a drawer listing the views this user may open, and
@@ -26,10 +28,10 @@ public class MainLayout extends AppLayout {
 
     private final transient AuthenticationContext authentication;
 
-    public MainLayout(AuthenticationContext authentication) {
+    public MainLayout(AuthenticationContext authentication, UndeliveredEvents undelivered) {
         this.authentication = authentication;
         setPrimarySection(Section.DRAWER);
-        addToNavbar(true, new DrawerToggle(), userBar());
+        addToNavbar(true, new DrawerToggle(), userBar(new PendingEventsBadge(undelivered)));
         addToDrawer(appTitle(), new Scroller(navigation()));
     }
 
@@ -52,8 +54,8 @@ public class MainLayout extends AppLayout {
         return nav;
     }
 
-    private HorizontalLayout userBar() {
-        var bar = new HorizontalLayout();
+    private HorizontalLayout userBar(PendingEventsBadge pendingEvents) {
+        var bar = new HorizontalLayout(pendingEvents);
         bar.addClassName("user-bar");
         bar.setAlignItems(HorizontalLayout.Alignment.CENTER);
         authentication.getPrincipalName().ifPresent(name -> {

@@ -2,6 +2,7 @@ package memberstream.engine.firehose;
 
 import memberstream.engine.ConditionalOnEmbeddedEngine;
 import memberstream.engine.EngineContext;
+import memberstream.engine.kinesis.KinesisService;
 import memberstream.engine.s3.S3ObjectStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,9 +17,11 @@ public class FirehoseConfiguration {
 
     @Bean(destroyMethod = "close")
     FirehoseService firehoseService(EngineContext context, S3ObjectStore s3, FirehoseProperties properties,
-                                    ObjectProvider<KinesisSourceReader> kinesis) {
+                                    ObjectProvider<KinesisService> kinesis) {
+        KinesisService kinesisService = kinesis.getIfAvailable();
+        KinesisSourceReader reader = kinesisService == null ? null : new KinesisRouteSourceReader(kinesisService);
         return new FirehoseService(context.directory("firehose"), s3, context.clock(), context.properties().fsync(),
-                properties.retryInterval(), kinesis.getIfAvailable()).start(properties.checkInterval());
+                properties.retryInterval(), reader).start(properties.checkInterval());
     }
 
     @Bean

@@ -322,7 +322,15 @@ public final class FirehoseService implements AutoCloseable {
                     + "delivery stream type.");
         }
         long now = clock.millis();
-        long[] positions = stream.accept(records, now);
+        long[] positions;
+        try {
+            positions = stream.accept(records, now);
+        } catch (IllegalStateException closed) {
+            if (!streams.containsKey(name)) {
+                throw notFound(name); // deleted while this put was on its way
+            }
+            throw closed;
+        }
         stream.buffer().awaitDurable(positions[records.size()]);
         if (stream.hasDue(now)) {
             wakeUp.release();

@@ -217,6 +217,12 @@ public final class S3ObjectStore {
 
     public ObjectInfo putObject(String bucket, String key, String contentType, Map<String, String> userMetadata,
                                 BodyWriter body, BodyCheck check) {
+        return putObject(bucket, key, contentType, userMetadata, body, check, null);
+    }
+
+    /** As above; {@code etag} replaces the body's MD5 as ETag (multipart objects have a composite one). */
+    ObjectInfo putObject(String bucket, String key, String contentType, Map<String, String> userMetadata,
+                         BodyWriter body, BodyCheck check, String etag) {
         requireBucket(bucket);
         validateKey(key);
         Path temp = tmp.resolve(UUID.randomUUID() + ".part");
@@ -231,7 +237,7 @@ public final class S3ObjectStore {
                 digests = out.digests();
             }
             check.check(digests);
-            ObjectInfo info = new ObjectInfo(key, digests.size(), HexFormat.of().formatHex(digests.md5()),
+            ObjectInfo info = new ObjectInfo(key, digests.size(), etag != null ? etag : HexFormat.of().formatHex(digests.md5()),
                     Instant.ofEpochMilli(clock.millis()),
                     contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType,
                     digests.crc32Base64(), digests.crc32cBase64(),

@@ -43,15 +43,16 @@ public final class S3Route implements EngineRoute {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     /** Sub-resources that turn a bucket or object request into an operation this engine does not have. */
     private static final Set<String> UNSUPPORTED_SUBRESOURCES = Set.of("acl", "policy", "versioning", "tagging",
-            "lifecycle", "cors", "website", "logging", "notification", "replication", "encryption", "uploads",
-            "uploadId", "partNumber", "versions", "object-lock", "retention", "legal-hold", "accelerate",
+            "lifecycle", "cors", "website", "logging", "notification", "replication", "encryption", "versions", "object-lock", "retention", "legal-hold", "accelerate",
             "requestPayment", "inventory", "analytics", "metrics", "ownershipControls", "publicAccessBlock",
             "intelligent-tiering", "restore", "select", "torrent", "attributes", "policyStatus");
 
     private final S3ObjectStore store;
+    private final MultipartUploads uploads;
 
     public S3Route(S3ObjectStore store) {
         this.store = store;
+        this.uploads = new MultipartUploads(store);
     }
 
     @Override
@@ -119,6 +120,15 @@ public final class S3Route implements EngineRoute {
                 throw S3Error.NOT_IMPLEMENTED.exception("The local engine does not implement the '" + subresource
                         + "' sub-resource.");
             }
+        }
+        if (call.key.isEmpty() && call.query.containsKey("uploads")) {
+            throw S3Error.NOT_IMPLEMENTED.exception("The local engine does not implement ListMultipartUploads.");
+        }
+        if (!call.key.isEmpty() && (call.query.containsKey("uploads") || call.query.containsKey("uploadId"))) {
+            return multipart(call, request);
+        }
+        if (call.query.containsKey("partNumber")) {
+            throw S3Error.NOT_IMPLEMENTED.exception("The local engine does not implement reading objects by part number.");
         }
         if (call.key.isEmpty()) {
             return switch (method) {
@@ -227,11 +237,7 @@ public final class S3Route implements EngineRoute {
         List<String> keys = new ArrayList<>();
         boolean quiet;
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setNamespaceAware(true);
-            Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(body));
+            Document document = parseXml(body);
             NodeList objects = document.getElementsByTagNameNS("*", "Object");
             for (int i = 0; i < objects.getLength(); i++) {
                 NodeList keyNodes = ((Element) objects.item(i)).getElementsByTagNameNS("*", "Key");
@@ -394,6 +400,103 @@ public final class S3Route implements EngineRoute {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    // ---- multipart uploads
+
+    private EngineResponse multipart(Call call, EngineRequest request) {
+        String uploadId = call.query.get("uploadId");
+        switch (request.method()) {
+            case "POST" -> {
+                if (uploadId == null) {
+                    String id = uploads.create(call.bucket, call.key, request.header("content-type"), userMetadata(request));
+                    return xml(200, S3Xml.initiateMultipartUpload(call.bucket, call.key, id));
+                }
+                List<MultipartUploads.CompletedPart> parts = completedParts(payload(request).payload());
+                S3ObjectStore.ObjectInfo info = uploads.complete(call.bucket, call.key, uploadId, parts);
+                return xml(200, S3Xml.completeMultipartUpload(call.bucket, call.key, info.etag()));
+            }
+            case "PUT" -> {
+                if (request.header("x-amz-copy-source") != null || !call.query.containsKey("partNumber")) {
+                    throw S3Error.NOT_IMPLEMENTED.exception("The local engine does not implement UploadPartCopy.");
+                }
+                int partNumber;
+                try {
+                    partNumber = Integer.parseInt(call.query.get("partNumber"));
+                } catch (NumberFormatException e) {
+                    throw S3Error.INVALID_ARGUMENT.exception("Part number must be an integer between 1 and 10000, inclusive");
+                }
+                AwsChunkedBody body = payload(request);
+                verifyChecksums(request, body);
+                String etag = uploads.uploadPart(call.bucket, call.key, uploadId, partNumber, body.payload());
+                EngineResponse response = empty(200);
+                response.headers().put("ETag", "\"" + etag + "\"");
+                return response;
+            }
+            case "DELETE" -> {
+                uploads.abort(call.bucket, call.key, uploadId);
+                return empty(204);
+            }
+            default -> throw S3Error.NOT_IMPLEMENTED.exception("The local engine does not implement ListParts.");
+        }
+    }
+
+    private static List<MultipartUploads.CompletedPart> completedParts(byte[] body) {
+        List<MultipartUploads.CompletedPart> parts = new ArrayList<>();
+        try {
+            Document document = parseXml(body);
+            NodeList nodes = document.getElementsByTagNameNS("*", "Part");
+            for (int i = 0; i < nodes.getLength(); i++) {
+                Element part = (Element) nodes.item(i);
+                String number = part.getElementsByTagNameNS("*", "PartNumber").item(0).getTextContent().trim();
+                String etag = part.getElementsByTagNameNS("*", "ETag").item(0).getTextContent().trim();
+                parts.add(new MultipartUploads.CompletedPart(Integer.parseInt(number), etag));
+            }
+        } catch (Exception e) {
+            throw S3Error.MALFORMED_XML.exception();
+        }
+        return parts;
+    }
+
+    /** Checks Content-MD5 and CRC32/CRC32C checksums of a body that is not going through the store's digests. */
+    private static void verifyChecksums(EngineRequest request, AwsChunkedBody body) {
+        byte[] bytes = body.payload();
+        String contentMd5 = request.header("content-md5");
+        if (contentMd5 != null) {
+            try {
+                byte[] expected = Base64.getDecoder().decode(contentMd5.trim());
+                if (!MessageDigest.isEqual(expected, MessageDigest.getInstance("MD5").digest(bytes))) {
+                    throw S3Error.BAD_DIGEST.exception();
+                }
+            } catch (IllegalArgumentException e) {
+                throw S3Error.INVALID_DIGEST.exception();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        String crc32 = checksum(request, body, "x-amz-checksum-crc32");
+        if (crc32 != null && !crc32.equals(checksumBase64(new java.util.zip.CRC32(), bytes))) {
+            throw S3Error.BAD_DIGEST.exception("The CRC32 you specified did not match the calculated checksum.");
+        }
+        String crc32c = checksum(request, body, "x-amz-checksum-crc32c");
+        if (crc32c != null && !crc32c.equals(checksumBase64(new java.util.zip.CRC32C(), bytes))) {
+            throw S3Error.BAD_DIGEST.exception("The CRC32C you specified did not match the calculated checksum.");
+        }
+    }
+
+    private static String checksumBase64(java.util.zip.Checksum checksum, byte[] bytes) {
+        checksum.update(bytes, 0, bytes.length);
+        long value = checksum.getValue();
+        return Base64.getEncoder().encodeToString(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16),
+            (byte) (value >>> 8), (byte) value});
+    }
+
+    private static Document parseXml(byte[] body) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(body));
     }
 
     private static boolean matchesEtag(String header, String etag) {

@@ -122,6 +122,17 @@ final class S3Xml {
                 .close("CopyObjectResult").bytes();
     }
 
+    static byte[] initiateMultipartUpload(String bucket, String key, String uploadId) {
+        return new S3Xml().open("InitiateMultipartUploadResult", true).element("Bucket", bucket).element("Key", key)
+                .element("UploadId", uploadId).close("InitiateMultipartUploadResult").bytes();
+    }
+
+    static byte[] completeMultipartUpload(String bucket, String key, String etag) {
+        return new S3Xml().open("CompleteMultipartUploadResult", true).element("Location", "/" + bucket + "/" + key)
+                .element("Bucket", bucket).element("Key", key).element("ETag", "\"" + etag + "\"")
+                .close("CompleteMultipartUploadResult").bytes();
+    }
+
     static byte[] location(String region) {
         S3Xml doc = new S3Xml();
         doc.xml.append("<LocationConstraint xmlns=\"").append(NAMESPACE).append("\">");

@@ -36,6 +36,8 @@ class AddUserForm extends FormLayout {
     }
 
     private void configureFields() {
+        username.setRequiredIndicatorVisible(true);
+        password.setRequiredIndicatorVisible(true);
         password.setHelperText("12 to 72 characters");
         role.setLabel("Role");
         role.setItems(Role.values());

@@ -75,6 +75,10 @@ class SettingsForm extends FormLayout {
     void setEditable(boolean editable) {
         binder.setReadOnly(!editable);
         buttons.setVisible(editable);
+        for (TextField name : new TextField[] {kinesisStreamName, firehoseDeliveryStreamName}) {
+            name.setRequiredIndicatorVisible(editable);
+            name.setHelperText(editable ? "1-128 letters, digits, _ . or -" : null);
+        }
     }
 
     /** Marks fields the service rejected (keyed by {@link SettingsUpdate} component name). */

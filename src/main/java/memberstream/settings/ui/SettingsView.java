@@ -40,9 +40,10 @@ public class SettingsView extends VerticalLayout {
     public SettingsView(SettingsService settings, AuthenticationContext authentication) {
         this.settings = settings;
         addClassName("settings-view");
+        add(new H2("Settings"));
         configureForm(authentication.hasRole(Role.ADMIN.name()));
         lastChange.addClassName("last-change");
-        add(new H2("Settings"), form, lastChange);
+        add(form, lastChange);
         show(settings.current());
     }
 
@@ -50,6 +51,11 @@ public class SettingsView extends VerticalLayout {
         form.setMaxWidth("40em");
         form.setEditable(admin);
         form.addSaveListener(event -> save(event.update()));
+        if (!admin) {
+            var readOnly = new Paragraph("You can see the settings; an admin can change them.");
+            readOnly.addClassName("read-only-note");
+            add(readOnly);
+        }
     }
 
     private void show(Settings current) {

@@ -199,6 +199,44 @@ class S3ApiTest {
                 .isEqualTo(data);
     }
 
+    @Test
+    void multipartUploadsAssembleTheirParts() {
+        s3.createBucket(b -> b.bucket("multipart"));
+        byte[] first = new byte[5 * 1024 * 1024];
+        byte[] second = new byte[1234];
+        new java.util.Random(1).nextBytes(first);
+        new java.util.Random(2).nextBytes(second);
+        String uploadId = s3.createMultipartUpload(b -> b.bucket("multipart").key("big/file.bin").contentType("application/x-test"))
+                .uploadId();
+        String etag1 = s3.uploadPart(b -> b.bucket("multipart").key("big/file.bin").uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(first)).eTag();
+        String etag2 = s3.uploadPart(b -> b.bucket("multipart").key("big/file.bin").uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(second)).eTag();
+        var completed = s3.completeMultipartUpload(b -> b.bucket("multipart").key("big/file.bin").uploadId(uploadId)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag1), p -> p.partNumber(2).eTag(etag2))));
+        assertThat(completed.eTag()).matches("\"[0-9a-f]{32}-2\"");
+        var got = s3.getObjectAsBytes(b -> b.bucket("multipart").key("big/file.bin"));
+        byte[] expected = new byte[first.length + second.length];
+        System.arraycopy(first, 0, expected, 0, first.length);
+        System.arraycopy(second, 0, expected, first.length, second.length);
+        assertThat(java.util.Arrays.equals(got.asByteArray(), expected)).isTrue();
+        assertThat(got.response().contentType()).isEqualTo("application/x-test");
+        assertThat(got.response().eTag()).isEqualTo(completed.eTag());
+
+        String small = s3.createMultipartUpload(b -> b.bucket("multipart").key("small")).uploadId();
+        String tag = s3.uploadPart(b -> b.bucket("multipart").key("small").uploadId(small).partNumber(1),
+                RequestBody.fromBytes(second)).eTag();
+        s3.uploadPart(b -> b.bucket("multipart").key("small").uploadId(small).partNumber(2), RequestBody.fromBytes(second));
+        assertThatThrownBy(() -> s3.completeMultipartUpload(b -> b.bucket("multipart").key("small").uploadId(small)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(tag), p -> p.partNumber(2).eTag(tag)))))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isIn("EntityTooSmall", "InvalidPart"));
+        s3.abortMultipartUpload(b -> b.bucket("multipart").key("small").uploadId(small));
+        assertThatThrownBy(() -> s3.uploadPart(b -> b.bucket("multipart").key("small").uploadId(small).partNumber(3),
+                RequestBody.fromBytes(second)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchUpload"));
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket("multipart").key("small"))).isInstanceOf(NoSuchKeyException.class);
+    }
+
     private static String md5Hex(String text) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
                 .digest(text.getBytes(StandardCharsets.UTF_8)));

@@ -4,13 +4,13 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._assertNone;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
-import static com.github.mvysny.kaributesting.v10.NotificationsKt.expectNotifications;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.textfield.TextField;
 import memberstream.AbstractViewTest;
 import memberstream.security.ui.LoginView;
@@ -50,7 +50,7 @@ class SettingsViewTest extends AbstractViewTest {
         assertThat(_get(Checkbox.class, spec -> spec.withLabel("Send member events to Firehose instead of Kinesis"))
                 .getValue()).isEqualTo(!wasFirehose);
         assertThat(_get(TextField.class, spec -> spec.withLabel("Kinesis stream name")).getValue()).isEqualTo("members-k1");
-        assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withClasses("last-change")).getText())
+        assertThat(_get(Paragraph.class, spec -> spec.withClasses("last-change")).getText())
                 .startsWith("Last changed by admin at ");
     }
 
@@ -81,6 +81,7 @@ class SettingsViewTest extends AbstractViewTest {
                 .isReadOnly()).isTrue();
         assertThat(_get(TextField.class, spec -> spec.withLabel("Kinesis stream name")).getValue())
                 .isEqualTo(settings.current().kinesisStreamName());
+        _get(Paragraph.class, spec -> spec.withText("You can see the settings; an admin can change them."));
     }
 
     @Test

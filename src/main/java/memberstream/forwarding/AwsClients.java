@@ -1,0 +1,141 @@
+package memberstream.forwarding;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The console's AWS SDK v2 clients (Kinesis, Firehose, S3) for the configured {@link AwsMode}. They
+ * share one Apache HTTP client with short timeouts, and the SDK's own retries are off: the
+ * {@link DeliveryRetryPolicy} is the only retry loop. Credentials stay on the server: static local
+ * ones for the embedded engine, the default chain otherwise.
+ *
+ * <p>The clients are built on first use and rebuilt when the endpoint moves, because the embedded
+ * engine only knows its port once it has bound it (and binds again after a restart). Thread-safe.
+ */
+public class AwsClients implements AutoCloseable {
+
+    /** What the embedded engine accepts; not a secret, it never leaves this machine. */
+    static final AwsBasicCredentials LOCAL_CREDENTIALS = AwsBasicCredentials.create("memberstream", "memberstream");
+
+    private final AwsProperties properties;
+    private final Supplier<URI> endpoint;
+    private final SdkHttpClient http;
+    private volatile Clients current;
+
+    private record Clients(URI endpoint, KinesisClient kinesis, FirehoseClient firehose, S3Client s3) {
+    }
+
+    /**
+     * @param endpoint where the clients point, asked before each use; null for real AWS
+     */
+    AwsClients(AwsProperties properties, Supplier<URI> endpoint) {
+        this.properties = properties;
+        this.endpoint = endpoint;
+        this.http = ApacheHttpClient.builder()
+                .connectionTimeout(properties.connectTimeout())
+                .socketTimeout(properties.callTimeout())
+                .connectionAcquisitionTimeout(properties.callTimeout())
+                .maxConnections(64)
+                .build();
+    }
+
+    public KinesisClient kinesis() {
+        return clients().kinesis();
+    }
+
+    public FirehoseClient firehose() {
+        return clients().firehose();
+    }
+
+    public S3Client s3() {
+        return clients().s3();
+    }
+
+    /** The endpoint the clients use now; null means AWS's own. */
+    public URI endpoint() {
+        return endpoint == null ? null : endpoint.get();
+    }
+
+    public Region region() {
+        if (properties.region() != null && !properties.region().isBlank()) {
+            return Region.of(properties.region());
+        }
+        return properties.mode() == AwsMode.AWS ? new DefaultAwsRegionProviderChain().getRegion() : Region.US_EAST_1;
+    }
+
+    private Clients clients() {
+        URI uri = endpoint();
+        Clients clients = current;
+        if (clients != null && Objects.equals(clients.endpoint(), uri)) {
+            return clients;
+        }
+        synchronized (this) {
+            clients = current;
+            if (clients == null || !Objects.equals(clients.endpoint(), uri)) {
+                // Clients for an old endpoint are left to the garbage collector: a call may still be using one.
+                clients = build(uri);
+                current = clients;
+            }
+            return clients;
+        }
+    }
+
+    private Clients build(URI uri) {
+        return new Clients(uri,
+                configure(KinesisClient.builder(), uri).build(),
+                configure(FirehoseClient.builder(), uri).build(),
+                configure(S3Client.builder(), uri).forcePathStyle(uri != null).build());
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+    B configure(B builder, URI uri) {
+        builder.httpClient(http)
+                .region(region())
+                .credentialsProvider(credentials())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(properties.callTimeout())
+                        .build());
+        if (uri != null) {
+            builder.endpointOverride(uri);
+        }
+        return builder;
+    }
+
+    private AwsCredentialsProvider credentials() {
+        return switch (properties.mode()) {
+            case EMBEDDED -> StaticCredentialsProvider.create(LOCAL_CREDENTIALS);
+            // LocalStack and friends accept anything; real credentials from the environment win if present.
+            case ENDPOINT -> AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+            case AWS -> DefaultCredentialsProvider.builder().build();
+        };
+    }
+
+    @Override
+    public void close() {
+        Clients clients = current;
+        if (clients != null) {
+            clients.kinesis().close();
+            clients.firehose().close();
+            clients.s3().close();
+        }
+        http.close();
+    }
+}

@@ -1,0 +1,60 @@
+package memberstream.forwarding;
+
+import java.util.concurrent.CompletableFuture;
+import memberstream.member.MemberChanged;
+import memberstream.settings.SettingsChanged;
+import org.springframework.context.event.EventListener;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Where member and settings changes leave the console. Two steps per event:
+ * <ol>
+ * <li>inside the transaction that made the change, a PENDING row in the event log (rolled back with it);</li>
+ * <li>after commit, the forward: handed to the sink's batcher on the committing thread (so one
+ * thread's changes keep their order) and returned as a future. Spring Modulith recorded the
+ * publication in the same transaction and completes it when that future completes, that is after the
+ * sink's acknowledgement; a failure leaves it incomplete, to be resubmitted.</li>
+ * </ol>
+ * A rolled-back transaction sends nothing. The save never waits for the sink.
+ */
+class ChangeForwardingListener {
+
+    static final String MEMBER_LISTENER_ID = "memberstream.forwarding.member-changed";
+    static final String SETTINGS_LISTENER_ID = "memberstream.forwarding.settings-changed";
+
+    private final EventForwarder forwarder;
+    private final EventLog eventLog;
+    private final ResourceProvisioner provisioner;
+
+    ChangeForwardingListener(EventForwarder forwarder, EventLog eventLog, ResourceProvisioner provisioner) {
+        this.forwarder = forwarder;
+        this.eventLog = eventLog;
+        this.provisioner = provisioner;
+    }
+
+    @EventListener
+    public void logPending(MemberChanged event) {
+        eventLog.recordPending(ForwardableEvents.of(event));
+    }
+
+    @TransactionalEventListener(id = MEMBER_LISTENER_ID)
+    public CompletableFuture<Void> forward(MemberChanged event) {
+        return forwarder.forward(ForwardableEvents.of(event));
+    }
+
+    @EventListener
+    public void logPending(SettingsChanged event) {
+        eventLog.recordPending(ForwardableEvents.of(event));
+    }
+
+    /**
+     * Settings changes are events too. New resource names are provisioned first (off the committing
+     * thread); member events already heading for a resource still being created are retried meanwhile.
+     */
+    @TransactionalEventListener(id = SETTINGS_LISTENER_ID)
+    public CompletableFuture<Void> forward(SettingsChanged event) {
+        return CompletableFuture.runAsync(provisioner::ensure)
+                .handle((done, error) -> null)
+                .thenCompose(ignored -> forwarder.forward(ForwardableEvents.of(event)));
+    }
+}

@@ -1,0 +1,160 @@
+package memberstream.forwarding;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes the event log ({@code forwarded_events}, see V20). {@link #recordPending} runs inside the
+ * caller's transaction, so a rolled-back change leaves no row. Outcomes (delivered, failed) are queued
+ * and written by one writer thread as JDBC batches, one transaction per batch; the future each returns
+ * completes once its row is committed, so an event's publication is completed only after its row says
+ * delivered. Thread-safety: every method may be called from any thread.
+ */
+class EventLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+
+    private static final String INSERT_PENDING = """
+            insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, updated_at)
+            values (?, ?, ?, ?, ?, 'PENDING', ?)
+            on conflict (event_id) do nothing""";
+
+    private static final String UPSERT_OUTCOME = """
+            insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, sink,
+                destination, attempts, last_error, shard_id, sequence_number, record_id, delivered_at, updated_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (event_id) do update set
+                status = excluded.status, sink = excluded.sink, destination = excluded.destination,
+                attempts = forwarded_events.attempts + excluded.attempts,
+                last_error = coalesce(excluded.last_error, forwarded_events.last_error),
+                shard_id = excluded.shard_id, sequence_number = excluded.sequence_number,
+                record_id = excluded.record_id, delivered_at = excluded.delivered_at,
+                updated_at = excluded.updated_at, version = forwarded_events.version + 1""";
+
+    private record Outcome(ForwardableEvent event, DeliveryStatus status, SinkKind sink, String destination,
+                           int attempts, String error, Delivery delivery, Instant at,
+                           CompletableFuture<Void> written) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final Executor completions;
+    private final Clock clock;
+    private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    EventLog(JdbcTemplate jdbc, TransactionTemplate transactions, Executor completions, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.completions = completions;
+        this.clock = clock;
+        this.writer = new Thread(this::run, "event-log-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Inserts the PENDING row; call inside the transaction that made the change. */
+    void recordPending(ForwardableEvent event) {
+        jdbc.update(INSERT_PENDING, event.id(), event.type(), event.subject(), Timestamp.from(event.time()),
+                truncate(event.actor(), 64), Timestamp.from(clock.instant()));
+    }
+
+    /** An event that had failed is being sent again: pending once more (written in order with its outcome). */
+    CompletableFuture<Void> resubmitted(ForwardableEvent event, SinkKind sink, String destination) {
+        return enqueue(new Outcome(event, DeliveryStatus.PENDING, sink, destination, 0, null, null,
+                clock.instant(), new CompletableFuture<>()));
+    }
+
+    CompletableFuture<Void> delivered(ForwardableEvent event, Delivery delivery) {
+        return enqueue(new Outcome(event, DeliveryStatus.DELIVERED, delivery.sink(), delivery.destination(),
+                delivery.attempts(), null, delivery, clock.instant(), new CompletableFuture<>()));
+    }
+
+    CompletableFuture<Void> failed(ForwardableEvent event, SinkKind sink, String destination, int attempts,
+                                   String error) {
+        return enqueue(new Outcome(event, DeliveryStatus.FAILED, sink, destination, attempts,
+                error == null ? "Unknown error" : error, null, clock.instant(), new CompletableFuture<>()));
+    }
+
+    private CompletableFuture<Void> enqueue(Outcome outcome) {
+        if (!running) {
+            outcome.written().completeExceptionally(new IllegalStateException("The event log is closed"));
+        } else {
+            queue.add(outcome);
+        }
+        return outcome.written();
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            try {
+                Outcome first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Outcome> batch = new ArrayList<>();
+                batch.add(first);
+                queue.drainTo(batch, 999);
+                write(batch);
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+    }
+
+    private void write(List<Outcome> batch) {
+        try {
+            transactions.executeWithoutResult(tx -> jdbc.batchUpdate(UPSERT_OUTCOME, batch, batch.size(),
+                    (statement, o) -> {
+                        Delivery d = o.delivery();
+                        statement.setObject(1, o.event().id());
+                        statement.setString(2, o.event().type());
+                        statement.setString(3, o.event().subject());
+                        statement.setTimestamp(4, Timestamp.from(o.event().time()));
+                        statement.setString(5, truncate(o.event().actor(), 64));
+                        statement.setString(6, o.status().name());
+                        statement.setString(7, o.sink() == null ? null : o.sink().name());
+                        statement.setString(8, o.destination());
+                        statement.setInt(9, o.attempts());
+                        statement.setString(10, truncate(o.error(), 1000));
+                        statement.setString(11, d == null ? null : d.shardId());
+                        statement.setString(12, d == null ? null : d.sequenceNumber());
+                        statement.setString(13, d == null ? null : d.recordId());
+                        statement.setTimestamp(14, d == null ? null : Timestamp.from(o.at()));
+                        statement.setTimestamp(15, Timestamp.from(o.at()));
+                    }));
+            completions.execute(() -> batch.forEach(o -> o.written().complete(null)));
+        } catch (RuntimeException e) {
+            log.warn("Could not write {} event log row(s): {}", batch.size(), e.toString());
+            completions.execute(() -> batch.forEach(o -> o.written().completeExceptionally(e)));
+        }
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    /** Writes what is queued, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

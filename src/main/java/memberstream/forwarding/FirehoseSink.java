@@ -1,0 +1,80 @@
+package memberstream.forwarding;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+import software.amazon.awssdk.services.firehose.model.Record;
+
+/**
+ * Sends events to a Firehose delivery stream with PutRecordBatch, up to 500 a call as they queue up.
+ * Each event ends with a newline, so the S3 objects Firehose writes are JSON Lines. Failed entries of a
+ * partial failure are retried alone. Thread-safe.
+ */
+class FirehoseSink implements EventSink, AutoCloseable {
+
+    /** PutRecordBatch carries at most 4 MiB. */
+    static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+    private final RecordBatcher batcher;
+
+    FirehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords) {
+        this.batcher = new RecordBatcher(SinkKind.FIREHOSE, new PutRecordBatchTransport(clients), retryPolicy,
+                completions, maxBatchRecords);
+    }
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.FIREHOSE;
+    }
+
+    /** Firehose keeps no order, so the partition key is dropped: it would only shrink batches. */
+    @Override
+    public CompletableFuture<Delivery> send(OutgoingRecord record) {
+        return batcher.submit(new OutgoingRecord(record.eventId(), record.destination(), null, record.data()));
+    }
+
+    int queued() {
+        return batcher.queued();
+    }
+
+    @Override
+    public void close() {
+        batcher.close();
+    }
+
+    static byte[] asLine(byte[] json) {
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
+    }
+
+    private record PutRecordBatchTransport(AwsClients clients) implements RecordBatcher.Transport {
+
+        @Override
+        public List<RecordBatcher.Outcome> send(String deliveryStream, List<OutgoingRecord> records) {
+            PutRecordBatchResponse response = clients.firehose().putRecordBatch(request -> request
+                    .deliveryStreamName(deliveryStream)
+                    .records(records.stream()
+                            .map(r -> Record.builder().data(SdkBytes.fromByteArrayUnsafe(asLine(r.data()))).build())
+                            .toList()));
+            return response.requestResponses().stream()
+                    .map(entry -> entry.errorCode() == null
+                            ? RecordBatcher.Outcome.stored(entry.recordId())
+                            : RecordBatcher.Outcome.failed(entry.errorCode(), entry.errorMessage()))
+                    .toList();
+        }
+
+        @Override
+        public int maxRequestBytes() {
+            return MAX_REQUEST_BYTES;
+        }
+
+        @Override
+        public int countedBytes(OutgoingRecord record) {
+            return record.data().length + 1;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package memberstream.forwarding;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import memberstream.member.MemberChanged;
+import memberstream.settings.Settings;
+import memberstream.settings.SettingsChanged;
+
+/** How each application event looks on the wire: its CloudEvents source, type, subject and key. */
+final class ForwardableEvents {
+
+    static final String MEMBERS_SOURCE = "/memberstream/members";
+    static final String SETTINGS_SOURCE = "/memberstream/settings";
+    static final String TYPE_PREFIX = "io.memberstream.";
+    static final String SETTINGS_SUBJECT = "settings";
+
+    /** The {@code data} of a settings change: who changed what, like a member change. */
+    record SettingsChangeData(UUID eventId, Instant occurredAt, String actor, long version,
+                              Map<String, FieldChange> changes) {
+    }
+
+    /** One setting before and after, as text. */
+    record FieldChange(String before, String after) {
+    }
+
+    private ForwardableEvents() {
+    }
+
+    static ForwardableEvent of(MemberChanged event) {
+        String memberId = Long.toString(event.memberId());
+        return new ForwardableEvent(event.eventId(), MEMBERS_SOURCE,
+                TYPE_PREFIX + "member." + event.type().name().toLowerCase(Locale.ROOT), memberId,
+                event.occurredAt(), event.actor(), memberId, event);
+    }
+
+    static ForwardableEvent of(SettingsChanged event) {
+        Settings current = event.current();
+        UUID id = idOf(event);
+        Instant time = current.updatedAt() != null ? current.updatedAt() : Instant.EPOCH;
+        var changes = new LinkedHashMap<String, FieldChange>();
+        change(changes, "firehose", event.previous().firehose(), current.firehose());
+        change(changes, "kinesisStreamName", event.previous().kinesisStreamName(), current.kinesisStreamName());
+        change(changes, "firehoseDeliveryStreamName", event.previous().firehoseDeliveryStreamName(),
+                current.firehoseDeliveryStreamName());
+        return new ForwardableEvent(id, SETTINGS_SOURCE, TYPE_PREFIX + "settings.changed", SETTINGS_SUBJECT, time,
+                current.updatedBy(), SETTINGS_SUBJECT,
+                new SettingsChangeData(id, time, current.updatedBy(), current.version(), changes));
+    }
+
+    /**
+     * The event id of a forwarded application event, or null for any other. A settings change has no id
+     * of its own; each settings version is changed once, so the id is derived from it and a resent
+     * change keeps its id.
+     */
+    static UUID idOf(Object event) {
+        if (event instanceof MemberChanged changed) {
+            return changed.eventId();
+        }
+        if (event instanceof SettingsChanged changed) {
+            return UUID.nameUUIDFromBytes(("memberstream-settings-version-" + changed.current().version())
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return null;
+    }
+
+    private static void change(Map<String, FieldChange> changes, String name, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            changes.put(name, new FieldChange(String.valueOf(before), String.valueOf(after)));
+        }
+    }
+}

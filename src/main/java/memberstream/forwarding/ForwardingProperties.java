@@ -1,0 +1,35 @@
+package memberstream.forwarding;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How hard the console tries to deliver an event ({@code memberstream.forwarding.*}).
+ *
+ * @param maxAttempts       sends of one record before its publication is left incomplete (failed)
+ * @param initialBackoff    wait before the first retry; doubles each time, with random jitter
+ * @param maxBackoff        the longest wait between two retries
+ * @param resubmitEvery     how often incomplete publications are looked for and sent again
+ * @param resubmitOlderThan only publications at least this old are resubmitted; larger than the
+ *                          retry window so a publication still being retried is left alone
+ * @param maxBatchRecords   records in one PutRecords / PutRecordBatch call (AWS allows 500)
+ */
+@ConfigurationProperties("memberstream.forwarding")
+public record ForwardingProperties(
+        @DefaultValue("6") int maxAttempts,
+        @DefaultValue("200ms") Duration initialBackoff,
+        @DefaultValue("5s") Duration maxBackoff,
+        @DefaultValue("30s") Duration resubmitEvery,
+        @DefaultValue("60s") Duration resubmitOlderThan,
+        @DefaultValue("500") int maxBatchRecords) {
+
+    public ForwardingProperties {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("memberstream.forwarding.max-attempts must be at least 1");
+        }
+        if (maxBatchRecords < 1 || maxBatchRecords > 500) {
+            throw new IllegalArgumentException("memberstream.forwarding.max-batch-records must be 1 to 500");
+        }
+    }
+}

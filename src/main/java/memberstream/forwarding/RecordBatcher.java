@@ -1,0 +1,299 @@
+package memberstream.forwarding;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.retry.support.RetryTemplate;
+
+/**
+ * Gathers the records that many threads hand to one sink into batches and sends them from a single
+ * sender thread, so events that queue up share one PutRecords / PutRecordBatch call (up to
+ * {@code maxBatchRecords} records and the transport's byte limit).
+ *
+ * <p>Order: a batch holds at most one record per partition key, and a batch is finished (every entry
+ * acknowledged or given up, failed entries retried alone under the {@link DeliveryRetryPolicy}) before
+ * the next is sent. So records with the same key reach the sink in the order they were submitted,
+ * even across partial failures. When an entry is given up, its key is blocked: later records with that
+ * key fail at once, without being sent, until the given-up record is submitted again. Resubmission in
+ * publication order therefore restores the order.
+ *
+ * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog and the
+ * blocked keys. Futures are completed on the completion executor, never on the sender thread, so
+ * whatever callers chain onto them (database writes) does not hold up the next batch.
+ */
+final class RecordBatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordBatcher.class);
+
+    /** The one call a sink makes to send a batch. */
+    interface Transport {
+
+        /**
+         * Sends records that all go to {@code destination}; answers one outcome per record, in order.
+         * Throws when the call as a whole failed (nothing was stored).
+         */
+        List<Outcome> send(String destination, List<OutgoingRecord> records) throws Exception;
+
+        /** The most bytes one call may carry, as the service counts them. */
+        int maxRequestBytes();
+
+        /** What one record counts toward {@link #maxRequestBytes()}. */
+        int countedBytes(OutgoingRecord record);
+    }
+
+    /** The sink's answer for one entry: where it was stored, or why not. */
+    record Outcome(String shardId, String sequenceNumber, String recordId, String errorCode, String errorMessage) {
+
+        static Outcome stored(String shardId, String sequenceNumber) {
+            return new Outcome(shardId, sequenceNumber, null, null, null);
+        }
+
+        static Outcome stored(String recordId) {
+            return new Outcome(null, null, recordId, null, null);
+        }
+
+        static Outcome failed(String errorCode, String errorMessage) {
+            return new Outcome(null, null, null, errorCode == null ? "Unknown" : errorCode, errorMessage);
+        }
+
+        boolean succeeded() {
+            return errorCode == null;
+        }
+    }
+
+    /** A submitted record and its caller's future; attempts and lastError are touched by the sender only. */
+    private static final class Pending {
+        final OutgoingRecord record;
+        final CompletableFuture<Delivery> future = new CompletableFuture<>();
+        int attempts;
+        String lastError;
+        Throwable lastCause;
+
+        Pending(OutgoingRecord record) {
+            this.record = record;
+        }
+    }
+
+    private final SinkKind kind;
+    private final Transport transport;
+    private final DeliveryRetryPolicy retryPolicy;
+    private final Executor completions;
+    private final int maxBatchRecords;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private final Map<String, UUID> blockedBy = new HashMap<>();
+    private final Thread sender;
+    private volatile boolean running = true;
+
+    RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
+                  int maxBatchRecords) {
+        this.kind = kind;
+        this.transport = transport;
+        this.retryPolicy = retryPolicy;
+        this.completions = completions;
+        this.maxBatchRecords = maxBatchRecords;
+        this.sender = new Thread(this::run, "sink-" + kind.name().toLowerCase() + "-sender");
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    CompletableFuture<Delivery> submit(OutgoingRecord record) {
+        Pending pending = new Pending(record);
+        if (!running) {
+            pending.future.completeExceptionally(closed(pending));
+            return pending.future;
+        }
+        queue.add(pending);
+        return pending.future;
+    }
+
+    /** Records submitted and not yet acknowledged or given up. */
+    int queued() {
+        return queue.size() + backlog.size();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (backlog.isEmpty()) {
+                    Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    backlog.add(first);
+                }
+                queue.drainTo(backlog);
+                List<Pending> batch = nextBatch();
+                if (!batch.isEmpty()) {
+                    deliver(batch);
+                }
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException | Error unexpected) {
+                log.error("{} sender hit an unexpected error; carrying on", kind, unexpected);
+            }
+        }
+    }
+
+    /** Takes the next batch out of the backlog: one destination, one record per key, within the limits. */
+    private List<Pending> nextBatch() {
+        String destination = backlog.peekFirst().record.destination();
+        Set<String> seenKeys = new HashSet<>();
+        List<Pending> batch = new ArrayList<>();
+        List<Pending> blocked = new ArrayList<>();
+        List<DeliveryFailedException> blockedReasons = new ArrayList<>();
+        int bytes = 0;
+        for (Iterator<Pending> it = backlog.iterator(); it.hasNext() && batch.size() < maxBatchRecords; ) {
+            Pending pending = it.next();
+            String key = pending.record.partitionKey();
+            if (key != null && !seenKeys.add(key)) {
+                continue; // an earlier record with this key goes first
+            }
+            if (key != null && blockedBehindFailure(pending)) {
+                it.remove();
+                blocked.add(pending);
+                blockedReasons.add(new DeliveryFailedException(kind, pending.attempts, "Not sent: an earlier event "
+                        + blockedBy.get(key) + " with partition key " + key + " is not delivered yet", null));
+                continue;
+            }
+            if (!pending.record.destination().equals(destination)) {
+                continue;
+            }
+            int size = transport.countedBytes(pending.record);
+            if (!batch.isEmpty() && bytes + size > transport.maxRequestBytes()) {
+                break;
+            }
+            it.remove();
+            batch.add(pending);
+            bytes += size;
+        }
+        if (!blocked.isEmpty()) {
+            completions.execute(() -> {
+                for (int i = 0; i < blocked.size(); i++) {
+                    blocked.get(i).future.completeExceptionally(blockedReasons.get(i));
+                }
+            });
+        }
+        return batch;
+    }
+
+    /** True if an earlier record with this key was given up and this is not that record coming back. */
+    private boolean blockedBehindFailure(Pending pending) {
+        UUID blocker = blockedBy.get(pending.record.partitionKey());
+        if (blocker == null) {
+            return false;
+        }
+        if (blocker.equals(pending.record.eventId())) {
+            blockedBy.remove(pending.record.partitionKey());
+            return false;
+        }
+        return true;
+    }
+
+    private void deliver(List<Pending> batch) {
+        String destination = batch.get(0).record.destination();
+        List<Pending> remaining = new ArrayList<>(batch);
+        RetryTemplate template = retryPolicy.newTemplate();
+        try {
+            template.execute(context -> {
+                attempt(destination, remaining);
+                if (!remaining.isEmpty()) {
+                    throw new IllegalStateException(remaining.size() + " of " + batch.size()
+                            + " records not stored: " + remaining.get(0).lastError);
+                }
+                return null;
+            });
+        } catch (Exception givenUp) {
+            List<Pending> failed = List.copyOf(remaining);
+            for (Pending p : failed) {
+                if (p.record.partitionKey() != null) {
+                    blockedBy.put(p.record.partitionKey(), p.record.eventId());
+                }
+            }
+            log.warn("{}: gave up on {} record(s) for {} after {} attempt(s): {}", kind, failed.size(), destination,
+                    retryPolicy.maxAttempts(), failed.get(0).lastError);
+            completions.execute(() -> failed.forEach(p -> p.future.completeExceptionally(
+                    new DeliveryFailedException(kind, p.attempts, p.lastError, p.lastCause))));
+        }
+    }
+
+    /** One send of the remaining entries; stored ones leave {@code remaining} and are acknowledged. */
+    private void attempt(String destination, List<Pending> remaining) throws Exception {
+        remaining.forEach(p -> p.attempts++);
+        List<Outcome> outcomes;
+        try {
+            outcomes = transport.send(destination, remaining.stream().map(p -> p.record).toList());
+        } catch (Exception callFailed) {
+            String message = describe(callFailed);
+            remaining.forEach(p -> {
+                p.lastError = message;
+                p.lastCause = callFailed;
+            });
+            throw callFailed;
+        }
+        if (outcomes.size() != remaining.size()) {
+            throw new IllegalStateException("The sink answered " + outcomes.size() + " results for "
+                    + remaining.size() + " records");
+        }
+        List<Pending> stored = new ArrayList<>();
+        List<Delivery> deliveries = new ArrayList<>();
+        Iterator<Pending> pendings = remaining.iterator();
+        for (Outcome outcome : outcomes) {
+            Pending p = pendings.next();
+            if (outcome.succeeded()) {
+                pendings.remove();
+                stored.add(p);
+                deliveries.add(new Delivery(kind, destination, outcome.shardId(), outcome.sequenceNumber(),
+                        outcome.recordId(), p.attempts));
+            } else {
+                p.lastError = outcome.errorCode() + ": " + outcome.errorMessage();
+                p.lastCause = null;
+            }
+        }
+        if (!stored.isEmpty()) {
+            completions.execute(() -> {
+                for (int i = 0; i < stored.size(); i++) {
+                    stored.get(i).future.complete(deliveries.get(i));
+                }
+            });
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private DeliveryFailedException closed(Pending p) {
+        return new DeliveryFailedException(kind, p.attempts, "The console is shutting down; sent again at restart",
+                null);
+    }
+
+    /** Stops the sender; records not yet acknowledged fail (their publications stay incomplete). */
+    @Override
+    public void close() {
+        running = false;
+        sender.interrupt();
+        try {
+            sender.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Pending> left = new ArrayList<>(backlog);
+        queue.drainTo(left);
+        left.forEach(p -> p.future.completeExceptionally(closed(p)));
+    }
+}

@@ -1,0 +1,7 @@
+package memberstream.forwarding;
+
+/** The two places an event can be forwarded to, chosen per event by the Settings switch. */
+public enum SinkKind {
+    KINESIS,
+    FIREHOSE
+}

@@ -1,0 +1,302 @@
+package memberstream.forwarding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import memberstream.MemberstreamApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * The forwarding benchmark: a command that prints numbers, not a test. It starts the whole console
+ * (embedded PostgreSQL, the engine, forwarding on) in this JVM on random ports and a fresh data
+ * directory, then over HTTP:
+ * <ol>
+ * <li>sustained saves: {@code bench.threads} clients POST {@code /api/members} for {@code bench.seconds};
+ * saves per second, then the time to drain, then every created member's event is looked up in the
+ * Kinesis stream (lost and duplicated events are counted);</li>
+ * <li>latency: {@code bench.rate} saves per second for {@code bench.latency-seconds}, while a consumer
+ * tails every shard; save-to-readable p50/p99 per event.</li>
+ * </ol>
+ * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=memberstream.forwarding.ForwardingBenchmark}. The engine's per-shard throughput
+ * limits are off so that the consumer can poll as fast as it likes (5 reads/s/shard would dominate the
+ * latency); the stream has 4 shards.
+ */
+public final class ForwardingBenchmark {
+
+    private static final String USER = "bench";
+    private static final String PASSWORD = "bench-password-not-secret";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final String authorization = "Basic " + Base64.getEncoder()
+            .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    private final AtomicLong sequence = new AtomicLong();
+    private URI members;
+
+    public static void main(String[] args) throws Exception {
+        int code = 0;
+        try {
+            new ForwardingBenchmark().run();
+        } catch (Throwable e) {
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    private void run() throws Exception {
+        int threads = Integer.getInteger("bench.threads", 32);
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        int rate = Integer.getInteger("bench.rate", 100);
+        int latencySeconds = Integer.getInteger("bench.latency-seconds", 15);
+        Path dataDir = Path.of("target/bench/forwarding-" + System.currentTimeMillis());
+
+        ConfigurableApplicationContext console = new SpringApplicationBuilder(MemberstreamApplication.class).run(
+                "--server.port=0",
+                "--memberstream.engine.port=0",
+                "--memberstream.data-dir=" + dataDir,
+                "--memberstream.admin.username=" + USER,
+                "--memberstream.admin.password=" + PASSWORD,
+                "--memberstream.engine.throughput-limits=false",
+                "--memberstream.aws.shard-count=4",
+                "--server.tomcat.threads.max=64",
+                "--logging.level.root=WARN");
+        try {
+            members = URI.create("http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port")
+                    + "/api/members");
+            JdbcTemplate jdbc = console.getBean(JdbcTemplate.class);
+            AwsClients aws = console.getBean(AwsClients.class);
+            String stream = console.getBean(SettingsSinkNames.class).get().kinesisStream();
+            System.out.printf("%nForwarding benchmark: console up, data in %s, %d CPU(s)%n", dataDir,
+                    Runtime.getRuntime().availableProcessors());
+
+            warmUp();
+            sustained(threads, seconds, jdbc, aws.kinesis(), stream);
+            latency(rate, latencySeconds, aws.kinesis(), stream);
+        } finally {
+            console.close();
+        }
+    }
+
+    private void warmUp() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            create();
+        }
+    }
+
+    private void sustained(int threads, int seconds, JdbcTemplate jdbc, KinesisClient kinesis, String stream)
+            throws Exception {
+        ConcurrentLinkedQueue<Long> created = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> saveMicros = new ConcurrentLinkedQueue<>();
+        AtomicLong failures = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            clients.execute(() -> {
+                while (running.get()) {
+                    long begin = System.nanoTime();
+                    try {
+                        created.add(create());
+                        saveMicros.add((System.nanoTime() - begin) / 1_000);
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            });
+        }
+        Thread.sleep(seconds * 1_000L);
+        running.set(false);
+        clients.shutdown();
+        clients.awaitTermination(30, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long stopped = System.nanoTime();
+
+        long undelivered = 0;
+        long incomplete = 0;
+        while (System.nanoTime() - stopped < TimeUnit.SECONDS.toNanos(180)) {
+            undelivered = jdbc.queryForObject("select count(*) from forwarded_events where status <> 'DELIVERED'",
+                    Long.class);
+            incomplete = jdbc.queryForObject("select count(*) from event_publication where completion_date is null",
+                    Long.class);
+            if (undelivered == 0 && incomplete == 0) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        double drain = (System.nanoTime() - stopped) / 1e9;
+
+        Map<String, Integer> createdEventsInStream = new HashMap<>();
+        for (var record : new KinesisStreamReader(kinesis, json).readAll(stream)) {
+            if (record.type().equals("io.memberstream.member.created")) {
+                createdEventsInStream.merge(record.event().path("subject").asText(), 1, Integer::sum);
+            }
+        }
+        long lost = created.stream().filter(id -> !createdEventsInStream.containsKey(id.toString())).count();
+        long duplicated = created.stream().filter(id -> createdEventsInStream.getOrDefault(id.toString(), 0) > 1)
+                .count();
+
+        System.out.printf("%n== Sustained saves through POST /api/members, forwarding to Kinesis on ==%n");
+        System.out.printf("clients: %d, duration: %.1f s%n", threads, elapsed);
+        System.out.printf("saves: %d committed (%d failed requests) = %.0f saves/s%n", created.size(),
+                failures.get(), created.size() / elapsed);
+        System.out.printf("save latency: p50 %.1f ms, p99 %.1f ms%n", percentile(saveMicros, 50) / 1e3,
+                percentile(saveMicros, 99) / 1e3);
+        System.out.printf("drained %.1f s after the load stopped; undelivered left: %d, incomplete publications: %d%n",
+                drain, undelivered, incomplete);
+        System.out.printf("events in the stream for the %d created members: lost %d, duplicated %d%n",
+                created.size(), lost, duplicated);
+    }
+
+    private void latency(int rate, int seconds, KinesisClient kinesis, String stream) throws Exception {
+        Map<String, Long> seen = new ConcurrentHashMap<>();
+        AtomicBoolean tailing = new AtomicBoolean(true);
+        List<Thread> tailers = new ArrayList<>();
+        for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).shards()) {
+            String iterator = kinesis.getShardIterator(r -> r.streamName(stream).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
+            Thread tailer = new Thread(() -> tail(kinesis, iterator, seen, tailing), "tail-" + shard.shardId());
+            tailer.start();
+            tailers.add(tailer);
+        }
+
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        Map<String, Long> returned = new ConcurrentHashMap<>();
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        long total = (long) rate * seconds;
+        AtomicLong issued = new AtomicLong();
+        pacer.scheduleAtFixedRate(() -> {
+            if (issued.incrementAndGet() > total) {
+                return;
+            }
+            clients.execute(() -> {
+                long begin = System.nanoTime();
+                try {
+                    long id = create();
+                    long end = System.nanoTime();
+                    sent.put(Long.toString(id), begin);
+                    returned.put(Long.toString(id), end);
+                } catch (Exception e) {
+                    // counted below as a missing save
+                }
+            });
+        }, 0, 1_000_000L / rate, TimeUnit.MICROSECONDS);
+        Thread.sleep(seconds * 1_000L + 500);
+        pacer.shutdown();
+        clients.shutdown();
+        clients.awaitTermination(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!seen.keySet().containsAll(returned.keySet()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        tailing.set(false);
+        for (Thread tailer : tailers) {
+            tailer.join(5_000);
+        }
+
+        List<Long> fromResponse = new ArrayList<>();
+        List<Long> fromRequest = new ArrayList<>();
+        long missing = 0;
+        for (var saved : returned.entrySet()) {
+            Long at = seen.get(saved.getKey());
+            if (at == null) {
+                missing++;
+                continue;
+            }
+            fromResponse.add(Math.max(0, at - saved.getValue()) / 1_000);
+            fromRequest.add((at - sent.get(saved.getKey())) / 1_000);
+        }
+        System.out.printf("%n== Save -> record readable in Kinesis, %d saves/s for %d s, %d consumer threads ==%n",
+                rate, seconds, tailers.size());
+        System.out.printf("saves: %d, records seen: %d, not seen: %d%n", returned.size(), fromResponse.size(),
+                missing);
+        System.out.printf("from the save's response:  p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                percentile(fromResponse, 50) / 1e3, percentile(fromResponse, 99) / 1e3,
+                percentile(fromResponse, 100) / 1e3);
+        System.out.printf("from the save's request:   p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                percentile(fromRequest, 50) / 1e3, percentile(fromRequest, 99) / 1e3,
+                percentile(fromRequest, 100) / 1e3);
+    }
+
+    private void tail(KinesisClient kinesis, String firstIterator, Map<String, Long> seen, AtomicBoolean tailing) {
+        String iterator = firstIterator;
+        while (tailing.get() && iterator != null) {
+            String current = iterator;
+            GetRecordsResponse response = kinesis.getRecords(r -> r.shardIterator(current));
+            long now = System.nanoTime();
+            for (var record : response.records()) {
+                try {
+                    JsonNode event = json.readTree(record.data().asByteArray());
+                    seen.putIfAbsent(event.path("subject").asText(), now);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            iterator = response.nextShardIterator();
+            if (response.records().isEmpty()) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Creates one member; returns its id. */
+    private long create() throws Exception {
+        long n = sequence.incrementAndGet();
+        String body = """
+                {"fullName":"Bench Member %d","email":"bench-%d-%d@example.org","role":"MEMBER",
+                 "status":"ACTIVE","joinedOn":"2024-01-15"}""".formatted(n, n, System.nanoTime());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(members)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST /api/members answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return json.readTree(response.body()).path("id").asLong();
+    }
+
+    private static double percentile(java.util.Collection<Long> values, int p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        long[] sorted = values.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}

@@ -1,0 +1,97 @@
+package memberstream.forwarding.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.GridKt;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import memberstream.AbstractViewTest;
+import memberstream.forwarding.DeliveryStatus;
+import memberstream.forwarding.ForwardedEvent;
+import memberstream.member.Member;
+import memberstream.member.MemberRole;
+import memberstream.member.MemberService;
+import memberstream.member.MemberStatus;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class EventLogViewTest extends AbstractViewTest {
+
+    @Autowired
+    MemberService members;
+
+    @Test
+    void aSavedMemberShowsUpInTheEventLogWithItsStatus() {
+        loginAsAdmin();
+        Member saved = members.create(new Member("Grace Hopper", "grace-" + UUID.randomUUID() + "@example.org",
+                MemberRole.STAFF, MemberStatus.ACTIVE, LocalDate.of(2023, 5, 1)));
+
+        UI.getCurrent().navigate(EventLogView.class);
+
+        List<ForwardedEvent> rows = rows();
+        assertThat(rows).filteredOn(e -> e.getSubject().equals(saved.getId().toString()))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getEventType()).isEqualTo("io.memberstream.member.created");
+                    assertThat(e.getActor()).isEqualTo("admin");
+                    assertThat(e.getStatus()).isIn(DeliveryStatus.PENDING, DeliveryStatus.DELIVERED, DeliveryStatus.FAILED);
+                });
+        assertThat(navLabels()).contains("Event log");
+        assertThat(_get(Span.class, spec -> spec.withClasses("event-log-summary")).getText())
+                .matches("Everything delivered\\.|\\d+ not delivered yet\\.");
+    }
+
+    @Test
+    void theStatusFilterShowsOnlyThatStatus() {
+        loginAsAdmin();
+        members.create(new Member("Filter Me", "filter-" + UUID.randomUUID() + "@example.org",
+                MemberRole.MEMBER, MemberStatus.ACTIVE, LocalDate.of(2023, 5, 1)));
+        UI.getCurrent().navigate(EventLogView.class);
+
+        @SuppressWarnings("unchecked")
+        Select<String> status = _get(Select.class, spec -> spec.withLabel("Status"));
+        for (DeliveryStatus wanted : DeliveryStatus.values()) {
+            _setValue(status, EventLogView.label(wanted));
+            assertThat(rows()).allSatisfy(e -> assertThat(e.getStatus()).isEqualTo(wanted));
+        }
+        _setValue(status, EventLogView.ALL);
+        assertThat(rows()).isNotEmpty();
+    }
+
+    @Test
+    void theMainLayoutShowsHowManyEventsArePendingAndViewersCannotRetry() {
+        loginAsViewer();
+        UI.getCurrent().navigate(EventLogView.class);
+
+        String badge = _get(PendingEventsBadge.class).getElement().getTextRecursively();
+        assertThat(badge).matches("\\d+ pending");
+        assertThat(_find(Button.class, spec -> spec.withText("Retry all undelivered"))).isEmpty();
+        assertThat(_find(Button.class, spec -> spec.withText("Retry"))).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ForwardedEvent> rows() {
+        Grid<ForwardedEvent> grid = _get(Grid.class, spec -> spec.withClasses("event-log-grid"));
+        List<ForwardedEvent> rows = new ArrayList<>();
+        int size = Math.min(GridKt._size(grid), 200);
+        for (int i = 0; i < size; i++) {
+            rows.add(GridKt._get(grid, i));
+        }
+        return rows;
+    }
+
+    private static List<String> navLabels() {
+        return _find(SideNavItem.class).stream().map(SideNavItem::getLabel).toList();
+    }
+}
