@@ -12,6 +12,8 @@ import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.Icon;
+import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -146,7 +148,7 @@ public class DeliveryBrowserView extends VerticalLayout {
     private void configureObjectBrowser() {
         objects.setId("objects");
         objects.addThemeVariants(GridVariant.LUMO_COMPACT);
-        objects.addColumn(e -> e.folder() ? "📁 " + e.name() : e.name()).setHeader("Key").setFlexGrow(4);
+        objects.addComponentColumn(DeliveryBrowserView::keyCell).setHeader("Key").setFlexGrow(4);
         objects.addColumn(e -> e.folder() ? "" : humanBytes(e.object().size())).setHeader("Size");
         objects.addColumn(e -> e.folder() || e.object().lastModified() == null ? ""
                 : LiveView.TIME.format(e.object().lastModified())).setHeader("Written (UTC)");
@@ -276,6 +278,20 @@ public class DeliveryBrowserView extends VerticalLayout {
             Notification.show(what + " failed. " + AwsErrors.describe(e), 8000, Notification.Position.MIDDLE)
                     .addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
+    }
+
+    private static Component keyCell(Entry entry) {
+        Span key = new Span(entry.name());
+        if (!entry.folder()) {
+            return key;
+        }
+        Icon folder = VaadinIcon.FOLDER_O.create();
+        folder.setSize("var(--lumo-icon-size-s)");
+        HorizontalLayout cell = new HorizontalLayout(folder, key);
+        cell.setSpacing(false);
+        cell.getStyle().set("gap", "var(--lumo-space-xs)");
+        cell.setAlignItems(FlexComponent.Alignment.CENTER);
+        return cell;
     }
 
     private static Button openButton(Runnable open) {
