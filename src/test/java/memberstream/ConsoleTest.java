@@ -4,16 +4,18 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 /**
  * The whole console on a random port over a real embedded PostgreSQL. Every class annotated with
  * exactly this shares one cached Spring context (and one database), so tests must not assume empty
- * tables: use unique names and assert on what the test itself created. The data directory survives
- * between runs until {@code mvn clean}.
+ * tables: use unique names and assert on what the test itself created. The data directory is
+ * emptied when the context starts ({@link FreshTestDataDirectory}), so each run begins from nothing.
  *
- * <p>The first admin is {@link #ADMIN_USERNAME} / {@link #ADMIN_PASSWORD}.
+ * <p>The first admin is {@link #ADMIN_USERNAME} / {@link #ADMIN_PASSWORD}. Before each test the
+ * security context is empty and bound to this context's strategy ({@link ThisContextsSecurity}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,6 +25,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
         "memberstream.admin.username=" + ConsoleTest.ADMIN_USERNAME,
         "memberstream.admin.password=" + ConsoleTest.ADMIN_PASSWORD,
 })
+@ExtendWith(ThisContextsSecurity.class)
 public @interface ConsoleTest {
     String ADMIN_USERNAME = "admin";
     String ADMIN_PASSWORD = "test-admin-password";

@@ -7,7 +7,6 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 
 /**

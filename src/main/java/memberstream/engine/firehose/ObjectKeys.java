@@ -1,12 +1,12 @@
 package memberstream.engine.firehose;
 
-import memberstream.engine.protocol.AwsServiceException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.UUID;
+import memberstream.engine.protocol.AwsServiceException;
 
 /**
  * Names the S3 objects of one destination as Firehose does:

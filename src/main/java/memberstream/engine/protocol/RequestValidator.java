@@ -21,9 +21,26 @@ public final class RequestValidator {
     private RequestValidator() {
     }
 
+    /** Where a member sits, e.g. {@code records.2.member.data}; turned into text only for an error message. */
+    private record Where(Where parent, String name, int index) {
+        Where member(String child) {
+            return new Where(this, lowerFirst(child), 0);
+        }
+
+        Where item(int oneBased) {
+            return new Where(this, "member", oneBased);
+        }
+
+        @Override
+        public String toString() {
+            String prefix = parent == null ? "" : parent + ".";
+            return index > 0 ? prefix + index + "." + name : prefix + name;
+        }
+    }
+
     public static void validate(JsonNode body, List<FieldRule> rules) {
         List<String> errors = new ArrayList<>();
-        checkStructure(body, rules, "", errors);
+        checkStructure(body, rules, null, errors);
         if (!errors.isEmpty()) {
             int count = errors.size();
             String message = count + " validation error" + (count > 1 ? "s" : "") + " detected: "
@@ -32,20 +49,55 @@ public final class RequestValidator {
         }
     }
 
-    private static void checkStructure(JsonNode node, List<FieldRule> rules, String parent, List<String> errors) {
+    private static void checkStructure(JsonNode node, List<FieldRule> rules, Where parent, List<String> errors) {
         for (FieldRule rule : rules) {
             JsonNode value = node.get(rule.name());
-            check(value == null || value.isNull() ? null : value, rule, parent + lowerFirst(rule.name()), errors);
+            if (value == null || value.isNull()) {
+                if (rule.mandatory()) {
+                    errors.add("Value null at '" + where(parent, rule) + "' failed to satisfy constraint: Member must not be null");
+                }
+                continue;
+            }
+            check(value, rule, parent, errors);
         }
     }
 
-    private static void check(JsonNode value, FieldRule rule, String path, List<String> errors) {
-        if (value == null) {
-            if (rule.mandatory()) {
-                errors.add("Value null at '" + path + "' failed to satisfy constraint: Member must not be null");
-            }
-            return;
+    private static Where where(Where parent, FieldRule rule) {
+        return parent == null ? new Where(null, lowerFirst(rule.name()), 0) : parent.member(rule.name());
+    }
+
+    /** Checks one present value; {@code at} is lazily the path of the value itself. */
+    private static void check(JsonNode value, FieldRule rule, Where parent, List<String> errors) {
+        check(value, rule, new Lazy(parent, rule), errors);
+    }
+
+    /** The path of a value, computed only when a message needs it. */
+    private static class Lazy {
+        private final Where parent;
+        private final FieldRule rule;
+        private final int item;
+
+        Lazy(Where parent, FieldRule rule) {
+            this(parent, rule, 0);
         }
+
+        Lazy(Where parent, FieldRule rule, int item) {
+            this.parent = parent;
+            this.rule = rule;
+            this.item = item;
+        }
+
+        Where where() {
+            return item > 0 ? parent.item(item) : RequestValidator.where(parent, rule);
+        }
+
+        @Override
+        public String toString() {
+            return where().toString();
+        }
+    }
+
+    private static void check(JsonNode value, FieldRule rule, Lazy path, List<String> errors) {
         checkType(value, rule);
         switch (rule.kind()) {
             case STRING -> {
@@ -75,9 +127,15 @@ public final class RequestValidator {
             case LIST -> {
                 lengthCheck(value.size(), rule, "", path, errors);
                 if (rule.member() != null) {
+                    Where list = path.where();
                     for (int i = 0; i < value.size(); i++) {
                         JsonNode item = value.get(i);
-                        check(item == null || item.isNull() ? null : item, rule.member(), path + "." + (i + 1) + ".member", errors);
+                        Lazy at = new Lazy(list, rule.member(), i + 1);
+                        if (item == null || item.isNull()) {
+                            errors.add("Value null at '" + at + "' failed to satisfy constraint: Member must not be null");
+                        } else {
+                            check(item, rule.member(), at, errors);
+                        }
                     }
                 }
             }
@@ -96,17 +154,23 @@ public final class RequestValidator {
                         }
                     }
                     if (rule.mapValue() != null && entry.getValue() != null && !entry.getValue().isNull()) {
-                        check(entry.getValue(), rule.mapValue(), path + "." + entry.getKey() + ".member", errors);
+                        Where mapWhere = path.where();
+                        check(entry.getValue(), rule.mapValue(), new Lazy(new Where(mapWhere, entry.getKey(), 0), rule.mapValue(), 0) {
+                            @Override
+                            Where where() {
+                                return new Where(new Where(mapWhere, entry.getKey(), 0), "member", 0);
+                            }
+                        }, errors);
                     }
                 }
             }
-            case STRUCTURE -> checkStructure(value, rule.children(), path + ".", errors);
+            case STRUCTURE -> checkStructure(value, rule.children(), path.where(), errors);
             case BOOLEAN, TIMESTAMP -> {
             }
         }
     }
 
-    private static void lengthCheck(long length, FieldRule rule, String shown, String path, List<String> errors) {
+    private static void lengthCheck(long length, FieldRule rule, String shown, Lazy path, List<String> errors) {
         String value = shown.isEmpty() ? "Value at '" : "Value " + shown + "at '";
         if (rule.minLength() != null && length < rule.minLength()) {
             errors.add(value + path + "' failed to satisfy constraint: Member must have length greater than or equal to " + rule.minLength());

@@ -11,16 +11,22 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
+import com.vaadin.flow.spring.security.AuthenticationContext;
 
-/** Vaadin's login form posting to Spring Security's form login at {@code /login}. */
+/**
+ * Vaadin's login form posting to Spring Security's form login at {@code /login}. A user who is
+ * already logged in goes on to the start page instead.
+ */
 @Route("login")
 @PageTitle("Log in | Memberstream")
 @AnonymousAllowed
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     private final LoginForm login = new LoginForm();
+    private final transient AuthenticationContext authentication;
 
-    public LoginView() {
+    public LoginView(AuthenticationContext authentication) {
+        this.authentication = authentication;
         addClassName("login-view");
         setSizeFull();
         setAlignItems(Alignment.CENTER);
@@ -37,6 +43,10 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
+        if (authentication.isAuthenticated()) {
+            event.forwardTo("");
+            return;
+        }
         login.setError(event.getLocation().getQueryParameters().getParameters().containsKey("error"));
     }
 }
