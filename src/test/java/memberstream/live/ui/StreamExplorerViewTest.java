@@ -90,6 +90,34 @@ class StreamExplorerViewTest extends AbstractViewTest {
     }
 
     @Test
+    void adminMergesTwoShardsThenChangesTheShardCount() {
+        loginAsAdmin();
+        explorer.createStream(stream, 2);
+        awaitActive();
+        UI.getCurrent().navigate(StreamExplorerView.class, stream);
+
+        shardGrid().select(shardGrid().getGenericDataView().getItems().findFirst().orElseThrow());
+        _click(_get(Button.class, spec -> spec.withId("merge-shards")));
+        awaitActive();
+        _click(_get(Button.class, spec -> spec.withId("refresh")));
+        List<ShardRange> merged = shardGrid().getGenericDataView().getItems().toList();
+        assertThat(merged).filteredOn(ShardRange::open).singleElement().satisfies(child -> {
+            assertThat(child.parentShardId()).isNotNull();
+            assertThat(child.adjacentParentShardId()).isNotNull();
+            assertThat(child.share()).isEqualTo(1.0);
+        });
+        assertThat(svg()).contains("1 open, 2 closed");
+
+        _setValue(_get(IntegerField.class, spec -> spec.withId("target-shards")), 2);
+        _click(_get(Button.class, spec -> spec.withId("update-shard-count")));
+        awaitActive();
+        _click(_get(Button.class, spec -> spec.withId("refresh")));
+        assertThat(shardGrid().getGenericDataView().getItems().filter(ShardRange::open)).hasSize(2);
+        assertThat(_get(Div.class, spec -> spec.withId("activity")).getElement().getTextRecursively())
+                .contains("Change shard count of " + stream + " to 2: done");
+    }
+
+    @Test
     void throttledReadsShowUpWithTheRetryThatFollowed() {
         loginAsAdmin();
         explorer.createStream(stream, 1);
