@@ -57,7 +57,7 @@ final class PutRecordsFastPath implements FastPath {
                         if (value != JsonToken.START_ARRAY) {
                             return null;
                         }
-                        records = readRecords(parser);
+                        records = readRecords(parser, body, format);
                         if (records == null) {
                             return null;
                         }
@@ -76,7 +76,7 @@ final class PutRecordsFastPath implements FastPath {
         return put.apply(streamName, records);
     }
 
-    private static List<KinesisStore.Pending> readRecords(JsonParser parser) throws IOException {
+    private static List<KinesisStore.Pending> readRecords(JsonParser parser, byte[] body, WireFormat format) throws IOException {
         List<KinesisStore.Pending> records = new ArrayList<>(500);
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
@@ -91,7 +91,7 @@ final class PutRecordsFastPath implements FastPath {
                         if (value != JsonToken.VALUE_EMBEDDED_OBJECT && value != JsonToken.VALUE_STRING) {
                             return null;
                         }
-                        data = parser.getBinaryValue();
+                        data = value == JsonToken.VALUE_STRING ? base64(parser, body) : parser.getBinaryValue();
                     }
                     case "PartitionKey" -> {
                         if (value != JsonToken.VALUE_STRING) {
@@ -127,6 +127,32 @@ final class PutRecordsFastPath implements FastPath {
             records.add(new KinesisStore.Pending(hashKey, partitionKey.getBytes(StandardCharsets.UTF_8), data));
         }
         return token == JsonToken.END_ARRAY ? records : null;
+    }
+
+    /**
+     * Decodes a JSON base64 string straight from the request bytes with the JDK's decoder (several
+     * times faster than the parser's); strings with escapes take the parser's way.
+     */
+    private static byte[] base64(JsonParser parser, byte[] body) throws IOException {
+        long quote = parser.currentTokenLocation().getByteOffset();
+        if (quote < 0 || quote >= body.length || body[(int) quote] != '"') {
+            return parser.getBinaryValue();
+        }
+        int start = (int) quote + 1;
+        int end = start;
+        while (end < body.length && body[end] != '"') {
+            if (body[end] == '\\') {
+                return parser.getBinaryValue();
+            }
+            end++;
+        }
+        if (end == body.length) {
+            return parser.getBinaryValue();
+        }
+        java.nio.ByteBuffer decoded = java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(body, start, end - start));
+        byte[] array = decoded.array();
+        return decoded.arrayOffset() == 0 && decoded.remaining() == array.length ? array
+                : java.util.Arrays.copyOfRange(array, decoded.arrayOffset() + decoded.position(), decoded.arrayOffset() + decoded.limit());
     }
 
     private static boolean valid(FieldRule rule, String text) {
