@@ -34,6 +34,7 @@ class EmbeddedPostgresConfiguration {
     EmbeddedPostgres embeddedPostgres(DataDirectoryLock lock) throws IOException {
         Path pgData = lock.directory().resolve("postgres");
         Files.createDirectories(pgData);
+        OrphanedPostmaster.stopIfRunning(pgData);
         long started = System.nanoTime();
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)

@@ -1,0 +1,134 @@
+package memberstream.member.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import memberstream.ConsoleTest;
+import memberstream.TestUsers;
+import memberstream.member.MemberFilter;
+import memberstream.member.MemberService;
+import memberstream.security.Role;
+import memberstream.security.UserService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.core.userdetails.UserDetailsService;
+
+/**
+ * One real browser session (headless Chromium): log in as an admin, create a member, see it in
+ * the grid. Leaves {@code target/screenshots/members-created.png} for a person to look at.
+ */
+@ConsoleTest
+class MembersBrowserTest {
+
+    private static final String ADMIN = "members-browser-admin";
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MemberService members;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    UserDetailsService userDetails;
+
+    WebDriver browser;
+    WebDriverWait wait;
+    Path profile;
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        // An admin of our own: other tests in the shared context may change the first admin's password.
+        TestUsers.ensure(userDetails, users, ADMIN, Role.ADMIN);
+        profile = Files.createTempDirectory("memberstream-chromium");
+        var options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
+        var service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1400, 900));
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stopBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    void anAdminLogsInCreatesAMemberAndSeesItInTheGrid() throws IOException {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        String name = "Ada Lovelace " + tag;
+        String email = "ada-" + tag + "@example.org";
+
+        browser.get("http://127.0.0.1:" + port + "/members");
+        type(wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("input[name='username']"))),
+                ADMIN);
+        type(browser.findElement(By.cssSelector("input[name='password']")), TestUsers.PASSWORD);
+        browser.findElement(By.cssSelector("vaadin-button[slot='submit'], vaadin-login-form vaadin-button")).click();
+
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("new-member"))).click();
+        wait.until(ExpectedConditions.urlContains("/members/new"));
+        type(wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#member-full-name input"))), name);
+        type(browser.findElement(By.cssSelector("#member-email input")), email);
+        type(browser.findElement(By.cssSelector("#member-phone input")), "+44 20 7946 0000");
+        browser.findElement(By.id("member-save")).click();
+
+        wait.until(ExpectedConditions.urlMatches("/members/\\d+$"));
+        By row = By.xpath("//vaadin-grid-cell-content[normalize-space(.)='" + email + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertThat(members.count(new MemberFilter(email, null, null))).isEqualTo(1);
+        assertThat(browser.findElement(By.cssSelector("#member-full-name input")).getDomProperty("value"))
+                .isEqualTo(name);
+
+        Path screenshot = screenshot("members-created.png");
+        assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+
+    private void type(WebElement input, String text) {
+        input.click();
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private Path screenshot(String fileName) throws IOException {
+        // Let the notification and the grid settle into their final paint.
+        ((JavascriptExecutor) browser).executeScript("return document.fonts.ready");
+        Files.createDirectories(SCREENSHOTS);
+        Path file = SCREENSHOTS.resolve(fileName);
+        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        return file;
+    }
+}
