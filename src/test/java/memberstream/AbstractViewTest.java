@@ -63,8 +63,8 @@ public abstract class AbstractViewTest {
 
     /**
      * Logs in as {@code username} with {@code role}, creating that user in the database first if
-     * needed (password {@link TestUsers#PASSWORD}), so services see a real user and Vaadin's access control sees the same principal and
-     * roles a logged-in browser session would have.
+     * needed (password {@link TestUsers#PASSWORD}), so services see a real user and Vaadin's access
+     * control sees the same principal and roles a logged-in browser session would have.
      */
     protected UserDetails login(String username, Role role) {
         UserDetails user = TestUsers.ensure(userDetailsService, userService, username, role);

@@ -10,7 +10,6 @@ import memberstream.base.DataDirectoryLock;
 import memberstream.base.DataDirectoryLock.DataDirectoryInUseException;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,11 +22,11 @@ import org.springframework.core.env.Environment;
  * rerun would meet last run's rows and records, and Flyway would refuse a database migrated by a
  * different set of migrations. Only directories inside a {@code target} folder are ever emptied,
  * and never one that another context or process holds (its lock is taken first).
- * A test that must keep its data across context restarts sets
- * {@code memberstream.test.fresh-data-dir=false}.
+ * A test (or a console started from the test classpath) that must keep its data across restarts
+ * sets {@code memberstream.test.fresh-data-dir=false} (the older name
+ * {@code memberstream.test.fresh-database=false} works too).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "memberstream.test.fresh-data-dir", havingValue = "true", matchIfMissing = true)
 class FreshTestDataDirectory {
 
     @Bean
@@ -47,7 +46,9 @@ class FreshTestDataDirectory {
         @Override
         public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
             String configured = environment.getProperty("memberstream.data-dir");
-            if (configured == null) {
+            boolean keep = "false".equals(environment.getProperty("memberstream.test.fresh-data-dir"))
+                    || "false".equals(environment.getProperty("memberstream.test.fresh-database"));
+            if (configured == null || keep) {
                 return;
             }
             Path dir = Path.of(configured).toAbsolutePath().normalize();

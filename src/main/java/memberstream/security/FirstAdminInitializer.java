@@ -55,7 +55,8 @@ class FirstAdminInitializer implements ApplicationRunner {
     private void createFirstAdmin() {
         boolean generated = !properties.hasPassword();
         String password = generated ? generatePassword() : properties.password();
-        users.save(new UserAccount(properties.username(), passwordEncoder.encode(password), Role.ADMIN, clock.instant()));
+        String hash = passwordEncoder.encode(password);
+        users.save(new UserAccount(properties.username(), hash, Role.ADMIN, clock.instant()));
         if (generated) {
             log.warn("""
 

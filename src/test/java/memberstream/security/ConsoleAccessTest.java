@@ -9,9 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import memberstream.ConsoleTest;
+import memberstream.TestUsers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.core.userdetails.UserDetailsService;
 
 /**
  * The browser's way in over real HTTP: the login form, sessions, the open health endpoint. Uses
@@ -25,6 +27,12 @@ class ConsoleAccessTest {
 
     @Autowired
     ObjectMapper json;
+
+    @Autowired
+    UserDetailsService userDetails;
+
+    @Autowired
+    UserService users;
 
     private final HttpClient browser = HttpClient.newBuilder()
             .cookieHandler(new java.net.CookieManager())
@@ -51,6 +59,18 @@ class ConsoleAccessTest {
 
         assertThat(health.at("/components/db/status").asText()).isEqualTo("UP");
         assertThat(health.at("/components/db/details/database").asText()).isEqualTo("PostgreSQL");
+    }
+
+    @Test
+    void aViewerLoggedInSeesHealthWithoutDetails() throws Exception {
+        TestUsers.ensure(userDetails, users, "health-viewer", Role.VIEWER);
+        assertThat(logIn("health-viewer", TestUsers.PASSWORD).headers().firstValue("Location")).get().asString()
+                .doesNotContain("error");
+
+        JsonNode health = json.readTree(get("/actuator/health").body());
+
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+        assertThat(health.has("components")).isFalse();
     }
 
     @Test

@@ -26,6 +26,7 @@ final class KinesisRules {
             .pattern("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
     static final String SHARD_ID_PATTERN = "[a-zA-Z0-9_.-]+";
     static final String HASH_KEY_PATTERN = "0|([1-9]\\d{0,38})";
+    static final java.util.regex.Pattern EXPLICIT_HASH_KEY = java.util.regex.Pattern.compile(HASH_KEY_PATTERN);
     static final String SEQUENCE_NUMBER_PATTERN = "0|([1-9]\\d{0,128})";
     static final FieldRule STREAM_MODE_DETAILS = structure("StreamModeDetails",
             string("StreamMode").required().oneOf("PROVISIONED", "ON_DEMAND"));

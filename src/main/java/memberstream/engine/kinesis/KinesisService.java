@@ -60,6 +60,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         register("ListShards", KinesisRules.LIST_SHARDS, this::listShards);
         register("PutRecord", KinesisRules.PUT_RECORD, this::putRecord);
         register("PutRecords", KinesisRules.PUT_RECORDS, this::putRecords);
+        registerFastPath("PutRecords", new PutRecordsFastPath(codec(), this::store));
         register("GetShardIterator", KinesisRules.GET_SHARD_ITERATOR, this::getShardIterator);
         register("GetRecords", KinesisRules.GET_RECORDS, this::getRecords);
         register("IncreaseStreamRetentionPeriod", KinesisRules.RETENTION, this::increaseRetention);
@@ -364,15 +365,22 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         String name = streamName(call);
         JsonNode entries = call.node("Records");
         List<KinesisStore.Pending> pending = new ArrayList<>(entries.size());
-        long total = 0;
         for (JsonNode entry : entries) {
             String partitionKey = entry.get("PartitionKey").asText();
             byte[] key = partitionKey.getBytes(StandardCharsets.UTF_8);
             byte[] data = WireCodec.blob(entry.get("Data"));
             JsonNode explicit = entry.get("ExplicitHashKey");
             HashKey hashKey = hashKey(explicit == null || explicit.isNull() ? null : explicit.asText(), partitionKey);
-            total += key.length + data.length;
             pending.add(new KinesisStore.Pending(hashKey, key, data));
+        }
+        return store(name, pending);
+    }
+
+    /** Stores a validated PutRecords request (from the general path or the fast path). */
+    private Object store(String name, List<KinesisStore.Pending> pending) {
+        long total = 0;
+        for (KinesisStore.Pending record : pending) {
+            total += record.partitionKey().length + record.data().length;
         }
         if (total > MAX_PUT_RECORDS_BYTES) {
             throw KinesisError.INVALID_ARGUMENT.exception("Records size exceeds 10 MB limit");

@@ -32,6 +32,7 @@ public abstract class AwsJsonService implements EngineRoute {
 
     private final String targetPrefix;
     private final Map<String, Registered> operations = new HashMap<>();
+    private final Map<String, FastPath> fastPaths = new HashMap<>();
     private final WireCodec codec = new WireCodec();
     private final String defaultRegion;
 
@@ -43,6 +44,16 @@ public abstract class AwsJsonService implements EngineRoute {
 
     protected final void register(String name, List<FieldRule> rules, AwsOperation operation) {
         operations.put(name, new Registered(rules, operation));
+    }
+
+    /** Adds a shortcut in front of a registered operation (see {@link FastPath}). */
+    protected final void registerFastPath(String name, FastPath fastPath) {
+        fastPaths.put(name, fastPath);
+    }
+
+    /** The codec, for fast paths that parse bodies themselves. */
+    protected final WireCodec codec() {
+        return codec;
     }
 
     @Override
@@ -68,6 +79,13 @@ public abstract class AwsJsonService implements EngineRoute {
             if (format == null) {
                 throw ProtocolError.SERIALIZATION.exception("Unsupported Content-Type " + request.header("content-type")
                         + "; use " + WireFormat.JSON.contentType() + " or " + WireFormat.CBOR.contentType() + ".");
+            }
+            FastPath fastPath = fastPaths.get(operationName);
+            if (fastPath != null) {
+                Object answer = fastPath.tryAnswer(request.body(), format, region(request), requestId);
+                if (answer != null) {
+                    return respond(200, answer, answerFormat, requestId);
+                }
             }
             var body = codec.read(request.body(), format);
             RequestValidator.validate(body, registered.rules());

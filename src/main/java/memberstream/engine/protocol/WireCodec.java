@@ -59,6 +59,11 @@ public final class WireCodec {
         return tree;
     }
 
+    /** A streaming parser over a body, for {@link FastPath}s. */
+    public JsonParser parser(byte[] body, WireFormat format) throws IOException {
+        return (format == WireFormat.CBOR ? cbor : json).getFactory().createParser(body);
+    }
+
     /** Writes an answer: maps, lists, strings, numbers, booleans, byte[] blobs, Instant timestamps, {@link WireWritable}s. */
     public byte[] write(Object value, WireFormat format) {
         try {

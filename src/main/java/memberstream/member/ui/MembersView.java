@@ -33,6 +33,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import memberstream.base.ui.MainLayout;
@@ -93,8 +94,9 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         grid.addClassName("members-grid");
         grid.setSizeFull();
         var name = grid.addColumn(Member::getFullName).setHeader("Name").setSortProperty("fullName")
-                .setKey("fullName").setFlexGrow(3);
-        grid.addColumn(Member::getEmail).setHeader("Email").setSortProperty("email").setKey("email").setFlexGrow(3);
+                .setKey("fullName").setFlexGrow(3).setTooltipGenerator(Member::getFullName);
+        grid.addColumn(Member::getEmail).setHeader("Email").setSortProperty("email").setKey("email").setFlexGrow(3)
+                .setTooltipGenerator(Member::getEmail);
         grid.addColumn(member -> member.getRole().label()).setHeader("Role").setSortProperty("role").setKey("role")
                 .setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(new ComponentRenderer<>(MembersView::statusBadge)).setHeader("Status")
@@ -231,7 +233,9 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     }
 
     private Member newMemberDraft() {
-        return new Member("", "", MemberRole.MEMBER, MemberStatus.ACTIVE, LocalDate.now(clock));
+        // Today where the server is: the zone in which Bean Validation judges "not in the future".
+        LocalDate today = LocalDate.now(clock.withZone(ZoneId.systemDefault()));
+        return new Member("", "", MemberRole.MEMBER, MemberStatus.ACTIVE, today);
     }
 
     private void openForm(Member member) {

@@ -36,11 +36,13 @@ public class SettingsView extends VerticalLayout {
     private final SettingsService settings;
     private final SettingsForm form = new SettingsForm();
     private final Paragraph lastChange = new Paragraph();
+    private final Paragraph destination = new Paragraph();
 
     public SettingsView(SettingsService settings, AuthenticationContext authentication) {
         this.settings = settings;
         addClassName("settings-view");
-        add(new H2("Settings"));
+        destination.addClassName("destination");
+        add(new H2("Settings"), destination);
         configureForm(authentication.hasRole(Role.ADMIN.name()));
         lastChange.addClassName("last-change");
         add(form, lastChange);
@@ -60,6 +62,7 @@ public class SettingsView extends VerticalLayout {
 
     private void show(Settings current) {
         form.show(current);
+        destination.setText("Member events go to " + describeSink(current) + ".");
         lastChange.setText(current.updatedAt() == null
                 ? "Default settings; nobody has changed them yet."
                 : "Last changed by " + current.updatedBy() + " at " + WHEN.format(current.updatedAt()) + ".");
@@ -69,17 +72,22 @@ public class SettingsView extends VerticalLayout {
         try {
             Settings saved = settings.update(update);
             show(saved);
-            notify("Saved. Member events now go to " + (saved.firehose() ? "Firehose delivery stream " : "Kinesis stream ")
-                    + "\"" + saved.activeStreamName() + "\".", NotificationVariant.LUMO_SUCCESS);
+            notify("Saved. Member events now go to " + describeSink(saved) + ".", NotificationVariant.LUMO_SUCCESS);
         } catch (ConstraintViolationException invalid) {
             Map<String, String> errors = new LinkedHashMap<>();
-            invalid.getConstraintViolations().forEach(v -> errors.putIfAbsent(v.getPropertyPath().toString(), v.getMessage()));
+            invalid.getConstraintViolations()
+                    .forEach(v -> errors.putIfAbsent(v.getPropertyPath().toString(), v.getMessage()));
             form.showFieldErrors(errors);
             notify("Not saved: please correct the marked fields.", NotificationVariant.LUMO_ERROR);
         } catch (SettingsConflictException conflict) {
             show(conflict.current());
             notify(conflict.getMessage() + ". The form now shows their version.", NotificationVariant.LUMO_WARNING);
         }
+    }
+
+    private static String describeSink(Settings settings) {
+        return (settings.firehose() ? "the Firehose delivery stream \"" : "the Kinesis stream \"")
+                + settings.activeStreamName() + "\"";
     }
 
     private static void notify(String text, NotificationVariant variant) {

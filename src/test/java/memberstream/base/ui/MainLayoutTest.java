@@ -22,7 +22,7 @@ class MainLayoutTest extends AbstractViewTest {
         loginAsAdmin();
         UI.getCurrent().navigate(SettingsView.class);
 
-        assertThat(navLabels()).contains("Settings", "Users");
+        assertThat(navLabels()).containsSubsequence("Members", "Settings", "Users");
         assertThat(_get(Span.class, spec -> spec.withClasses("user-name")).getText()).isEqualTo("admin");
         _get(Button.class, spec -> spec.withText("Log out"));
     }

@@ -42,14 +42,20 @@ class SettingsViewTest extends AbstractViewTest {
         assertThat(stored.firehoseDeliveryStreamName()).isEqualTo("members.delivery_1");
         assertThat(stored.updatedBy()).isEqualTo("admin");
         assertThat(stored.updatedAt()).isNotNull();
-        NotificationsKt.clearNotifications();
+        String sink = wasFirehose
+                ? "the Kinesis stream \"members-k1\""
+                : "the Firehose delivery stream \"members.delivery_1\"";
+        NotificationsKt.expectNotifications("Saved. Member events now go to " + sink + ".");
+        assertThat(_get(Paragraph.class, spec -> spec.withClasses("destination")).getText())
+                .isEqualTo("Member events go to " + sink + ".");
 
         // a fresh visit shows what was stored, and who changed it
         UI.getCurrent().getPage().reload();
         UI.getCurrent().navigate(SettingsView.class);
         assertThat(_get(Checkbox.class, spec -> spec.withLabel("Send member events to Firehose instead of Kinesis"))
                 .getValue()).isEqualTo(!wasFirehose);
-        assertThat(_get(TextField.class, spec -> spec.withLabel("Kinesis stream name")).getValue()).isEqualTo("members-k1");
+        assertThat(_get(TextField.class, spec -> spec.withLabel("Kinesis stream name")).getValue())
+                .isEqualTo("members-k1");
         assertThat(_get(Paragraph.class, spec -> spec.withClasses("last-change")).getText())
                 .startsWith("Last changed by admin at ");
     }

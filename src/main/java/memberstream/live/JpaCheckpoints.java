@@ -1,0 +1,60 @@
+package memberstream.live;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Checkpoints in PostgreSQL (table {@code live_checkpoint}); called only by the consumer thread. */
+@Component
+class JpaCheckpoints implements Checkpoints {
+
+    private final ShardCheckpointRepository repository;
+    private final Clock clock;
+
+    JpaCheckpoints(ShardCheckpointRepository repository, Clock clock) {
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    @Override
+    @Transactional
+    public Map<String, Checkpoint> load(String streamName, Instant streamCreatedAt) {
+        Map<String, Checkpoint> result = new HashMap<>();
+        List<ShardCheckpoint> rows = repository.findByStreamName(streamName);
+        for (ShardCheckpoint row : rows) {
+            if (sameInstant(row.streamCreatedAt(), streamCreatedAt)) {
+                result.put(row.shardId(), row.toCheckpoint());
+            } else {
+                repository.delete(row);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    @Transactional
+    public void save(String streamName, Instant streamCreatedAt, Collection<Checkpoint> checkpoints) {
+        Map<String, ShardCheckpoint> existing = repository.findByStreamName(streamName).stream()
+                .filter(row -> sameInstant(row.streamCreatedAt(), streamCreatedAt))
+                .collect(Collectors.toMap(ShardCheckpoint::shardId, Function.identity()));
+        Instant now = clock.instant();
+        for (Checkpoint checkpoint : checkpoints) {
+            ShardCheckpoint row = existing.computeIfAbsent(checkpoint.shardId(),
+                    id -> new ShardCheckpoint(streamName, streamCreatedAt.truncatedTo(ChronoUnit.MILLIS), id));
+            row.moveTo(checkpoint.sequenceNumber(), checkpoint.finished(), now);
+            repository.save(row);
+        }
+    }
+
+    private static boolean sameInstant(Instant a, Instant b) {
+        return a.truncatedTo(ChronoUnit.MILLIS).equals(b.truncatedTo(ChronoUnit.MILLIS));
+    }
+}

@@ -1,0 +1,125 @@
+package memberstream.live.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.GridKt;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Pre;
+import com.vaadin.flow.component.html.Span;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import memberstream.AbstractViewTest;
+import memberstream.forwarding.AwsClients;
+import memberstream.live.DeliveryBrowser.DeliveryStreamRow;
+import memberstream.live.DeliveryBrowser.ObjectRow;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.firehose.model.CompressionFormat;
+import software.amazon.awssdk.services.firehose.model.DeliveryStreamType;
+import software.amazon.awssdk.services.firehose.model.ProcessorType;
+import software.amazon.awssdk.services.firehose.model.Record;
+
+class DeliveryBrowserViewTest extends AbstractViewTest {
+
+    @Autowired
+    AwsClients aws;
+
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final String bucket = "deliveries-" + suffix;
+    private final String deliveryStream = "aaa-deliveries-" + suffix;
+
+    @BeforeEach
+    void aDeliveryStreamThatDeliveredThreeRecords() {
+        aws.s3().createBucket(r -> r.bucket(bucket));
+        aws.firehose().createDeliveryStream(r -> r.deliveryStreamName(deliveryStream)
+                .deliveryStreamType(DeliveryStreamType.DIRECT_PUT)
+                .extendedS3DestinationConfiguration(d -> d.bucketARN("arn:aws:s3:::" + bucket)
+                        .roleARN("arn:aws:iam::000000000000:role/test")
+                        .prefix("events/").errorOutputPrefix("errors/")
+                        .bufferingHints(h -> h.sizeInMBs(1).intervalInSeconds(0))
+                        .compressionFormat(CompressionFormat.GZIP)
+                        .processingConfiguration(p -> p.enabled(true).processors(pr -> pr.type(ProcessorType.APPEND_DELIMITER_TO_RECORD)))));
+        Await.until(Duration.ofSeconds(10), "delivery stream ACTIVE", () -> "ACTIVE".equals(aws.firehose()
+                .describeDeliveryStream(r -> r.deliveryStreamName(deliveryStream)).deliveryStreamDescription()
+                .deliveryStreamStatusAsString()));
+        aws.firehose().putRecordBatch(r -> r.deliveryStreamName(deliveryStream).records(List.of(
+                record("{\"type\":\"io.memberstream.member.created\",\"subject\":\"1\"}"),
+                record("{\"type\":\"io.memberstream.member.updated\",\"subject\":\"1\"}"),
+                record("{\"type\":\"io.memberstream.member.deleted\",\"subject\":\"1\"}"))));
+        Await.until(Duration.ofSeconds(20), "an object under events/", () ->
+                !aws.s3().listObjectsV2(r -> r.bucket(bucket).prefix("events/")).contents().isEmpty());
+    }
+
+    private static Record record(String json) {
+        return Record.builder().data(SdkBytes.fromUtf8String(json)).build();
+    }
+
+    @Test
+    void showsTheConfigurationTheLastDeliveryAndOpensItDecoded() {
+        loginAsViewer();
+        UI.getCurrent().navigate(DeliveryBrowserView.class);
+
+        Grid<DeliveryStreamRow> streams = grid("delivery-streams");
+        DeliveryStreamRow row = streams.getGenericDataView().getItems()
+                .filter(r -> r.name().equals(deliveryStream)).findFirst().orElseThrow();
+        streams.select(row);
+
+        String configuration = _get(Div.class, spec -> spec.withId("delivery-configuration")).getElement().getTextRecursively();
+        assertThat(configuration).contains("s3://" + bucket + "/events/").contains("errors/").contains("GZIP")
+                .contains("AppendDelimiterToRecord").contains("1 MB or 0 s");
+        assertThat(_get(Div.class, spec -> spec.withId("buffered-now")).getElement().getTextRecursively())
+                .contains("not available from this endpoint");
+
+        Grid<ObjectRow> last = grid("last-deliveries");
+        ObjectRow delivered = last.getGenericDataView().getItems().findFirst().orElseThrow();
+        assertThat(delivered.key()).startsWith("events/").endsWith(".gz").contains(deliveryStream + "-1-");
+        assertThat(delivered.compression()).isEqualTo("GZIP");
+        assertThat(delivered.records()).isEqualTo(3);
+        assertThat(grid("failures").getGenericDataView().getItems()).isEmpty();
+
+        GridKt._clickItem(last, 0);
+        assertThat(_get(Span.class, spec -> spec.withId("opened-summary")).getText())
+                .startsWith("3 record(s), GZIP");
+        List<String> records = com.github.mvysny.kaributesting.v10.LocatorJ._find(Pre.class).stream()
+                .map(Pre::getText).toList();
+        assertThat(records).hasSize(3);
+        assertThat(records.get(2)).isEqualTo("{\n  \"type\" : \"io.memberstream.member.deleted\",\n  \"subject\" : \"1\"\n}");
+        assertThat(_get(Anchor.class, spec -> spec.withId("download-object")).getText()).startsWith("Download as stored");
+    }
+
+    @Test
+    void browsesTheBucketByPrefix() {
+        loginAsViewer();
+        UI.getCurrent().navigate(DeliveryBrowserView.class);
+        Grid<DeliveryStreamRow> streams = grid("delivery-streams");
+        streams.select(streams.getGenericDataView().getItems().filter(r -> r.name().equals(deliveryStream))
+                .findFirst().orElseThrow());
+
+        // the bucket opens at the delivery stream's prefix: events/ holds the year folder
+        Grid<DeliveryBrowserView.Entry> objects = grid("objects");
+        List<DeliveryBrowserView.Entry> entries = objects.getGenericDataView().getItems().toList();
+        assertThat(entries).singleElement().satisfies(e -> {
+            assertThat(e.folder()).isTrue();
+            assertThat(e.name()).matches("events/\\d{4}/");
+        });
+        for (int depth = 0; depth < 4; depth++) { // year, month, day, hour
+            GridKt._clickItem(objects, 0);
+        }
+        DeliveryBrowserView.Entry object = objects.getGenericDataView().getItems().findFirst().orElseThrow();
+        assertThat(object.folder()).isFalse();
+        assertThat(object.object().records()).isEqualTo(3);
+        assertThat(object.object().size()).isPositive();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Grid<T> grid(String id) {
+        return _get(Grid.class, spec -> spec.withId(id));
+    }
+}

@@ -1,0 +1,139 @@
+package memberstream.live.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.ComponentUtil;
+import com.vaadin.flow.component.PollEvent;
+import com.vaadin.flow.component.Svg;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import memberstream.AbstractViewTest;
+import memberstream.TestUsers;
+import memberstream.live.LiveFeed;
+import memberstream.live.LiveRecord;
+import memberstream.live.LiveStatus;
+import memberstream.member.Member;
+import memberstream.member.MemberRole;
+import memberstream.member.MemberService;
+import memberstream.member.MemberStatus;
+import memberstream.security.Role;
+import memberstream.settings.SettingsService;
+import memberstream.settings.SettingsUpdate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+class LiveViewTest extends AbstractViewTest {
+
+    @Autowired
+    MemberService members;
+
+    @Autowired
+    LiveFeed feed;
+
+    @Autowired
+    SettingsService settings;
+
+    /** Other tests share this context and may have switched events to Firehose or to another stream. */
+    @BeforeEach
+    void eventsGoToTheMembersStream() {
+        routeToKinesis(settings, feed);
+    }
+
+    static void routeToKinesis(SettingsService settings, LiveFeed feed) {
+        TestUsers.runAsAdmin(() -> settings.update(new SettingsUpdate(false, "members", "members-delivery", null)));
+        Await.until(Duration.ofSeconds(30), "the consumer reading the members stream", () ->
+                "members".equals(feed.status().streamName()) && feed.status().state() == LiveStatus.State.READING);
+    }
+
+    @Test
+    void aMembersChangeIsPushedIntoTheTailWithWhereItSatInTheStream() {
+        loginAsViewer();
+        UI.getCurrent().navigate(LiveView.class);
+        String email = "tail-" + UUID.randomUUID() + "@example.org";
+
+        Member created = asAdmin(() -> members.create(member(email)));
+        Await.until(Duration.ofSeconds(20), "the created event in the live feed",
+                () -> feed.recent(feed.capacity()).stream().anyMatch(r -> email.equals(memberEmail(r))));
+        MockVaadin.clientRoundtrip();
+
+        @SuppressWarnings("unchecked")
+        Grid<LiveRecord> grid = _get(Grid.class, spec -> spec.withId("live-records"));
+        LiveRecord row = grid.getGenericDataView().getItems().filter(r -> email.equals(memberEmail(r)))
+                .findFirst().orElseThrow();
+        assertThat(row.eventType()).endsWith("created");
+        assertThat(row.member()).contains(String.valueOf(created.getId()));
+        assertThat(row.shardId()).startsWith("shardId-");
+        assertThat(row.sequenceNumber()).matches("\\d+");
+        assertThat(row.partitionKey()).isNotBlank();
+        assertThat(row.delay()).isNotNull().isLessThan(Duration.ofSeconds(20));
+        assertThat(_get(Span.class, spec -> spec.withId("live-status")).getText()).startsWith("Reading");
+        assertThat(feed.status().state()).isEqualTo(LiveStatus.State.READING);
+        Await.until(Duration.ofSeconds(5), "the chart redrawn on the UI poll", () -> {
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return svg("events-per-minute").contains(">created<");
+        });
+        assertThat(svg("lag-per-shard")).contains("shardId-");
+    }
+
+    @Test
+    void aBurstOfDeletesIsHighlighted() {
+        loginAsViewer();
+        UI.getCurrent().navigate(LiveView.class);
+        List<Member> doomed = asAdmin(() -> java.util.stream.IntStream.range(0, 8)
+                .mapToObj(i -> members.create(member("burst-" + UUID.randomUUID() + "@example.org"))).toList());
+        asAdmin(() -> {
+            doomed.forEach(m -> members.delete(m.getId()));
+            return null;
+        });
+
+        Await.until(Duration.ofSeconds(20), "a deleted burst in the analytics", () -> feed.analytics().anomalies()
+                .stream().anyMatch(a -> a.type().endsWith("deleted") && a.count() >= 8));
+        Await.until(Duration.ofSeconds(5), "the banner pushed", () -> {
+            MockVaadin.clientRoundtrip();
+            return _get(Div.class, spec -> spec.withId("anomaly")).isVisible();
+        });
+        assertThat(_get(Div.class, spec -> spec.withId("anomaly")).getText()).startsWith("Anomaly: ").contains("events in the minute");
+        Await.until(Duration.ofSeconds(5), "the burst drawn", () -> {
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return svg("events-per-minute").contains("burst: ");
+        });
+    }
+
+    private static String svg(String id) {
+        return _get(Svg.class, spec -> spec.withId(id)).getElement().getProperty("innerHTML");
+    }
+
+    private static String memberEmail(LiveRecord record) {
+        String member = record.member();
+        return member == null ? null : member.split(" ")[0];
+    }
+
+    static Member member(String email) {
+        return new Member("Live Tail", email, MemberRole.MEMBER, MemberStatus.ACTIVE, LocalDate.of(2025, 1, 1));
+    }
+
+    static <T> T asAdmin(java.util.function.Supplier<T> action) {
+        var before = SecurityContextHolder.getContext();
+        var admin = SecurityContextHolder.createEmptyContext();
+        admin.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("admin", null,
+                List.of(new SimpleGrantedAuthority(Role.ADMIN.authority()))));
+        SecurityContextHolder.setContext(admin);
+        try {
+            return action.get();
+        } finally {
+            SecurityContextHolder.setContext(before);
+        }
+    }
+}
