@@ -191,7 +191,7 @@ class ForwardingCrashTest {
                 "--server.port=" + port,
                 "--memberstream.engine.port=0",
                 "--memberstream.data-dir=" + dataDir,
-                "--memberstream.test.fresh-database=false",
+                "--memberstream.test.fresh-data-dir=false",
                 "--memberstream.admin.username=" + ADMIN,
                 "--memberstream.admin.password=" + PASSWORD,
                 "--memberstream.engine.throughput-limits=false",

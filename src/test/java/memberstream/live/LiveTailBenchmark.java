@@ -121,10 +121,14 @@ public final class LiveTailBenchmark {
                 });
             }
         }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
-        Thread.sleep(seconds * 1_000L + 5_000);
+        Thread.sleep(seconds * 1_000L + 1_000);
         pacer.shutdownNow();
         clients.shutdown();
         clients.awaitTermination(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!shown.keySet().containsAll(committed.keySet()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         unsubscribe.run();
 
         List<Long> micros = new ArrayList<>();
