@@ -15,7 +15,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
  * emptied when the context starts ({@link FreshTestDataDirectory}), so each run begins from nothing.
  *
  * <p>The first admin is {@link #ADMIN_USERNAME} / {@link #ADMIN_PASSWORD}. Before each test the
- * security context is empty and bound to this context's strategy ({@link ThisContextsSecurity}).
+ * security context (empty, or what {@code @WithMockUser} set) is bound to this context's strategy
+ * ({@link ThisContextsSecurity}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

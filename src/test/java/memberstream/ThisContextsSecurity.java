@@ -2,6 +2,7 @@ package memberstream;
 
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
@@ -18,9 +19,11 @@ public class ThisContextsSecurity implements BeforeEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext extension) {
+        // carry over what Spring Security's test support (@WithMockUser) has just set up, if anything
+        SecurityContext current = SecurityContextHolder.getContext();
         SpringExtension.getApplicationContext(extension)
                 .getBeanProvider(SecurityContextHolderStrategy.class)
                 .ifUnique(SecurityContextHolder::setContextHolderStrategy);
-        SecurityContextHolder.clearContext();
+        SecurityContextHolder.setContext(current);
     }
 }

@@ -40,6 +40,10 @@ class EmbeddedPostgresConfiguration {
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
+                // zonky's test-oriented defaults are fsync and synchronous_commit off; a console that promises
+                // "nothing committed is lost" needs a commit to be on disk before it returns.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
                 .start();
         log.info("Embedded PostgreSQL up on port {} with data in {} ({} ms)",
                 postgres.getPort(), pgData, (System.nanoTime() - started) / 1_000_000);
