@@ -104,7 +104,11 @@ class ForwardingConfiguration {
     @Bean
     ResourceProvisioner resourceProvisioner(AwsClients clients, AwsProperties properties, SettingsSinkNames names) {
         var provisioner = new ResourceProvisioner(clients, properties, names);
-        provisioner.ensure(); // before outstanding events are resubmitted at start
+        // In the background, so creating streams doesn't hold up the login page; ensure() is
+        // synchronized and every send calls it first, so no event goes out before its resource exists.
+        Thread background = new Thread(provisioner::ensure, "resource-provisioner");
+        background.setDaemon(true);
+        background.start();
         return provisioner;
     }
 
