@@ -7,6 +7,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridSingleSelectionModel;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
@@ -67,6 +68,8 @@ public class DeliveryBrowserView extends VerticalLayout {
     private final VerticalLayout details = new VerticalLayout();
     private final Div configuration = new Div();
     private final Div buffered = new Div();
+    private final Span bufferSummary = new Span();
+    private final Div bufferNumbers = new Div();
     private final Grid<ObjectRow> lastDeliveries = objectGrid("last-deliveries");
     private final Grid<ObjectRow> failures = objectGrid("failures");
     private final TextField bucket = new TextField("Bucket");
@@ -122,6 +125,8 @@ public class DeliveryBrowserView extends VerticalLayout {
         deliveryStreams.addColumn(DeliveryStreamRow::compression).setHeader("Compression");
         deliveryStreams.setAllRowsVisible(true);
         deliveryStreams.setEmptyStateText("No Firehose delivery streams at this endpoint.");
+        // A click on the stream already shown keeps it shown (a grid's default is to deselect it).
+        ((GridSingleSelectionModel<DeliveryStreamRow>) deliveryStreams.getSelectionModel()).setDeselectAllowed(false);
         deliveryStreams.asSingleSelect().addValueChangeListener(e -> showDeliveryStream(e.getValue()));
     }
 
@@ -129,7 +134,10 @@ public class DeliveryBrowserView extends VerticalLayout {
         configuration.setId("delivery-configuration");
         configuration.addClassName("key-values");
         buffered.setId("buffered-now");
-        buffered.addClassName("key-values");
+        bufferSummary.setId("buffered-summary");
+        bufferSummary.addClassName("buffered-summary");
+        bufferNumbers.addClassName("key-values");
+        buffered.add(bufferSummary, bufferNumbers);
         details.setPadding(false);
         details.add(configuration, new H3("Buffered now"), buffered, new H3("Last deliveries"), lastDeliveries,
                 new H3("Failures (error output prefix)"), failures);
@@ -260,27 +268,26 @@ public class DeliveryBrowserView extends VerticalLayout {
         }
     }
 
+    /** Shows the state: the summary line keeps its element (the poll updates its text), the numbers are redrawn. */
     private void showBuffered(DeliveryBrowser.BufferState state) {
         shownBuffer = state;
-        buffered.removeAll();
-        Span summary = new Span(bufferSummary(state, shownStream));
-        summary.setId("buffered-summary");
-        summary.addClassName("buffered-summary");
-        buffered.add(summary);
+        bufferSummary.setText(bufferSummary(state, shownStream));
+        bufferNumbers.removeAll();
+        bufferNumbers.setVisible(state.reported());
         if (!state.reported()) {
             return;
         }
-        buffered.add(keyValue("Records", Long.toString(state.records())),
+        bufferNumbers.add(keyValue("Records", Long.toString(state.records())),
                 keyValue("Bytes (before compression)", humanBytes(state.bytes())),
                 keyValue("Oldest record arrived (UTC)", state.oldestArrival() == null ? "–"
                         : LiveView.TIME.format(state.oldestArrival())),
                 keyValue(state.partitions() > 1 ? "Soonest interval flush" : "Interval flush",
                         state.untilIntervalFlush() == null ? "–" : "in " + duration(state.untilIntervalFlush())));
         if (state.partitions() > 1) {
-            buffered.add(keyValue("Partitions buffering", state.partitions().toString()));
+            bufferNumbers.add(keyValue("Partitions buffering", state.partitions().toString()));
         }
         if (state.retryingRecords() > 0) {
-            buffered.add(keyValue("Waiting for a retry", state.retryingRecords() + " record(s), after a failed delivery"));
+            bufferNumbers.add(keyValue("Waiting for a retry", state.retryingRecords() + " record(s), after a failed delivery"));
         }
     }
 
