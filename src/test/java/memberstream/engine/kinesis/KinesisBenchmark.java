@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * npm into a temporary folder, run by node on another loopback port). Prints one table.
  * <p>
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.mainClass=memberstream.engine.kinesis.KinesisBenchmark -Dexec.classpathScope=test}
- * (optional arguments: {@code batches=200 seconds=20 writers=4 fsync=EVERY_BATCH|OS skipKinesalite}).
+ * (optional arguments: {@code batches=200 seconds=20 writers=4 fsync=EVERY_BATCH|OS skipCbor skipKinesalite}).
  * <p>
  * Engine CPU is the CPU time of the engine's own threads (named {@code engine-*}: I/O, workers) while
  * the PutRecords phase runs, divided by the records stored; the client's threads are not counted,
@@ -101,13 +101,15 @@ public final class KinesisBenchmark {
                 Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
         List<Result> results = new ArrayList<>();
-        results.add(bench.runEngine(fsync, false));
+        if (!options.containsKey("skipCbor")) {
+            results.add(bench.runEngine(fsync, false));
+        }
         results.add(bench.runEngine(fsync, true));
         if (!options.containsKey("skipKinesalite")) {
             Kinesalite kinesalite = Kinesalite.start();
             try {
                 // kinesalite answers PutRecords over CBOR with a body the SDK cannot read, so it runs over JSON.
-                results.add(bench.run("kinesalite " + kinesalite.version + " JSON", kinesalite.port, true, false));
+                results.add(bench.run("kinesalite " + kinesalite.version + " JSON", kinesalite.port, true, kinesalite::cpuNanos));
             } finally {
                 kinesalite.close();
             }
@@ -124,7 +126,7 @@ public final class KinesisBenchmark {
         EngineServer server = new EngineServer(List.of(service), "127.0.0.1", 0).start();
         try {
             return run("engine " + (json ? "JSON" : "CBOR") + " fsync " + fsync.name().toLowerCase().replace('_', '-'),
-                    server.port(), json, true);
+                    server.port(), json, null);
         } finally {
             server.close();
             service.close();
@@ -132,7 +134,9 @@ public final class KinesisBenchmark {
         }
     }
 
-    private Result run(String target, int port, boolean json, boolean measureEngineCpu) throws Exception {
+    /** @param serverCpu the CPU nanoseconds of a server outside this JVM (kinesalite's node), or null for the engine */
+    private Result run(String target, int port, boolean json, java.util.function.LongSupplier serverCpu) throws Exception {
+        boolean measureEngineCpu = serverCpu == null;
         System.out.println("== " + target + " on port " + port);
         try (KinesisClient kinesis = client(port, json)) {
             byte[][] payloads = new byte[64][RECORD_BYTES];
@@ -150,6 +154,8 @@ public final class KinesisBenchmark {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             Map<String, Long> groupsBefore = engineCpuByGroup();
             long cpuBefore = measureEngineCpu ? engineCpuNanos() : 0;
+            long jvmCpuBefore = processCpuNanos();
+            long serverCpuBefore = serverCpu == null ? 0 : serverCpu.getAsLong();
             long started = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(writers, KinesisBenchmark::daemon);
             List<Future<?>> futures = new ArrayList<>();
@@ -174,6 +180,10 @@ public final class KinesisBenchmark {
             }
             pool.shutdown();
             double putSeconds = (System.nanoTime() - started) / 1e9;
+            long jvmCpu = processCpuNanos() - jvmCpuBefore;
+            if (serverCpu != null) {
+                System.out.printf("   server process CPU %.2f us/record%n", (serverCpu.getAsLong() - serverCpuBefore) / 1000.0 / stored.get());
+            }
             long cpuAfter = measureEngineCpu ? engineCpuNanos() : 0;
             double cpuPerRecord = measureEngineCpu ? (cpuAfter - cpuBefore) / 1000.0 / stored.get() : Double.NaN;
             if (measureEngineCpu) {
@@ -182,8 +192,11 @@ public final class KinesisBenchmark {
                         group, (nanos - groupsBefore.getOrDefault(group, 0L)) / 1000.0 / stored.get())));
                 System.out.println("   engine CPU us/record by thread group:" + groups);
             }
-            System.out.printf("   PutRecords: %d of %d records stored in %.2f s (%.0f records/s), engine CPU %.2f us/record%n",
-                    stored.get(), sent.get(), putSeconds, stored.get() / putSeconds, cpuPerRecord);
+            System.out.printf("   PutRecords: %d of %d records stored in %.2f s (%.0f records/s), engine CPU %.2f us/record,"
+                            + " this JVM's CPU (client%s, GC, JIT) %.2f us/record, load average %.1f%n",
+                    stored.get(), sent.get(), putSeconds, stored.get() / putSeconds, cpuPerRecord,
+                    measureEngineCpu ? ", engine" : "", jvmCpu / 1000.0 / stored.get(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
             // 2. GetRecords drain, one reader per shard
             long drainStarted = System.nanoTime();
@@ -316,6 +329,10 @@ public final class KinesisBenchmark {
         return Arrays.copyOf(millis, (int) Math.min(seen.get(), count));
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static long engineCpuNanos() {
         return engineCpuByGroup().values().stream().mapToLong(Long::longValue).sum();
     }
@@ -356,9 +373,9 @@ public final class KinesisBenchmark {
                     r.putP50(), r.putP99(), r.readableP50(), r.readableP99(),
                     Double.isNaN(r.engineCpuMicrosPerRecord()) ? "-" : String.format("%.2f", r.engineCpuMicrosPerRecord()));
         }
-        if (results.size() == 3) {
-            Result engine = results.get(1);
-            Result other = results.get(2);
+        if (results.size() >= 2 && results.get(results.size() - 1).target().startsWith("kinesalite")) {
+            Result engine = results.get(results.size() - 2);
+            Result other = results.get(results.size() - 1);
             System.out.printf("%nengine / kinesalite, both over JSON: PutRecords %.1fx records/s, drain %.1fx records/s, PutRecord p50 %.1fx faster%n",
                     engine.putRecordsPerSecond() / other.putRecordsPerSecond(),
                     engine.drainRecordsPerSecond() / other.drainRecordsPerSecond(), other.putP50() / engine.putP50());
@@ -457,6 +474,10 @@ public final class KinesisBenchmark {
             drain.setDaemon(true);
             drain.start();
             return new Kinesalite(process, port, folder, version);
+        }
+
+        long cpuNanos() {
+            return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         }
 
         @Override
