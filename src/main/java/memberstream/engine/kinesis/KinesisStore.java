@@ -52,6 +52,8 @@ final class KinesisStore implements AutoCloseable {
     private static final byte RECORD_VERSION = 1;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}. */
+    private byte[] stagingBuffer = new byte[64 * 1024];
     private final TreeMap<String, KinesisStream> streams = new TreeMap<>();
     private final Map<Integer, Shard> shardsByUid = new HashMap<>();
     private final Map<Integer, KinesisStream> streamsByShardUid = new HashMap<>();
@@ -255,7 +257,7 @@ final class KinesisStore implements AutoCloseable {
             for (Pending record : pending) {
                 total += 15 + record.partitionKey().length + record.dataLength();
             }
-            byte[] buffer = new byte[total];
+            byte[] buffer = staging(total);
             List<ByteBuffer> payloads = new ArrayList<>(count);
             long[] arrivals = new long[count];
             int[] accepted = new int[count];
@@ -296,6 +298,14 @@ final class KinesisStore implements AutoCloseable {
         }
         records.awaitDurable(end);
         return new Appended(shards, outcome);
+    }
+
+    /** The lock holder's scratch array for a request's log entries (the log copies them before the lock is released). */
+    private byte[] staging(int bytes) {
+        if (stagingBuffer.length < bytes) {
+            stagingBuffer = new byte[Math.max(bytes, Math.min(stagingBuffer.length * 2, 16 * 1024 * 1024))];
+        }
+        return stagingBuffer;
     }
 
     /** True once every record of the closed shard is durable, so that its end may be reported. */

@@ -57,6 +57,7 @@ public final class KinesisBenchmark {
     private static final int BATCH = 500;
     private static final int RECORD_BYTES = 1024;
     private static final int SHARDS = 4;
+    private static final boolean EXPECT_CONTINUE = Boolean.getBoolean("bench.expectContinue");
 
     private final int batches;
     private final int seconds;
@@ -150,35 +151,12 @@ public final class KinesisBenchmark {
             // 1. PutRecords throughput
             AtomicLong stored = new AtomicLong();
             AtomicLong sent = new AtomicLong();
-            AtomicLong batchesLeft = new AtomicLong(batches);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             Map<String, Long> groupsBefore = engineCpuByGroup();
             long cpuBefore = measureEngineCpu ? engineCpuNanos() : 0;
             long jvmCpuBefore = processCpuNanos();
             long serverCpuBefore = serverCpu == null ? 0 : serverCpu.getAsLong();
             long started = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(writers, KinesisBenchmark::daemon);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                futures.add(pool.submit(() -> {
-                    while (batchesLeft.getAndDecrement() > 0 && System.nanoTime() < deadline) {
-                        List<PutRecordsRequestEntry> entries = new ArrayList<>(BATCH);
-                        for (int i = 0; i < BATCH; i++) {
-                            entries.add(PutRecordsRequestEntry.builder()
-                                    .partitionKey(Long.toString(ThreadLocalRandom.current().nextLong()))
-                                    .data(SdkBytes.fromByteArrayUnsafe(payloads[i % payloads.length])).build());
-                        }
-                        PutRecordsResponse response = kinesis.putRecords(b -> b.streamName("bench").records(entries));
-                        sent.addAndGet(BATCH);
-                        stored.addAndGet(BATCH - response.failedRecordCount());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            pool.shutdown();
+            putRecordsWithWriters(kinesis, "bench", payloads, batches, seconds, writers, sent, stored);
             double putSeconds = (System.nanoTime() - started) / 1e9;
             long jvmCpu = processCpuNanos() - jvmCpuBefore;
             if (serverCpu != null) {
@@ -256,22 +234,55 @@ public final class KinesisBenchmark {
         return new long[] {records, bytes};
     }
 
-    /** Runs every call of the workload a while on another stream, so that both JITs have compiled the paths. */
-    private static void warmUp(KinesisClient kinesis, byte[][] payloads) throws InterruptedException {
-        kinesis.createStream(b -> b.streamName("warmup").shardCount(1));
-        awaitActive(kinesis, "warmup");
-        for (int batch = 0; batch < 30; batch++) {
-            List<PutRecordsRequestEntry> entries = new ArrayList<>(BATCH);
-            for (int i = 0; i < BATCH; i++) {
-                entries.add(PutRecordsRequestEntry.builder().partitionKey("w" + i)
-                        .data(SdkBytes.fromByteArrayUnsafe(payloads[i % payloads.length])).build());
+    /** {@code writers} threads put {@code batches} batches of {@link #BATCH} records (or as many as fit in {@code seconds}). */
+    private static void putRecordsWithWriters(KinesisClient kinesis, String stream, byte[][] payloads, int batches, int seconds,
+                                              int writers, AtomicLong sent, AtomicLong stored) throws Exception {
+        AtomicLong batchesLeft = new AtomicLong(batches);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(writers, KinesisBenchmark::daemon);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                futures.add(pool.submit(() -> {
+                    while (batchesLeft.getAndDecrement() > 0 && System.nanoTime() < deadline) {
+                        List<PutRecordsRequestEntry> entries = new ArrayList<>(BATCH);
+                        for (int i = 0; i < BATCH; i++) {
+                            entries.add(PutRecordsRequestEntry.builder()
+                                    .partitionKey(Long.toString(ThreadLocalRandom.current().nextLong()))
+                                    .data(SdkBytes.fromByteArrayUnsafe(payloads[i % payloads.length])).build());
+                        }
+                        PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(entries));
+                        sent.addAndGet(BATCH);
+                        stored.addAndGet(BATCH - response.failedRecordCount());
+                    }
+                    return null;
+                }));
             }
-            kinesis.putRecords(b -> b.streamName("warmup").records(entries));
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
         }
-        for (int i = 0; i < 5; i++) {
-            drainStream(kinesis, "warmup", "shardId-000000000000");
+    }
+
+    /**
+     * Runs every call of the workload on another stream first, the PutRecords phase in full (same
+     * writers, same shards, same batches, at most half the time limit), so that both JITs (this JVM's
+     * and node's) have compiled the paths before anything is measured; then deletes that stream.
+     */
+    private void warmUp(KinesisClient kinesis, byte[][] payloads) throws Exception {
+        kinesis.createStream(b -> b.streamName("warmup").shardCount(SHARDS));
+        awaitActive(kinesis, "warmup");
+        putRecordsWithWriters(kinesis, "warmup", payloads, batches, Math.max(1, seconds / 2), writers, new AtomicLong(), new AtomicLong());
+        for (int s = 0; s < SHARDS; s++) {
+            drainStream(kinesis, "warmup", ShardId.format(s));
         }
         putRecordLatencies(kinesis, "warmup", payloads[0], 300);
+        kinesis.deleteStream(b -> b.streamName("warmup"));
+        for (int i = 0; i < 200 && kinesis.listStreams().streamNames().contains("warmup"); i++) {
+            Thread.sleep(50);
+        }
     }
 
     private static double[] putRecordLatencies(KinesisClient kinesis, String stream, byte[] payload, int count) {
@@ -398,7 +409,7 @@ public final class KinesisBenchmark {
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(ApacheHttpClient.builder().maxConnections(32).build())
+                .httpClient(ApacheHttpClient.builder().maxConnections(32).expectContinueEnabled(EXPECT_CONTINUE).build())
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(2)))
                 .build();
     }
