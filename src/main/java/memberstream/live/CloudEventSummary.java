@@ -11,8 +11,13 @@ import java.time.format.DateTimeParseException;
  * Reads the few CloudEvents attributes the live tail shows from a record's data. Anything that is not
  * a JSON object with a {@code type} is still shown, as "unknown" with a text preview: other producers
  * may write to the same stream.
+ *
+ * @param subject the CloudEvents {@code subject} (a member event's member id), or null
+ * @param email   the member's e-mail when the event carries it: in its changes (after, or before for a
+ *                delete) or as a flat {@code email} field. An update carries only the fields it
+ *                changed, so it usually has none; {@link MemberEmails} fills it in from earlier events.
  */
-record CloudEventSummary(String type, String member, Instant time) {
+record CloudEventSummary(String type, String subject, String email, String fullName, Instant time) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int PREVIEW_CHARS = 400;
@@ -21,33 +26,52 @@ record CloudEventSummary(String type, String member, Instant time) {
         try {
             JsonNode node = JSON.readTree(data);
             if (node == null || !node.isObject() || !node.path("type").isTextual()) {
-                return new CloudEventSummary("unknown", null, null);
+                return new CloudEventSummary("unknown", null, null, null, null);
             }
-            return new CloudEventSummary(node.get("type").asText(), member(node), time(node.path("time")));
+            JsonNode payload = node.path("data");
+            String subject = node.path("subject").isTextual() ? node.get("subject").asText()
+                    : payload.path("id").isValueNode() ? payload.get("id").asText() : null;
+            return new CloudEventSummary(node.get("type").asText(), subject, changed(payload, "email"),
+                    changed(payload, "fullName"), time(node.path("time")));
         } catch (java.io.IOException notJson) {
-            return new CloudEventSummary("unknown", null, null);
+            return new CloudEventSummary("unknown", null, null, null, null);
         }
     }
 
+    /** A field's value after the change, else before it (a delete), else a flat field of that name. */
+    private static String changed(JsonNode data, String field) {
+        JsonNode change = data.path("changes").path(field);
+        return change.path("after").isTextual() ? change.get("after").asText()
+                : change.path("before").isTextual() ? change.get("before").asText()
+                : data.path(field).isTextual() ? data.get(field).asText() : null;
+    }
+
+    boolean memberEvent() {
+        return type.contains(".member.");
+    }
+
+    boolean deletion() {
+        return memberEvent() && "deleted".equals(EventTypes.shortName(type));
+    }
+
+    /** This event with the e-mail known from earlier ones when it carries none itself. */
+    CloudEventSummary withEmail(String known) {
+        return email != null || known == null ? this : new CloudEventSummary(type, subject, known, fullName, time);
+    }
+
     /**
-     * The member's e-mail with the subject (member id) in brackets. A member event's data carries
-     * {@code changes: {email: {before, after}}} (after for created/updated, before for deleted); a
-     * flat {@code email} field is read too.
+     * How the live tail names the member: the e-mail with the member id in brackets; without an
+     * e-mail, the full name if the event changed it, else "member 42"; for other events the subject.
      */
-    private static String member(JsonNode event) {
-        JsonNode data = event.path("data");
-        JsonNode email = data.path("changes").path("email");
-        String found = email.path("after").isTextual() ? email.get("after").asText()
-                : email.path("before").isTextual() ? email.get("before").asText()
-                : data.path("email").isTextual() ? data.get("email").asText() : null;
-        if (found != null) {
-            String subject = event.path("subject").asText("");
-            return subject.isEmpty() ? found : found + " (" + subject + ")";
+    String member() {
+        String label = email != null ? email : memberEvent() ? fullName : null;
+        if (label != null) {
+            return subject == null ? label : label + " (" + subject + ")";
         }
-        if (event.path("subject").isTextual()) {
-            return event.get("subject").asText();
+        if (subject == null) {
+            return null;
         }
-        return data.path("id").isValueNode() ? data.get("id").asText() : null;
+        return memberEvent() ? "member " + subject : subject;
     }
 
     private static Instant time(JsonNode time) {

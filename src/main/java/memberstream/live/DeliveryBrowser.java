@@ -1,12 +1,15 @@
 package memberstream.live;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.BufferingHints;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamDescription;
@@ -14,6 +17,7 @@ import software.amazon.awssdk.services.firehose.model.DestinationDescription;
 import software.amazon.awssdk.services.firehose.model.ExtendedS3DestinationDescription;
 import software.amazon.awssdk.services.firehose.model.ListDeliveryStreamsResponse;
 import software.amazon.awssdk.services.firehose.model.ProcessingConfiguration;
+import software.amazon.awssdk.services.firehose.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.firehose.model.S3DestinationDescription;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -22,15 +26,19 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The delivery browser's calls to Firehose and S3 through the console's SDK clients. What Firehose
- * holds in its buffer is not part of the Firehose API, so it is reported as not available rather than
- * guessed. Record counts of listed objects are cached by ETag (an object's content never changes
- * under the same ETag). Thread-safe.
+ * holds in its buffer is not part of the Firehose API: the embedded engine answers it as an extension,
+ * in {@code x-memberstream-buffered-*} headers on DescribeDeliveryStream, read here from the SDK's raw
+ * response; an endpoint without them (LocalStack, AWS) gets "not reported", never a guess. Record
+ * counts of listed objects are cached by ETag (an object's content never changes under the same ETag).
+ * Thread-safe.
  */
 public class DeliveryBrowser {
 
     /** Objects larger than this are not read just to count their records in a listing. */
     static final long COUNT_RECORDS_UP_TO_BYTES = 8L * 1024 * 1024;
-    static final String NOT_AVAILABLE = "not available from this endpoint";
+    static final String BUFFER_HEADER_PREFIX = "x-memberstream-buffered-";
+    static final String NOT_REPORTED = "This endpoint doesn't report its buffer: Firehose's API has no such field "
+            + "(the embedded engine reports it as an extension).";
 
     private final Supplier<FirehoseClient> firehose;
     private final Supplier<S3Client> s3;
@@ -72,10 +80,52 @@ public class DeliveryBrowser {
     }
 
     /**
-     * What Firehose holds and has not delivered yet. AWS's API does not say, so each value is null
-     * with {@code source} explaining why.
+     * What a delivery stream holds and has not written to S3, as the endpoint reported it at
+     * {@code at} (its clock). Without a report, every number is null and {@code notReported} says why.
+     *
+     * @param partitions buffers filling up: one per partition with dynamic partitioning
+     * @param retryingRecords records whose delivery failed, waiting for their retry
+     * @param untilIntervalFlush until the soonest open buffer's interval has passed; null when none is open
      */
-    public record BufferState(Long records, Long bytes, Long secondsUntilIntervalFlush, String source) {
+    public record BufferState(Long records, Long bytes, Integer partitions, Long retryingRecords,
+                              Instant oldestArrival, Duration untilIntervalFlush, Instant at, String notReported) {
+
+        static BufferState notReported(String why) {
+            return new BufferState(null, null, null, null, null, null, null, why);
+        }
+
+        public boolean reported() {
+            return notReported == null;
+        }
+
+        /** The endpoint answered without a report (it is not the engine): asking again will not help. */
+        public boolean endpointDoesNotReport() {
+            return NOT_REPORTED.equals(notReported);
+        }
+
+        /** Reads the engine's buffer headers; an answer without them is "not reported". */
+        static BufferState fromHeaders(SdkHttpResponse response) {
+            Optional<String> records = response.firstMatchingHeader(BUFFER_HEADER_PREFIX + "records");
+            if (records.isEmpty()) {
+                return notReported(NOT_REPORTED);
+            }
+            try {
+                return new BufferState(Long.parseLong(records.get()),
+                        Long.parseLong(header(response, "bytes").orElse("0")),
+                        Integer.parseInt(header(response, "partitions").orElse("0")),
+                        Long.parseLong(header(response, "retrying-records").orElse("0")),
+                        header(response, "oldest-arrival").map(Instant::parse).orElse(null),
+                        header(response, "interval-flush-in-ms").map(ms -> Duration.ofMillis(Long.parseLong(ms))).orElse(null),
+                        header(response, "at").map(Instant::parse).orElse(null),
+                        null);
+            } catch (RuntimeException unreadable) {
+                return notReported("This endpoint's buffer report is unreadable: " + unreadable.getMessage());
+            }
+        }
+
+        private static Optional<String> header(SdkHttpResponse response, String name) {
+            return response.firstMatchingHeader(BUFFER_HEADER_PREFIX + name);
+        }
     }
 
     /** One S3 object; {@code records} null when not counted (too large, or unreadable). */
@@ -108,9 +158,19 @@ public class DeliveryBrowser {
         });
     }
 
-    public BufferState buffered(DeliveryStreamRow stream) {
-        return new BufferState(null, null, null, NOT_AVAILABLE
-                + ": Firehose's API does not report what a delivery stream has buffered");
+    /**
+     * What the delivery stream holds now, if the endpoint reports it. Never throws: a failed call is a
+     * "not reported" with the reason, as the view refreshes this on every poll.
+     */
+    public BufferState buffered(String deliveryStream) {
+        try {
+            return BufferState.fromHeaders(firehose.get()
+                    .describeDeliveryStream(r -> r.deliveryStreamName(deliveryStream)).sdkHttpResponse());
+        } catch (ResourceNotFoundException gone) {
+            return BufferState.notReported("The delivery stream " + deliveryStream + " no longer exists.");
+        } catch (RuntimeException e) {
+            return BufferState.notReported("Could not ask the endpoint: " + AwsErrors.describe(e));
+        }
     }
 
     /** The newest objects under the delivery stream's prefix (not under its error prefix). */

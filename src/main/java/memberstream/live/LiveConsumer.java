@@ -67,6 +67,7 @@ public class LiveConsumer implements AutoCloseable {
     private Instant streamCreatedAt;
     private final Map<String, Cursor> cursors = new LinkedHashMap<>();
     private final Map<String, Checkpoints.Checkpoint> dirty = new HashMap<>();
+    private final MemberEmails emails = new MemberEmails(MemberEmails.DEFAULT_CAPACITY);
     private LiveStatus.State state = LiveStatus.State.STARTING;
     private String stateMessage = "Starting";
     private Instant nextDiscovery = Instant.MIN;
@@ -358,7 +359,7 @@ public class LiveConsumer implements AutoCloseable {
 
     private LiveRecord toLiveRecord(String shardId, Record record) {
         byte[] data = record.data().asByteArrayUnsafe();
-        CloudEventSummary event = CloudEventSummary.parse(data);
+        CloudEventSummary event = emails.fillIn(CloudEventSummary.parse(data));
         return new LiveRecord(shardId, record.sequenceNumber(), record.partitionKey(),
                 record.approximateArrivalTimestamp(), event.type(), event.member(), event.time(), data.length,
                 CloudEventSummary.preview(data));

@@ -8,7 +8,8 @@ import java.time.Instant;
  * member event (a CloudEvents JSON document), what changed and how long after the commit it arrived.
  *
  * @param eventType    the CloudEvents {@code type}, or "unknown" when the data is not one
- * @param member       the event's subject (the member it is about), or null
+ * @param member       who the event is about: the member's e-mail and id ("ada@example.org (42)"; for an
+ *                     update from the member's earlier events), else a fallback ("member 42"), or null
  * @param committedAt  the event's {@code time} (when the change committed), or null
  * @param arrival      Kinesis's ApproximateArrivalTimestamp
  */

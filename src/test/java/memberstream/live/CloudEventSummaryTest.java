@@ -34,6 +34,21 @@ class CloudEventSummaryTest {
     }
 
     @Test
+    void anUpdateWithoutAnEmailIsNamedByTheNameItChangedOrAsMemberWithItsId() {
+        CloudEventSummary renamed = parse("""
+                {"type":"io.memberstream.member.updated","subject":"42",
+                 "data":{"changes":{"fullName":{"before":"Ada","after":"Ada Lovelace"}}}}""");
+        assertThat(renamed.email()).isNull();
+        assertThat(renamed.member()).isEqualTo("Ada Lovelace (42)");
+        assertThat(renamed.withEmail("ada@example.org").member()).isEqualTo("ada@example.org (42)");
+
+        CloudEventSummary phone = parse("""
+                {"type":"io.memberstream.member.updated","subject":"42",
+                 "data":{"changes":{"phone":{"before":null,"after":"+44 20 7946 0000"}}}}""");
+        assertThat(phone.member()).isEqualTo("member 42");
+    }
+
+    @Test
     void anythingElseIsUnknownButKept() {
         assertThat(parse("plain text").type()).isEqualTo("unknown");
         assertThat(parse("[1,2]").type()).isEqualTo("unknown");

@@ -74,6 +74,21 @@ class LiveConsumerTest {
     }
 
     @Test
+    void anUpdateThatDidNotChangeTheEmailIsShownWithTheEmailOfTheCreatedEvent() {
+        kinesis.createStream("members", 1);
+        Instant committed = clock.instant();
+        kinesis.put(FakeKinesis.shardId(0), event("io.memberstream.member.created", "ada@example.org", committed));
+        String updated = kinesis.put(FakeKinesis.shardId(0), "{\"specversion\":\"1.0\",\"type\":"
+                + "\"io.memberstream.member.updated\",\"subject\":\"42\",\"time\":\"" + committed + "\",\"data\":"
+                + "{\"changes\":{\"phone\":{\"before\":null,\"after\":\"+44 20 7946 0000\"}}}}");
+
+        pollFor(consumer(LiveProperties.defaults()), Duration.ofSeconds(2));
+
+        LiveRecord update = feed.recent(10).stream().filter(r -> r.sequenceNumber().equals(updated)).findFirst().orElseThrow();
+        assertThat(update.member()).isEqualTo("ada@example.org (42)");
+    }
+
+    @Test
     void respectsTheReadRateAndWaitsLongerOnAQuietShard() {
         kinesis.createStream("members", 1);
         pollFor(consumer(LiveProperties.defaults()), Duration.ofSeconds(10));

@@ -236,6 +236,52 @@ final class DeliveryStream {
         return lastDeliveryError;
     }
 
+    /**
+     * What the stream holds and has not written to S3, at {@code nowMillis}: every record accepted and
+     * not yet in S3 (open buffers, full ones about to be written, ones waiting for a retry), and for the
+     * open buffers (one per partition with dynamic partitioning) when the soonest interval flush is due.
+     */
+    synchronized BufferSnapshot snapshot(long nowMillis) {
+        long records = 0;
+        long bytes = 0;
+        long oldest = Long.MAX_VALUE;
+        long soonestIntervalFlush = Long.MAX_VALUE;
+        long retrying = 0;
+        for (PendingObject object : open.values()) {
+            records += object.recordCount();
+            bytes += object.bytes;
+            oldest = Math.min(oldest, object.oldestArrivalMillis);
+            soonestIntervalFlush = Math.min(soonestIntervalFlush,
+                    object.oldestArrivalMillis + settings.bufferIntervalSeconds() * 1000L);
+        }
+        List<PendingObject> notOpen = new ArrayList<>(full);
+        notOpen.addAll(waitingForRetry);
+        notOpen.addAll(inFlight);
+        for (PendingObject object : notOpen) {
+            records += object.recordCount();
+            bytes += object.bytes;
+            oldest = Math.min(oldest, object.oldestArrivalMillis);
+        }
+        for (PendingObject object : waitingForRetry) {
+            retrying += object.recordCount();
+        }
+        return new BufferSnapshot(records, bytes, open.size(), retrying,
+                oldest == Long.MAX_VALUE ? null : oldest,
+                soonestIntervalFlush == Long.MAX_VALUE ? null : Math.max(0, soonestIntervalFlush - nowMillis),
+                settings.bufferIntervalSeconds(), settings.bufferSizeBytes());
+    }
+
+    /**
+     * @param openBuffers buffers filling up (one per partition with dynamic partitioning)
+     * @param retryingRecords records whose delivery failed, waiting for their retry
+     * @param oldestArrivalMillis arrival of the oldest record held, null when nothing is held
+     * @param millisUntilIntervalFlush until the soonest open buffer's interval has passed (0: due now),
+     *                                 null without an open buffer
+     */
+    record BufferSnapshot(long records, long bytes, int openBuffers, long retryingRecords, Long oldestArrivalMillis,
+                          Long millisUntilIntervalFlush, int intervalSeconds, long sizeBytes) {
+    }
+
     /** Records accepted and not yet in S3. */
     synchronized int pendingRecords() {
         int count = 0;

@@ -8,6 +8,7 @@ import static memberstream.engine.protocol.FieldRule.string;
 import static memberstream.engine.protocol.FieldRule.structure;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,17 +17,24 @@ import memberstream.engine.protocol.AwsCall;
 import memberstream.engine.protocol.AwsJsonService;
 import memberstream.engine.protocol.FieldRule;
 import memberstream.engine.protocol.WireCodec;
+import memberstream.engine.protocol.WithHeaders;
 
 /**
  * Firehose's JSON 1.1 API ({@code X-Amz-Target: Firehose_20150804.<Operation>}) on the engine's port:
  * the model's constraints per operation (checked by the shared validator, worded as AWS words them),
  * then {@link FirehoseService}. Read-only after construction; thread-safe.
+ *
+ * <p>Engine extension: DescribeDeliveryStream also answers what the stream has buffered, in
+ * {@code x-memberstream-buffered-*} headers (see {@link #bufferHeaders}). AWS's API has no such field;
+ * SDK clients ignore the headers, and a caller that wants them reads the raw response.
  */
 public final class FirehoseRoute extends AwsJsonService {
 
     static final int MAX_BATCH_RECORDS = 500;
     static final int MAX_RECORD_BYTES = 1_024_000;
     static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+    static final String BUFFER_HEADER_PREFIX = "x-memberstream-buffered-";
 
     private static final String NAME_PATTERN = "[a-zA-Z0-9_.-]+";
     private static final String ROLE_ARN_PATTERN = "arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+";
@@ -159,7 +167,32 @@ public final class FirehoseRoute extends AwsJsonService {
     }
 
     private Object describe(AwsCall call) {
-        return Map.of("DeliveryStreamDescription", firehose.describe(call.body().path("DeliveryStreamName").asText()));
+        String name = call.body().path("DeliveryStreamName").asText();
+        Map<String, Object> answer = Map.of("DeliveryStreamDescription", firehose.describe(name));
+        return new WithHeaders(answer, bufferHeaders(firehose.buffered(name), firehose.now()));
+    }
+
+    /**
+     * The buffer extension's headers: records and bytes held and not yet in S3 (bytes as the buffer
+     * counts them, before compression, after record processors), open buffers (one per partition with
+     * dynamic partitioning), records waiting for a retry after a failed delivery, the oldest held record's
+     * arrival, milliseconds until the soonest open buffer's interval flush, and the engine's time of the
+     * answer. The last three are absent when there is nothing to time.
+     */
+    static Map<String, String> bufferHeaders(DeliveryStream.BufferSnapshot buffered, Instant now) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(BUFFER_HEADER_PREFIX + "records", Long.toString(buffered.records()));
+        headers.put(BUFFER_HEADER_PREFIX + "bytes", Long.toString(buffered.bytes()));
+        headers.put(BUFFER_HEADER_PREFIX + "partitions", Integer.toString(buffered.openBuffers()));
+        headers.put(BUFFER_HEADER_PREFIX + "retrying-records", Long.toString(buffered.retryingRecords()));
+        if (buffered.oldestArrivalMillis() != null) {
+            headers.put(BUFFER_HEADER_PREFIX + "oldest-arrival", Instant.ofEpochMilli(buffered.oldestArrivalMillis()).toString());
+        }
+        if (buffered.millisUntilIntervalFlush() != null) {
+            headers.put(BUFFER_HEADER_PREFIX + "interval-flush-in-ms", Long.toString(buffered.millisUntilIntervalFlush()));
+        }
+        headers.put(BUFFER_HEADER_PREFIX + "at", now.toString());
+        return headers;
     }
 
     private Object listDeliveryStreams(AwsCall call) {

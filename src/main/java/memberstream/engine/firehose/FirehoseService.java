@@ -493,6 +493,16 @@ public final class FirehoseService implements AutoCloseable {
         return stream(name).pendingRecords();
     }
 
+    /** What the stream holds and has not written to S3 yet, by the engine's clock. */
+    DeliveryStream.BufferSnapshot buffered(String name) {
+        return stream(name).snapshot(clock.millis());
+    }
+
+    /** The engine's time now (the clock the buffers are timed by). */
+    Instant now() {
+        return clock.instant();
+    }
+
     /** The last delivery error of the stream ({@code S3.NoSuchBucket: ...}), or null after a success. */
     public String lastDeliveryError(String name) {
         return stream(name).lastDeliveryError();

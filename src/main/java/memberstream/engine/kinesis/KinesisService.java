@@ -380,7 +380,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
     private Object store(String name, List<KinesisStore.Pending> pending) {
         long total = 0;
         for (KinesisStore.Pending record : pending) {
-            total += record.partitionKey().length + record.data().length;
+            total += record.partitionKey().length + record.dataLength();
         }
         if (total > MAX_PUT_RECORDS_BYTES) {
             throw KinesisError.INVALID_ARGUMENT.exception("Records size exceeds 10 MB limit");

@@ -91,6 +91,12 @@ public abstract class AwsJsonService implements EngineRoute {
             RequestValidator.validate(body, registered.rules());
             AwsCall call = new AwsCall(operationName, body, format, region(request), requestId);
             Object answer = registered.operation().invoke(call);
+            if (answer instanceof WithHeaders withHeaders) {
+                EngineResponse response = respond(200, withHeaders.answer() == null ? Map.of() : withHeaders.answer(),
+                        answerFormat, requestId);
+                response.headers().putAll(withHeaders.headers());
+                return response;
+            }
             return respond(200, answer == null ? Map.of() : answer, answerFormat, requestId);
         } catch (AwsServiceException e) {
             return error(e.code(), e.getMessage(), answerFormat, requestId);

@@ -1,9 +1,13 @@
 package memberstream.live.ui;
 
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridSingleSelectionModel;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
@@ -25,6 +29,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.DownloadResponse;
+import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -54,6 +59,8 @@ public class DeliveryBrowserView extends VerticalLayout {
 
     private static final int LAST_DELIVERIES = 10;
     private static final int RECORDS_SHOWN = 200;
+    /** How often the buffered numbers are asked again (the UI poll). */
+    static final int BUFFER_REFRESH_MILLIS = 1000;
 
     private final transient DeliveryBrowser browser;
 
@@ -61,12 +68,17 @@ public class DeliveryBrowserView extends VerticalLayout {
     private final VerticalLayout details = new VerticalLayout();
     private final Div configuration = new Div();
     private final Div buffered = new Div();
+    private final Span bufferSummary = new Span();
+    private final Div bufferNumbers = new Div();
     private final Grid<ObjectRow> lastDeliveries = objectGrid("last-deliveries");
     private final Grid<ObjectRow> failures = objectGrid("failures");
     private final TextField bucket = new TextField("Bucket");
     private final TextField prefix = new TextField("Prefix");
     private final Grid<Entry> objects = new Grid<>(Entry.class, false);
     private final VerticalLayout opened = new VerticalLayout();
+    private DeliveryStreamRow shownStream;
+    private DeliveryBrowser.BufferState shownBuffer;
+    private Registration pollRegistration;
 
     /** A row of the bucket listing: a folder (common prefix) or an object. */
     record Entry(String name, ObjectRow object) {
@@ -85,6 +97,22 @@ public class DeliveryBrowserView extends VerticalLayout {
         refreshDeliveryStreams();
     }
 
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        UI ui = attachEvent.getUI();
+        ui.setPollInterval(BUFFER_REFRESH_MILLIS);
+        pollRegistration = ui.addPollListener(poll -> refreshBuffered());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        if (pollRegistration != null) {
+            pollRegistration.remove();
+            pollRegistration = null;
+        }
+        detachEvent.getUI().setPollInterval(-1);
+    }
+
     private void configureDeliveryStreamGrid() {
         deliveryStreams.setId("delivery-streams");
         deliveryStreams.addThemeVariants(GridVariant.LUMO_COMPACT);
@@ -97,6 +125,8 @@ public class DeliveryBrowserView extends VerticalLayout {
         deliveryStreams.addColumn(DeliveryStreamRow::compression).setHeader("Compression");
         deliveryStreams.setAllRowsVisible(true);
         deliveryStreams.setEmptyStateText("No Firehose delivery streams at this endpoint.");
+        // A click on the stream already shown keeps it shown (a grid's default is to deselect it).
+        ((GridSingleSelectionModel<DeliveryStreamRow>) deliveryStreams.getSelectionModel()).setDeselectAllowed(false);
         deliveryStreams.asSingleSelect().addValueChangeListener(e -> showDeliveryStream(e.getValue()));
     }
 
@@ -104,7 +134,10 @@ public class DeliveryBrowserView extends VerticalLayout {
         configuration.setId("delivery-configuration");
         configuration.addClassName("key-values");
         buffered.setId("buffered-now");
-        buffered.addClassName("key-values");
+        bufferSummary.setId("buffered-summary");
+        bufferSummary.addClassName("buffered-summary");
+        bufferNumbers.addClassName("key-values");
+        buffered.add(bufferSummary, bufferNumbers);
         details.setPadding(false);
         details.add(configuration, new H3("Buffered now"), buffered, new H3("Last deliveries"), lastDeliveries,
                 new H3("Failures (error output prefix)"), failures);
@@ -186,6 +219,7 @@ public class DeliveryBrowserView extends VerticalLayout {
     void showDeliveryStream(DeliveryStreamRow stream) {
         details.setVisible(stream != null);
         if (stream == null) {
+            shownStream = null;
             return;
         }
         configuration.removeAll();
@@ -201,21 +235,103 @@ public class DeliveryBrowserView extends VerticalLayout {
         if (stream.failure() != null) {
             configuration.add(keyValue("Failure", stream.failure()));
         }
-        DeliveryBrowser.BufferState state = browser.buffered(stream);
-        buffered.removeAll();
-        buffered.add(keyValue("Records", state.records() == null ? "not available" : state.records().toString()),
-                keyValue("Bytes", state.bytes() == null ? "not available" : humanBytes(state.bytes())),
-                keyValue("Until the interval flush", state.secondsUntilIntervalFlush() == null ? "not available"
-                        : state.secondsUntilIntervalFlush() + " s"),
-                new Paragraph(state.source()));
-        call("Last deliveries of " + stream.name(), () -> browser.lastDeliveries(stream, LAST_DELIVERIES),
-                lastDeliveries::setItems);
-        call("Failures of " + stream.name(), () -> browser.failures(stream, LAST_DELIVERIES), failures::setItems);
+        shownStream = stream;
+        showBuffered(browser.buffered(stream.name()));
+        refreshDeliveries(stream);
         if (stream.bucket() != null && !stream.bucket().equals(bucket.getValue())) {
             bucket.setValue(stream.bucket());
             prefix.setValue(stream.staticPrefix());
             listObjects();
         }
+    }
+
+    private void refreshDeliveries(DeliveryStreamRow stream) {
+        call("Last deliveries of " + stream.name(), () -> browser.lastDeliveries(stream, LAST_DELIVERIES),
+                lastDeliveries::setItems);
+        call("Failures of " + stream.name(), () -> browser.failures(stream, LAST_DELIVERIES), failures::setItems);
+    }
+
+    /**
+     * On the UI poll: asks again what the shown stream holds (not when its endpoint said it never
+     * reports it). When fewer records are held than before, a flush happened: the last deliveries and
+     * failures are read again too.
+     */
+    void refreshBuffered() {
+        if (shownStream == null || shownBuffer == null || shownBuffer.endpointDoesNotReport()) {
+            return;
+        }
+        DeliveryBrowser.BufferState before = shownBuffer;
+        DeliveryBrowser.BufferState now = browser.buffered(shownStream.name());
+        showBuffered(now);
+        if (before.reported() && now.reported() && now.records() < before.records()) {
+            refreshDeliveries(shownStream);
+        }
+    }
+
+    /** Shows the state: the summary line keeps its element (the poll updates its text), the numbers are redrawn. */
+    private void showBuffered(DeliveryBrowser.BufferState state) {
+        shownBuffer = state;
+        bufferSummary.setText(bufferSummary(state, shownStream));
+        bufferNumbers.removeAll();
+        bufferNumbers.setVisible(state.reported());
+        if (!state.reported()) {
+            return;
+        }
+        bufferNumbers.add(keyValue("Records", Long.toString(state.records())),
+                keyValue("Bytes (before compression)", humanBytes(state.bytes())),
+                keyValue("Oldest record arrived (UTC)", state.oldestArrival() == null ? "–"
+                        : LiveView.TIME.format(state.oldestArrival())),
+                keyValue(state.partitions() > 1 ? "Soonest interval flush" : "Interval flush",
+                        state.untilIntervalFlush() == null ? "–" : "in " + duration(state.untilIntervalFlush())));
+        if (state.partitions() > 1) {
+            bufferNumbers.add(keyValue("Partitions buffering", state.partitions().toString()));
+        }
+        if (state.retryingRecords() > 0) {
+            bufferNumbers.add(keyValue("Waiting for a retry", state.retryingRecords() + " record(s), after a failed delivery"));
+        }
+    }
+
+    /** One line: "12 records, 13.4 KiB buffered · flush in 41 s (or when 5 MiB)". */
+    static String bufferSummary(DeliveryBrowser.BufferState state, DeliveryStreamRow stream) {
+        if (!state.reported()) {
+            return state.notReported();
+        }
+        String orSize = stream == null || stream.bufferSizeMb() == null ? ""
+                : " (or when " + stream.bufferSizeMb() + " MiB)";
+        if (state.records() == 0) {
+            return "Nothing buffered · the next record starts the "
+                    + (stream == null ? "" : orDash(stream.bufferIntervalSeconds()) + " s ") + "interval" + orSize;
+        }
+        StringBuilder text = new StringBuilder(plural(state.records(), "record")).append(", ")
+                .append(humanBytes(state.bytes())).append(" buffered");
+        if (state.partitions() > 1) {
+            text.append(" in ").append(state.partitions()).append(" partitions");
+        }
+        if (state.untilIntervalFlush() != null) {
+            text.append(" · ").append(state.partitions() > 1 ? "soonest flush " : "flush ")
+                    .append(state.untilIntervalFlush().isZero() ? "due now" : "in " + duration(state.untilIntervalFlush()))
+                    .append(orSize);
+        }
+        if (state.retryingRecords() > 0) {
+            text.append(" · ").append(plural(state.retryingRecords(), "record"))
+                    .append(" waiting for a retry after a failed delivery");
+        } else if (state.untilIntervalFlush() == null) {
+            text.append(" · being written to S3 now");
+        }
+        return text.toString();
+    }
+
+    private static String plural(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    /** Whole seconds, rounded up (a flush 0.2 s away is "1 s" away); minutes past a minute. */
+    static String duration(java.time.Duration duration) {
+        long seconds = (duration.toMillis() + 999) / 1000;
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        return seconds / 60 + " min " + seconds % 60 + " s";
     }
 
     private void listObjects() {

@@ -4,6 +4,8 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.mvysny.kaributesting.v10.GridKt;
+import com.vaadin.flow.component.ComponentUtil;
+import com.vaadin.flow.component.PollEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
@@ -74,8 +76,8 @@ class DeliveryBrowserViewTest extends AbstractViewTest {
         String configuration = _get(Div.class, spec -> spec.withId("delivery-configuration")).getElement().getTextRecursively();
         assertThat(configuration).contains("s3://" + bucket + "/events/").contains("errors/").contains("GZIP")
                 .contains("AppendDelimiterToRecord").contains("1 MB or 0 s");
-        assertThat(_get(Div.class, spec -> spec.withId("buffered-now")).getElement().getTextRecursively())
-                .contains("not available from this endpoint");
+        assertThat(_get(Span.class, spec -> spec.withId("buffered-summary")).getText())
+                .isEqualTo("Nothing buffered · the next record starts the 0 s interval (or when 1 MiB)");
 
         Grid<ObjectRow> last = grid("last-deliveries");
         ObjectRow delivered = last.getGenericDataView().getItems().findFirst().orElseThrow();
@@ -92,6 +94,48 @@ class DeliveryBrowserViewTest extends AbstractViewTest {
         assertThat(records).hasSize(3);
         assertThat(records.get(2)).isEqualTo("{\n  \"type\" : \"io.memberstream.member.deleted\",\n  \"subject\" : \"1\"\n}");
         assertThat(_get(Anchor.class, spec -> spec.withId("download-object")).getText()).startsWith("Download as stored");
+    }
+
+    @Test
+    void showsWhatIsBufferedAndRefreshesItUntilTheIntervalFlushDeliversIt() {
+        String held = "aaa-held-" + suffix;
+        aws.firehose().createDeliveryStream(r -> r.deliveryStreamName(held)
+                .deliveryStreamType(DeliveryStreamType.DIRECT_PUT)
+                .extendedS3DestinationConfiguration(d -> d.bucketARN("arn:aws:s3:::" + bucket)
+                        .roleARN("arn:aws:iam::000000000000:role/test").prefix("held/")
+                        .bufferingHints(h -> h.sizeInMBs(2).intervalInSeconds(4))
+                        .processingConfiguration(p -> p.enabled(true).processors(pr -> pr.type(ProcessorType.APPEND_DELIMITER_TO_RECORD)))));
+        String first = "{\"type\":\"io.memberstream.member.created\",\"subject\":\"7\"}";
+        String second = "{\"type\":\"io.memberstream.member.updated\",\"subject\":\"7\"}";
+        aws.firehose().putRecordBatch(r -> r.deliveryStreamName(held).records(List.of(record(first), record(second))));
+        long bytes = first.length() + second.length() + 2; // as the buffer counts: with the appended newlines
+
+        loginAsViewer();
+        UI.getCurrent().navigate(DeliveryBrowserView.class);
+        Grid<DeliveryStreamRow> streams = grid("delivery-streams");
+        streams.select(streams.getGenericDataView().getItems().filter(r -> r.name().equals(held)).findFirst().orElseThrow());
+
+        // The engine reports its buffer; the interval (4 s) runs from the first record's arrival.
+        assertThat(_get(Span.class, spec -> spec.withId("buffered-summary")).getText())
+                .matches("2 records, " + bytes + " B buffered · flush in [1-4] s \\(or when 2 MiB\\)");
+        String numbers = _get(Div.class, spec -> spec.withId("buffered-now")).getElement().getTextRecursively();
+        assertThat(numbers).contains("Records2").contains("Bytes (before compression)" + bytes + " B")
+                .containsPattern("Oldest record arrived \\(UTC\\)\\d{2}:\\d{2}:\\d{2}");
+        assertThat(grid("last-deliveries").getGenericDataView().getItems()).isEmpty();
+
+        // The UI poll asks again; once the interval flush has written the object, nothing is held and
+        // the last deliveries show it.
+        Await.until(Duration.ofSeconds(15), "the buffer emptied by the interval flush, seen on a poll", () -> {
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return _get(Span.class, spec -> spec.withId("buffered-summary")).getText().startsWith("Nothing buffered");
+        });
+        assertThat(_get(Span.class, spec -> spec.withId("buffered-summary")).getText())
+                .isEqualTo("Nothing buffered · the next record starts the 4 s interval (or when 2 MiB)");
+        Grid<ObjectRow> last = grid("last-deliveries");
+        assertThat(last.getGenericDataView().getItems().toList()).singleElement().satisfies(o -> {
+            assertThat(o.key()).startsWith("held/").contains(held + "-1-");
+            assertThat(o.records()).isEqualTo(2);
+        });
     }
 
     @Test

@@ -126,28 +126,66 @@ class LiveBrowserTest {
         assertThat(svgText("shard-map")).contains("member-1");
         screenshot("streams.png");
 
-        String deliveryStream = aDeliveredDeliveryStream();
+        Delivered delivered = aDeliveredDeliveryStream();
         browser.get(url("/deliveries"));
-        By streamRow = By.xpath("//vaadin-grid-cell-content[normalize-space(.)='" + deliveryStream + "']");
-        waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(streamRow)).click();
-        By openLastDelivery = By.cssSelector("#last-deliveries vaadin-button.open-object");
-        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(openLastDelivery));
+        showDeliveryStream(delivered.name());
+        // wait for this stream's details, not just any stream's (the first one is shown on arrival)
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("delivery-configuration"), "s3://" + delivered.bucket() + "/members/"));
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("last-deliveries"), delivered.name() + "-1-"));
         screenshot("deliveries.png");
-        // the grid may still be re-rendering its rows from the selection: click until the object opens
-        waitFor(Duration.ofSeconds(15)).ignoring(org.openqa.selenium.WebDriverException.class).until(d -> {
-            if (d.findElements(By.id("opened-summary")).isEmpty()) {
-                click(d.findElement(openLastDelivery));
-            }
-            return d.findElement(By.id("opened-summary")).getText().startsWith("3 record(s)");
-        });
+        click(browser.findElement(By.cssSelector("#last-deliveries vaadin-button.open-object")));
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("opened-summary"), "3 record(s)"));
         assertThat(browser.findElements(By.cssSelector("pre.record"))).hasSize(3);
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'start'})",
                 browser.findElement(By.id("opened-object")));
         screenshotAsScrolled("deliveries-object.png");
+
+        // What a stream with a long interval holds, and its countdown moving on the UI poll.
+        String holding = aDeliveryStreamHoldingTwoRecords();
+        browser.get(url("/deliveries"));
+        showDeliveryStream(holding);
+        By summary = By.id("buffered-summary");
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(summary,
+                java.util.regex.Pattern.compile("^2 records, 152 B buffered · flush in 1[45] min \\d+ s \\(or when 1 MiB\\)$")));
+        String before = browser.findElement(summary).getText();
+        waitFor(Duration.ofSeconds(5)).until(d -> !d.findElement(summary).getText().equals(before));
+        assertThat(browser.findElement(summary).getText()).startsWith("2 records, 152 B buffered · flush in ");
+        screenshot("deliveries-buffered.png");
+    }
+
+    /** Selects the delivery stream's row (a click on the row already shown keeps it shown). */
+    private void showDeliveryStream(String name) {
+        By row = By.xpath("//vaadin-grid-cell-content[normalize-space(.)='" + name + "']");
+        click(waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(row)));
+        waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("delivery-configuration"), "s3://"));
+    }
+
+    private record Delivered(String name, String bucket) {
+    }
+
+    /** A delivery stream of our own with a 15-minute buffer and two records (76 bytes each) in it. */
+    private String aDeliveryStreamHoldingTwoRecords() {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String bucket = "held-" + suffix;
+        String name = "holding-" + suffix;
+        aws.s3().createBucket(r -> r.bucket(bucket));
+        aws.firehose().createDeliveryStream(r -> r.deliveryStreamName(name)
+                .deliveryStreamType(DeliveryStreamType.DIRECT_PUT)
+                .extendedS3DestinationConfiguration(d -> d.bucketARN("arn:aws:s3:::" + bucket)
+                        .roleARN("arn:aws:iam::000000000000:role/test").prefix("members/")
+                        .bufferingHints(h -> h.sizeInMBs(1).intervalInSeconds(900))));
+        String event = "{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.created\",\"subject\":\"%d\"}";
+        aws.firehose().putRecordBatch(r -> r.deliveryStreamName(name).records(List.of(
+                record(String.format(event, 10)), record(String.format(event, 11)))));
+        return name;
     }
 
     /** A delivery stream of our own with a zero-second buffer, so its first object lands at once. */
-    private String aDeliveredDeliveryStream() {
+    private Delivered aDeliveredDeliveryStream() {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String bucket = "screens-" + suffix;
         String name = "browser-" + suffix;
@@ -169,7 +207,7 @@ class LiveBrowserTest {
                 record("{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.deleted\",\"subject\":\"1\",\"data\":{\"changes\":{\"email\":{\"before\":\"ada@example.org\",\"after\":null}}}}"))));
         Await.until(Duration.ofSeconds(20), "an object under members/", () ->
                 !aws.s3().listObjectsV2(r -> r.bucket(bucket).prefix("members/")).contents().isEmpty());
-        return name;
+        return new Delivered(name, bucket);
     }
 
     private static Record record(String json) {

@@ -86,6 +86,17 @@ class LiveViewTest extends AbstractViewTest {
             return svg("events-per-minute").contains(">created<");
         });
         assertThat(svg("lag-per-shard")).contains("shardId-");
+
+        // An update carries only what it changed (here the phone); the tail still names the member by e-mail.
+        Member changes = created.copy();
+        changes.setPhone("+44 20 7946 0001");
+        asAdmin(() -> members.update(created.getId(), created.getVersion(), changes));
+        Await.until(Duration.ofSeconds(20), "the updated event in the live feed", () -> feed.recent(feed.capacity())
+                .stream().anyMatch(r -> r.eventType().endsWith("updated") && r.partitionKey().equals(String.valueOf(created.getId()))));
+        LiveRecord updated = feed.recent(feed.capacity()).stream()
+                .filter(r -> r.eventType().endsWith("updated") && r.partitionKey().equals(String.valueOf(created.getId())))
+                .findFirst().orElseThrow();
+        assertThat(updated.member()).isEqualTo(email + " (" + created.getId() + ")");
     }
 
     @Test
