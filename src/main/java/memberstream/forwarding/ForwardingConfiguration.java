@@ -12,6 +12,9 @@ import java.util.function.Supplier;
 import memberstream.engine.EngineServer;
 import memberstream.settings.SettingsService;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.env.Environment;
+import org.springframework.modulith.events.core.EventPublicationRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -49,6 +52,32 @@ class ForwardingConfiguration {
         public void close() {
             executor.shutdown();
         }
+    }
+
+    /**
+     * Completes event publications in batches (see {@link BatchedPublicationCompletion}); only with
+     * completion-mode delete, which is what application.properties sets.
+     */
+    @Bean
+    static BeanPostProcessor batchedPublicationCompletion(ObjectProvider<JdbcTemplate> jdbc,
+                                                         ObjectProvider<PlatformTransactionManager> transactions,
+                                                         Environment environment) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                boolean deleteMode = "delete".equalsIgnoreCase(
+                        environment.getProperty("spring.modulith.events.completion-mode", "update"));
+                if (deleteMode && bean instanceof EventPublicationRepository repository
+                        && !(bean instanceof BatchedPublicationCompletion)) {
+                    return new BatchedPublicationCompletion(repository, jdbc::getObject, () -> {
+                        var template = new TransactionTemplate(transactions.getObject());
+                        template.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+                        return template;
+                    });
+                }
+                return bean;
+            }
+        };
     }
 
     @Bean(destroyMethod = "close")

@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 import memberstream.settings.Settings;
 import memberstream.settings.SettingsService;
 
-/** The sink switch and resource names, read from the settings for every event (one primary-key read). */
+/** The sink switch and resource names, read from the settings for every event (from memory, see SettingsService). */
 class SettingsSinkNames implements Supplier<SinkNames> {
 
     private final SettingsService settings;

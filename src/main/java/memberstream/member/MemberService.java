@@ -140,7 +140,10 @@ public class MemberService {
     }
 
     private void rejectTakenEmail(String email, Long exceptId) {
-        if (repository.emailTaken(email, exceptId)) {
+        boolean taken = exceptId == null
+                ? repository.emailTaken(email)
+                : repository.emailTakenByAnother(email, exceptId);
+        if (taken) {
             throw new DuplicateEmailException(email);
         }
     }

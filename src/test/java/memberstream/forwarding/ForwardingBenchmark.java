@@ -51,9 +51,16 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 public final class ForwardingBenchmark {
 
     private static final String USER = "bench";
+    /**
+     * How long a tailer waits after an empty GetRecords. Each wait adds up to this much to a record's
+     * measured latency (half on average); shorter waits make the four tailers themselves a CPU load that
+     * slows the saves being measured.
+     */
+    private static final long TAIL_IDLE_MILLIS = 5;
     private static final String PASSWORD = "bench-password-not-secret";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newCachedThreadPool(clientThreads("bench-http-")))
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final String authorization = "Basic " + Base64.getEncoder()
@@ -77,6 +84,7 @@ public final class ForwardingBenchmark {
         int seconds = Integer.getInteger("bench.seconds", 20);
         int rate = Integer.getInteger("bench.rate", 100);
         int latencySeconds = Integer.getInteger("bench.latency-seconds", 15);
+        int warmUpSeconds = Integer.getInteger("bench.warmup-seconds", 15);
         Path dataDir = Path.of("target/bench/forwarding-" + System.currentTimeMillis());
 
         ConfigurableApplicationContext console = new SpringApplicationBuilder(MemberstreamApplication.class).run(
@@ -98,27 +106,52 @@ public final class ForwardingBenchmark {
             System.out.printf("%nForwarding benchmark: console up, data in %s, %d CPU(s)%n", dataDir,
                     Runtime.getRuntime().availableProcessors());
 
-            warmUp();
-            sustained(threads, seconds, jdbc, aws.kinesis(), stream);
+            warmUp(threads, warmUpSeconds);
+            sustained(threads, seconds, jdbc, aws.kinesis(), stream, dataDir);
             latency(rate, latencySeconds, aws.kinesis(), stream);
         } finally {
             console.close();
         }
     }
 
-    private void warmUp() throws Exception {
-        for (int i = 0; i < 200; i++) {
-            create();
+    /**
+     * The same load as the measured run, not counted: until the JIT has compiled the hot paths, its
+     * compiler threads take a quarter of the two cores and the numbers describe a cold JVM.
+     */
+    private void warmUp(int threads, int seconds) throws Exception {
+        System.out.printf("warming up: %d clients for %d s (not counted)%n", threads, seconds);
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(threads, clientThreads("bench-warmup-"));
+        for (int t = 0; t < threads; t++) {
+            clients.execute(() -> {
+                while (running.get()) {
+                    try {
+                        create();
+                    } catch (Exception e) {
+                        // the measured run counts failures
+                    }
+                }
+            });
         }
+        Thread.sleep(seconds * 1_000L);
+        running.set(false);
+        clients.shutdown();
+        clients.awaitTermination(30, TimeUnit.SECONDS);
     }
 
-    private void sustained(int threads, int seconds, JdbcTemplate jdbc, KinesisClient kinesis, String stream)
-            throws Exception {
+    private static java.util.concurrent.ThreadFactory clientThreads(String prefix) {
+        AtomicLong count = new AtomicLong();
+        return runnable -> new Thread(runnable, prefix + count.incrementAndGet());
+    }
+
+    private void sustained(int threads, int seconds, JdbcTemplate jdbc, KinesisClient kinesis, String stream,
+                           Path dataDir) throws Exception {
+        CpuMeter cpu = new CpuMeter(dataDir.resolve("postgres"));
         ConcurrentLinkedQueue<Long> created = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> saveMicros = new ConcurrentLinkedQueue<>();
         AtomicLong failures = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService clients = Executors.newFixedThreadPool(threads);
+        ExecutorService clients = Executors.newFixedThreadPool(threads, clientThreads("bench-client-"));
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             clients.execute(() -> {
@@ -138,6 +171,7 @@ public final class ForwardingBenchmark {
         clients.shutdown();
         clients.awaitTermination(30, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
+        CpuMeter.Used used = cpu.used();
         long stopped = System.nanoTime();
 
         long undelivered = 0;
@@ -170,6 +204,14 @@ public final class ForwardingBenchmark {
                 failures.get(), created.size() / elapsed);
         System.out.printf("save latency: p50 %.1f ms, p99 %.1f ms%n", percentile(saveMicros, 50) / 1e3,
                 percentile(saveMicros, 99) / 1e3);
+        System.out.printf("CPU per save: console %.2f ms (the JVM less the benchmark's own client threads), "
+                        + "PostgreSQL %.2f ms; cores busy: console %.2f, PostgreSQL %.2f, benchmark clients %.2f; "
+                        + "load average %.2f%n",
+                used.consoleMillis() / created.size(), used.postgresMillis() / created.size(),
+                used.consoleMillis() / 1e3 / elapsed, used.postgresMillis() / 1e3 / elapsed,
+                used.clientMillis() / 1e3 / elapsed,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.printf("busiest threads (CPU ms): %s%n", cpu.busiestThreads(12));
         System.out.printf("drained %.1f s after the load stopped; undelivered left: %d, incomplete publications: %d%n",
                 drain, undelivered, incomplete);
         System.out.printf("events in the stream for the %d created members: lost %d, duplicated %d%n",
@@ -264,7 +306,7 @@ public final class ForwardingBenchmark {
             iterator = response.nextShardIterator();
             if (response.records().isEmpty()) {
                 try {
-                    Thread.sleep(1);
+                    Thread.sleep(TAIL_IDLE_MILLIS);
                 } catch (InterruptedException e) {
                     return;
                 }

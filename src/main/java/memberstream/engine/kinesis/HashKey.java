@@ -29,6 +29,12 @@ public record HashKey(long high, long low) implements Comparable<HashKey> {
         return new HashKey(longAt(digest, 0), longAt(digest, 8));
     }
 
+    /** {@link #ofPartitionKey} from the key's UTF-8 bytes. */
+    public static HashKey ofPartitionKeyBytes(byte[] utf8) {
+        byte[] digest = MD5.get().digest(utf8);
+        return new HashKey(longAt(digest, 0), longAt(digest, 8));
+    }
+
     public static HashKey of(BigInteger value) {
         if (value.signum() < 0 || value.compareTo(MAX_VALUE) > 0) {
             throw new IllegalArgumentException("Not a 128-bit hash key: " + value);

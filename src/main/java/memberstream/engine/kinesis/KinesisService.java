@@ -380,7 +380,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
     private Object store(String name, List<KinesisStore.Pending> pending) {
         long total = 0;
         for (KinesisStore.Pending record : pending) {
-            total += record.partitionKey().length + record.data().length;
+            total += record.partitionKey().length + record.dataLength();
         }
         if (total > MAX_PUT_RECORDS_BYTES) {
             throw KinesisError.INVALID_ARGUMENT.exception("Records size exceeds 10 MB limit");
@@ -491,7 +491,30 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
                 endOfClosedShard ? target.children() : null, target.stream().encryptionType);
     }
 
+    /**
+     * The shards that name {@code parent} as a parent. Streams resharded by an older engine may hold a
+     * child with more than two overlapping parents, which names only two: for a closed shard nobody
+     * names, the children are found by position and overlap, as that engine reported them.
+     */
     private List<Object> childShards(KinesisStream stream, Shard parent) {
+        List<Object> named = new ArrayList<>();
+        for (Shard child : stream.shards) {
+            if (parent.shardId.equals(child.parentShardId) || parent.shardId.equals(child.adjacentParentShardId)) {
+                List<String> parents = new ArrayList<>(2);
+                parents.add(child.parentShardId);
+                if (child.adjacentParentShardId != null) {
+                    parents.add(child.adjacentParentShardId);
+                }
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("ShardId", child.shardId);
+                entry.put("ParentShards", parents);
+                entry.put("HashKeyRange", hashRange(child));
+                named.add(entry);
+            }
+        }
+        if (!named.isEmpty()) {
+            return named;
+        }
         List<Object> children = new ArrayList<>();
         for (Shard child : stream.shards) {
             if (child.startPosition == parent.closedPosition && child.parentShardId != null && child.overlaps(parent)) {
@@ -670,10 +693,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
                         + " and not greater than the shard's EndingHashKey " + parent.endKey + ".");
             }
             checkShardLimit(1, call.region());
-            store.close(parent);
-            HashKey lowEnd = HashKey.of(newStart.toBigInteger().subtract(BigInteger.ONE));
-            store.newShard(stream, parent.shardId, null, parent.startKey, lowEnd);
-            store.newShard(stream, parent.shardId, null, newStart, parent.endKey);
+            split(stream, parent, newStart);
             finishReshard(stream);
             return Map.of();
         });
@@ -705,16 +725,20 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
     }
 
     /**
-     * Reshards evenly: every open shard closes and {@code target} children split the key space evenly.
-     * Each child names the old shards its range overlaps as parents (the first as ParentShardId, a
-     * second as AdjacentParentShardId), and all of them in ChildShards.
+     * UNIFORM_SCALING as AWS does it, by splits and merges of single shards: first every open shard
+     * that a boundary of the target's even layout crosses is split there (once per boundary), then the
+     * pieces inside each target range are merged, lowest first. Pieces that already match a target
+     * range stay as they are; the shards in between are closed at once (AWS's "short-lived shards").
+     * Doubling an even stream only splits, halving only merges. Lineage is that of the single
+     * operations: a split's children name their parent, a merge's child both of its parents.
      */
     private Object updateShardCount(AwsCall call) {
         String name = streamName(call);
         int target = call.integer("TargetShardCount");
         return store.locked(() -> {
             KinesisStream stream = reshardable(name);
-            List<Shard> open = stream.openShards();
+            List<Shard> open = new ArrayList<>(stream.openShards());
+            open.sort(java.util.Comparator.comparing((Shard shard) -> shard.startKey));
             int current = open.size();
             if (target > current * 2) {
                 throw KinesisError.INVALID_ARGUMENT.exception("UpdateShardCount failed for stream " + name + " under account "
@@ -726,20 +750,24 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             }
             if (target != current) {
                 checkShardLimit(target - current, call.region());
-                open.forEach(store::close);
-                BigInteger space = HashKey.MAX_VALUE.add(BigInteger.ONE);
-                BigInteger step = space.divide(BigInteger.valueOf(target));
-                for (int i = 0; i < target; i++) {
-                    HashKey start = HashKey.of(step.multiply(BigInteger.valueOf(i)));
-                    HashKey end = i == target - 1 ? HashKey.MAX
-                            : HashKey.of(step.multiply(BigInteger.valueOf(i + 1)).subtract(BigInteger.ONE));
-                    List<Shard> parents = new ArrayList<>();
-                    for (Shard old : open) {
-                        if (old.startKey.compareTo(end) <= 0 && start.compareTo(old.endKey) <= 0) {
-                            parents.add(old);
+                java.util.Set<HashKey> starts = new java.util.HashSet<>(evenStarts(target));
+                List<Shard> pieces = new ArrayList<>();
+                for (Shard shard : open) {
+                    Shard rest = shard;
+                    for (HashKey boundary : evenStarts(target)) {
+                        if (boundary.compareTo(rest.startKey) > 0 && boundary.compareTo(rest.endKey) <= 0) {
+                            Shard[] halves = split(stream, rest, boundary);
+                            pieces.add(halves[0]);
+                            rest = halves[1];
                         }
                     }
-                    store.newShard(stream, parents.get(0).shardId, parents.size() > 1 ? parents.get(1).shardId : null, start, end);
+                    pieces.add(rest);
+                }
+                for (int i = 0; i < pieces.size(); ) {
+                    Shard merged = pieces.get(i++);
+                    while (i < pieces.size() && !starts.contains(pieces.get(i).startKey)) {
+                        merged = merge(stream, merged, pieces.get(i++));
+                    }
                 }
                 finishReshard(stream);
             }
@@ -750,6 +778,32 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             answer.put("StreamARN", arn(call.region(), name));
             return answer;
         });
+    }
+
+    /** The starting hash keys of {@code count} shards splitting the key space evenly (as CreateStream lays them out), in order. */
+    private static List<HashKey> evenStarts(int count) {
+        BigInteger step = HashKey.MAX_VALUE.add(BigInteger.ONE).divide(BigInteger.valueOf(count));
+        List<HashKey> starts = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            starts.add(HashKey.of(step.multiply(BigInteger.valueOf(i))));
+        }
+        return starts;
+    }
+
+    /** Closes {@code parent} and opens its two children, split at {@code newStart}; returns {low, high}. Call with the lock held. */
+    private Shard[] split(KinesisStream stream, Shard parent, HashKey newStart) {
+        store.close(parent);
+        HashKey lowEnd = HashKey.of(newStart.toBigInteger().subtract(BigInteger.ONE));
+        Shard low = store.newShard(stream, parent.shardId, null, parent.startKey, lowEnd);
+        Shard high = store.newShard(stream, parent.shardId, null, newStart, parent.endKey);
+        return new Shard[] {low, high};
+    }
+
+    /** Closes two adjacent shards and opens the one that covers both (parent {@code low}, adjacent parent {@code high}). */
+    private Shard merge(KinesisStream stream, Shard low, Shard high) {
+        store.close(low);
+        store.close(high);
+        return store.newShard(stream, low.shardId, high.shardId, low.startKey, high.endKey);
     }
 
     private void finishReshard(KinesisStream stream) {

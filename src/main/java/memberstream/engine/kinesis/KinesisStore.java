@@ -52,6 +52,8 @@ final class KinesisStore implements AutoCloseable {
     private static final byte RECORD_VERSION = 1;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}. */
+    private byte[] stagingBuffer = new byte[64 * 1024];
     private final TreeMap<String, KinesisStream> streams = new TreeMap<>();
     private final Map<Integer, Shard> shardsByUid = new HashMap<>();
     private final Map<Integer, KinesisStream> streamsByShardUid = new HashMap<>();
@@ -216,8 +218,21 @@ final class KinesisStore implements AutoCloseable {
 
     // ---- records ----
 
-    /** One record to store: the hash key that routes it, its partition key's UTF-8 bytes and its data. */
-    record Pending(HashKey hashKey, byte[] partitionKey, byte[] data) {
+    /**
+     * One record to store: the hash key that routes it, its partition key's UTF-8 bytes and its data,
+     * {@code dataLength} bytes of {@code dataArray} from {@code dataOffset} (several records of one
+     * request may share an array).
+     */
+    record Pending(HashKey hashKey, byte[] partitionKey, byte[] dataArray, int dataOffset, int dataLength) {
+
+        Pending(HashKey hashKey, byte[] partitionKey, byte[] data) {
+            this(hashKey, partitionKey, data, 0, data.length);
+        }
+
+        /** A copy of the data. */
+        byte[] data() {
+            return java.util.Arrays.copyOfRange(dataArray, dataOffset, dataOffset + dataLength);
+        }
     }
 
     /** Where each record went: its shard and log position; position -1 where the shard's allowance was spent. */
@@ -240,9 +255,9 @@ final class KinesisStore implements AutoCloseable {
             KinesisStream.Router router = stream.router;
             int total = 0;
             for (Pending record : pending) {
-                total += 15 + record.partitionKey().length + record.data().length;
+                total += 15 + record.partitionKey().length + record.dataLength();
             }
-            byte[] buffer = new byte[total];
+            byte[] buffer = staging(total);
             List<ByteBuffer> payloads = new ArrayList<>(count);
             long[] arrivals = new long[count];
             int[] accepted = new int[count];
@@ -252,7 +267,7 @@ final class KinesisStore implements AutoCloseable {
                 Pending record = pending.get(i);
                 Shard shard = router.route(record.hashKey());
                 shards[i] = shard;
-                int bytes = record.partitionKey().length + record.data().length;
+                int bytes = record.partitionKey().length + record.dataLength();
                 if (throughputLimits && !shard.tryWrite(now, bytes)) {
                     outcome[i] = -1;
                     continue;
@@ -262,7 +277,8 @@ final class KinesisStore implements AutoCloseable {
                 arrivals[i] = arrival;
                 ByteBuffer payload = ByteBuffer.wrap(buffer, at, 15 + bytes);
                 payload.put(RECORD_VERSION).putInt(shard.uid).putLong(arrival)
-                        .putShort((short) record.partitionKey().length).put(record.partitionKey()).put(record.data());
+                        .putShort((short) record.partitionKey().length).put(record.partitionKey())
+                        .put(record.dataArray(), record.dataOffset(), record.dataLength());
                 payloads.add(ByteBuffer.wrap(buffer, at, 15 + bytes));
                 at += 15 + bytes;
                 accepted[acceptedCount++] = i;
@@ -282,6 +298,14 @@ final class KinesisStore implements AutoCloseable {
         }
         records.awaitDurable(end);
         return new Appended(shards, outcome);
+    }
+
+    /** The lock holder's scratch array for a request's log entries (the log copies them before the lock is released). */
+    private byte[] staging(int bytes) {
+        if (stagingBuffer.length < bytes) {
+            stagingBuffer = new byte[Math.max(bytes, Math.min(stagingBuffer.length * 2, 16 * 1024 * 1024))];
+        }
+        return stagingBuffer;
     }
 
     /** True once every record of the closed shard is durable, so that its end may be reported. */

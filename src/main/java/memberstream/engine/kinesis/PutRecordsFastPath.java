@@ -13,8 +13,9 @@ import memberstream.engine.protocol.WireCodec;
 import memberstream.engine.protocol.WireFormat;
 
 /**
- * PutRecords without a tree: streams the body once, decoding each blob straight into its byte array
- * (no base64 string for JSON, no node objects). Takes only requests that satisfy
+ * PutRecords without a tree: JSON bodies of the plain common shape go through
+ * {@link PutRecordsJsonScanner} (one pass over the bytes); the rest, and CBOR, stream through the
+ * parser's tokens, decoding each blob straight into its byte array (no base64 string, no nodes). Takes only requests that satisfy
  * {@link KinesisRules#PUT_RECORDS} in full; anything else falls back to the general path, which words
  * the errors. Stateless and thread-safe.
  */
@@ -30,6 +31,16 @@ final class PutRecordsFastPath implements FastPath {
 
     @Override
     public Object tryAnswer(byte[] body, WireFormat format, String region, String requestId) {
+        if (format == WireFormat.JSON) {
+            PutRecordsJsonScanner.Scanned scanned = new PutRecordsJsonScanner(body).scan();
+            if (scanned != null) {
+                if (scanned.records().isEmpty() || !valid(KinesisRules.STREAM_NAME, scanned.streamName())) {
+                    return null;
+                }
+                return put.apply(scanned.streamName(), scanned.records());
+            }
+            // Escapes, other members, odd base64 or broken JSON: the token reader below decides.
+        }
         String streamName = null;
         String streamArn = null;
         List<KinesisStore.Pending> records = null;

@@ -66,6 +66,12 @@ public final class WireCodec {
 
     /** Writes an answer: maps, lists, strings, numbers, booleans, byte[] blobs, Instant timestamps, {@link WireWritable}s. */
     public byte[] write(Object value, WireFormat format) {
+        if (value instanceof WireWritable writable) {
+            byte[] encoded = writable.encoded(format);
+            if (encoded != null) {
+                return encoded;
+            }
+        }
         try {
             Output out = new Output(value instanceof WireWritable w ? w.sizeHint() : 256);
             try (JsonGenerator generator = (format == WireFormat.CBOR ? cbor : json).getFactory().createGenerator(out)) {

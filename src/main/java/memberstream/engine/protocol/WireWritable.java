@@ -7,6 +7,15 @@ public interface WireWritable {
 
     void writeTo(WireWriter writer) throws IOException;
 
+    /**
+     * The whole answer already encoded in {@code format}, for answers so hot and so regular that
+     * writing their bytes by hand pays; null (the default) to be written through {@link #writeTo}.
+     * Must decode to the same document as {@link #writeTo} writes.
+     */
+    default byte[] encoded(WireFormat format) {
+        return null;
+    }
+
     /** A guess of the encoded size, to size the output buffer once. */
     default int sizeHint() {
         return 256;

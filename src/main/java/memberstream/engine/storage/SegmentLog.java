@@ -232,18 +232,28 @@ public final class SegmentLog implements Closeable {
             }
             ByteBuffer buffer = writeBuffer(total);
             long position = start;
+            byte[] lengthBytes = new byte[4];
             for (int i = 0; i < payloads.size(); i++) {
-                ByteBuffer payload = payloads.get(i).duplicate();
+                ByteBuffer payload = payloads.get(i);
                 int length = payload.remaining();
                 positionsOut[i] = position;
-                int headerAt = buffer.position();
-                buffer.putInt(length);
-                buffer.putInt(0);
+                lengthBytes[0] = (byte) (length >>> 24);
+                lengthBytes[1] = (byte) (length >>> 16);
+                lengthBytes[2] = (byte) (length >>> 8);
+                lengthBytes[3] = (byte) length;
                 writeCrc.reset();
-                writeCrc.update(buffer.duplicate().position(headerAt).limit(headerAt + 4));
-                writeCrc.update(payload.duplicate());
-                buffer.putInt(headerAt + 4, (int) writeCrc.getValue());
-                buffer.put(payload);
+                writeCrc.update(lengthBytes, 0, 4);
+                buffer.putInt(length);
+                if (payload.hasArray()) {
+                    int offset = payload.arrayOffset() + payload.position();
+                    writeCrc.update(payload.array(), offset, length);
+                    buffer.putInt((int) writeCrc.getValue());
+                    buffer.put(payload.array(), offset, length);
+                } else {
+                    writeCrc.update(payload.duplicate());
+                    buffer.putInt((int) writeCrc.getValue());
+                    buffer.put(payload.duplicate());
+                }
                 position += HEADER_BYTES + length;
             }
             buffer.flip();

@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * npm into a temporary folder, run by node on another loopback port). Prints one table.
  * <p>
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.mainClass=memberstream.engine.kinesis.KinesisBenchmark -Dexec.classpathScope=test}
- * (optional arguments: {@code batches=200 seconds=20 writers=4 fsync=EVERY_BATCH|OS skipKinesalite}).
+ * (optional arguments: {@code batches=200 seconds=20 writers=4 fsync=EVERY_BATCH|OS skipCbor skipKinesalite}).
  * <p>
  * Engine CPU is the CPU time of the engine's own threads (named {@code engine-*}: I/O, workers) while
  * the PutRecords phase runs, divided by the records stored; the client's threads are not counted,
@@ -57,6 +57,7 @@ public final class KinesisBenchmark {
     private static final int BATCH = 500;
     private static final int RECORD_BYTES = 1024;
     private static final int SHARDS = 4;
+    private static final boolean EXPECT_CONTINUE = Boolean.getBoolean("bench.expectContinue");
 
     private final int batches;
     private final int seconds;
@@ -101,13 +102,15 @@ public final class KinesisBenchmark {
                 Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
         List<Result> results = new ArrayList<>();
-        results.add(bench.runEngine(fsync, false));
+        if (!options.containsKey("skipCbor")) {
+            results.add(bench.runEngine(fsync, false));
+        }
         results.add(bench.runEngine(fsync, true));
         if (!options.containsKey("skipKinesalite")) {
             Kinesalite kinesalite = Kinesalite.start();
             try {
                 // kinesalite answers PutRecords over CBOR with a body the SDK cannot read, so it runs over JSON.
-                results.add(bench.run("kinesalite " + kinesalite.version + " JSON", kinesalite.port, true, false));
+                results.add(bench.run("kinesalite " + kinesalite.version + " JSON", kinesalite.port, true, kinesalite::cpuNanos));
             } finally {
                 kinesalite.close();
             }
@@ -124,7 +127,7 @@ public final class KinesisBenchmark {
         EngineServer server = new EngineServer(List.of(service), "127.0.0.1", 0).start();
         try {
             return run("engine " + (json ? "JSON" : "CBOR") + " fsync " + fsync.name().toLowerCase().replace('_', '-'),
-                    server.port(), json, true);
+                    server.port(), json, null);
         } finally {
             server.close();
             service.close();
@@ -132,7 +135,9 @@ public final class KinesisBenchmark {
         }
     }
 
-    private Result run(String target, int port, boolean json, boolean measureEngineCpu) throws Exception {
+    /** @param serverCpu the CPU nanoseconds of a server outside this JVM (kinesalite's node), or null for the engine */
+    private Result run(String target, int port, boolean json, java.util.function.LongSupplier serverCpu) throws Exception {
+        boolean measureEngineCpu = serverCpu == null;
         System.out.println("== " + target + " on port " + port);
         try (KinesisClient kinesis = client(port, json)) {
             byte[][] payloads = new byte[64][RECORD_BYTES];
@@ -146,34 +151,17 @@ public final class KinesisBenchmark {
             // 1. PutRecords throughput
             AtomicLong stored = new AtomicLong();
             AtomicLong sent = new AtomicLong();
-            AtomicLong batchesLeft = new AtomicLong(batches);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             Map<String, Long> groupsBefore = engineCpuByGroup();
             long cpuBefore = measureEngineCpu ? engineCpuNanos() : 0;
+            long jvmCpuBefore = processCpuNanos();
+            long serverCpuBefore = serverCpu == null ? 0 : serverCpu.getAsLong();
             long started = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(writers, KinesisBenchmark::daemon);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                futures.add(pool.submit(() -> {
-                    while (batchesLeft.getAndDecrement() > 0 && System.nanoTime() < deadline) {
-                        List<PutRecordsRequestEntry> entries = new ArrayList<>(BATCH);
-                        for (int i = 0; i < BATCH; i++) {
-                            entries.add(PutRecordsRequestEntry.builder()
-                                    .partitionKey(Long.toString(ThreadLocalRandom.current().nextLong()))
-                                    .data(SdkBytes.fromByteArrayUnsafe(payloads[i % payloads.length])).build());
-                        }
-                        PutRecordsResponse response = kinesis.putRecords(b -> b.streamName("bench").records(entries));
-                        sent.addAndGet(BATCH);
-                        stored.addAndGet(BATCH - response.failedRecordCount());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            pool.shutdown();
+            putRecordsWithWriters(kinesis, "bench", payloads, batches, seconds, writers, sent, stored);
             double putSeconds = (System.nanoTime() - started) / 1e9;
+            long jvmCpu = processCpuNanos() - jvmCpuBefore;
+            if (serverCpu != null) {
+                System.out.printf("   server process CPU %.2f us/record%n", (serverCpu.getAsLong() - serverCpuBefore) / 1000.0 / stored.get());
+            }
             long cpuAfter = measureEngineCpu ? engineCpuNanos() : 0;
             double cpuPerRecord = measureEngineCpu ? (cpuAfter - cpuBefore) / 1000.0 / stored.get() : Double.NaN;
             if (measureEngineCpu) {
@@ -182,8 +170,11 @@ public final class KinesisBenchmark {
                         group, (nanos - groupsBefore.getOrDefault(group, 0L)) / 1000.0 / stored.get())));
                 System.out.println("   engine CPU us/record by thread group:" + groups);
             }
-            System.out.printf("   PutRecords: %d of %d records stored in %.2f s (%.0f records/s), engine CPU %.2f us/record%n",
-                    stored.get(), sent.get(), putSeconds, stored.get() / putSeconds, cpuPerRecord);
+            System.out.printf("   PutRecords: %d of %d records stored in %.2f s (%.0f records/s), engine CPU %.2f us/record,"
+                            + " this JVM's CPU (client%s, GC, JIT) %.2f us/record, load average %.1f%n",
+                    stored.get(), sent.get(), putSeconds, stored.get() / putSeconds, cpuPerRecord,
+                    measureEngineCpu ? ", engine" : "", jvmCpu / 1000.0 / stored.get(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
             // 2. GetRecords drain, one reader per shard
             long drainStarted = System.nanoTime();
@@ -243,22 +234,55 @@ public final class KinesisBenchmark {
         return new long[] {records, bytes};
     }
 
-    /** Runs every call of the workload a while on another stream, so that both JITs have compiled the paths. */
-    private static void warmUp(KinesisClient kinesis, byte[][] payloads) throws InterruptedException {
-        kinesis.createStream(b -> b.streamName("warmup").shardCount(1));
-        awaitActive(kinesis, "warmup");
-        for (int batch = 0; batch < 30; batch++) {
-            List<PutRecordsRequestEntry> entries = new ArrayList<>(BATCH);
-            for (int i = 0; i < BATCH; i++) {
-                entries.add(PutRecordsRequestEntry.builder().partitionKey("w" + i)
-                        .data(SdkBytes.fromByteArrayUnsafe(payloads[i % payloads.length])).build());
+    /** {@code writers} threads put {@code batches} batches of {@link #BATCH} records (or as many as fit in {@code seconds}). */
+    private static void putRecordsWithWriters(KinesisClient kinesis, String stream, byte[][] payloads, int batches, int seconds,
+                                              int writers, AtomicLong sent, AtomicLong stored) throws Exception {
+        AtomicLong batchesLeft = new AtomicLong(batches);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(writers, KinesisBenchmark::daemon);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                futures.add(pool.submit(() -> {
+                    while (batchesLeft.getAndDecrement() > 0 && System.nanoTime() < deadline) {
+                        List<PutRecordsRequestEntry> entries = new ArrayList<>(BATCH);
+                        for (int i = 0; i < BATCH; i++) {
+                            entries.add(PutRecordsRequestEntry.builder()
+                                    .partitionKey(Long.toString(ThreadLocalRandom.current().nextLong()))
+                                    .data(SdkBytes.fromByteArrayUnsafe(payloads[i % payloads.length])).build());
+                        }
+                        PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(entries));
+                        sent.addAndGet(BATCH);
+                        stored.addAndGet(BATCH - response.failedRecordCount());
+                    }
+                    return null;
+                }));
             }
-            kinesis.putRecords(b -> b.streamName("warmup").records(entries));
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
         }
-        for (int i = 0; i < 5; i++) {
-            drainStream(kinesis, "warmup", "shardId-000000000000");
+    }
+
+    /**
+     * Runs every call of the workload on another stream first, the PutRecords phase in full (same
+     * writers, same shards, same batches, at most half the time limit), so that both JITs (this JVM's
+     * and node's) have compiled the paths before anything is measured; then deletes that stream.
+     */
+    private void warmUp(KinesisClient kinesis, byte[][] payloads) throws Exception {
+        kinesis.createStream(b -> b.streamName("warmup").shardCount(SHARDS));
+        awaitActive(kinesis, "warmup");
+        putRecordsWithWriters(kinesis, "warmup", payloads, batches, Math.max(1, seconds / 2), writers, new AtomicLong(), new AtomicLong());
+        for (int s = 0; s < SHARDS; s++) {
+            drainStream(kinesis, "warmup", ShardId.format(s));
         }
         putRecordLatencies(kinesis, "warmup", payloads[0], 300);
+        kinesis.deleteStream(b -> b.streamName("warmup"));
+        for (int i = 0; i < 200 && kinesis.listStreams().streamNames().contains("warmup"); i++) {
+            Thread.sleep(50);
+        }
     }
 
     private static double[] putRecordLatencies(KinesisClient kinesis, String stream, byte[] payload, int count) {
@@ -316,6 +340,10 @@ public final class KinesisBenchmark {
         return Arrays.copyOf(millis, (int) Math.min(seen.get(), count));
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static long engineCpuNanos() {
         return engineCpuByGroup().values().stream().mapToLong(Long::longValue).sum();
     }
@@ -356,9 +384,9 @@ public final class KinesisBenchmark {
                     r.putP50(), r.putP99(), r.readableP50(), r.readableP99(),
                     Double.isNaN(r.engineCpuMicrosPerRecord()) ? "-" : String.format("%.2f", r.engineCpuMicrosPerRecord()));
         }
-        if (results.size() == 3) {
-            Result engine = results.get(1);
-            Result other = results.get(2);
+        if (results.size() >= 2 && results.get(results.size() - 1).target().startsWith("kinesalite")) {
+            Result engine = results.get(results.size() - 2);
+            Result other = results.get(results.size() - 1);
             System.out.printf("%nengine / kinesalite, both over JSON: PutRecords %.1fx records/s, drain %.1fx records/s, PutRecord p50 %.1fx faster%n",
                     engine.putRecordsPerSecond() / other.putRecordsPerSecond(),
                     engine.drainRecordsPerSecond() / other.drainRecordsPerSecond(), other.putP50() / engine.putP50());
@@ -381,7 +409,7 @@ public final class KinesisBenchmark {
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(ApacheHttpClient.builder().maxConnections(32).build())
+                .httpClient(ApacheHttpClient.builder().maxConnections(32).expectContinueEnabled(EXPECT_CONTINUE).build())
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(2)))
                 .build();
     }
@@ -457,6 +485,10 @@ public final class KinesisBenchmark {
             drain.setDaemon(true);
             drain.start();
             return new Kinesalite(process, port, folder, version);
+        }
+
+        long cpuNanos() {
+            return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         }
 
         @Override

@@ -544,6 +544,74 @@ abstract class KinesisContractTest {
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("more than double");
     }
 
+    @Test
+    void updateShardCountSplitsAndMergesSingleShardsToAnEvenLayout() {
+        create("uniform", 2);
+        kinesis.putRecord(b -> b.streamName("uniform").partitionKey("k").explicitHashKey("0").data(bytes("before")));
+
+        // Doubling splits every shard once: no merges, each child names one parent.
+        var up = kinesis.updateShardCount(b -> b.streamName("uniform").targetShardCount(4).scalingType("UNIFORM_SCALING"));
+        assertThat(up.currentShardCount()).isEqualTo(2);
+        assertThat(status("uniform")).isEqualTo(StreamStatus.UPDATING);
+        clock.advance(Duration.ofMillis(1100));
+        List<Shard> doubled = openShards("uniform");
+        assertThat(doubled).extracting(Shard::shardId).containsExactly("shardId-000000000002", "shardId-000000000003",
+                "shardId-000000000004", "shardId-000000000005");
+        assertThat(doubled).extracting(Shard::parentShardId).containsExactly("shardId-000000000000", "shardId-000000000000",
+                "shardId-000000000001", "shardId-000000000001");
+        assertThat(doubled).allSatisfy(shard -> assertThat(shard.adjacentParentShardId()).isNull());
+        assertEvenLayout(doubled);
+        GetRecordsResponse parentEnd = read(iterator("uniform", "shardId-000000000000", ShardIteratorType.TRIM_HORIZON));
+        assertThat(parentEnd.records()).extracting(r -> r.data().asUtf8String()).containsExactly("before");
+        assertThat(parentEnd.nextShardIterator()).isNull();
+        assertThat(parentEnd.childShards()).extracting(ChildShard::shardId).containsExactly("shardId-000000000002", "shardId-000000000003");
+
+        // 4 -> 3: the boundaries at 1/3 and 2/3 split two shards, then each third merges its two pieces.
+        kinesis.updateShardCount(b -> b.streamName("uniform").targetShardCount(3).scalingType("UNIFORM_SCALING"));
+        clock.advance(Duration.ofMillis(1100));
+        List<Shard> thirds = openShards("uniform");
+        assertThat(thirds).extracting(Shard::shardId).containsExactly("shardId-000000000010", "shardId-000000000011",
+                "shardId-000000000012");
+        assertEvenLayout(thirds);
+        assertThat(thirds.get(0).parentShardId()).isEqualTo("shardId-000000000002");
+        assertThat(thirds.get(0).adjacentParentShardId()).isEqualTo("shardId-000000000006");
+        assertThat(thirds.get(1).parentShardId()).isEqualTo("shardId-000000000007");
+        assertThat(thirds.get(1).adjacentParentShardId()).isEqualTo("shardId-000000000008");
+        List<Shard> all = kinesis.listShards(b -> b.streamName("uniform")).shards();
+        assertThat(all).hasSize(13);
+
+        // A short-lived piece: closed at once, empty, and its end leads on to the merged shard.
+        GetRecordsResponse shortLived = read(iterator("uniform", "shardId-000000000006", ShardIteratorType.TRIM_HORIZON));
+        assertThat(shortLived.records()).isEmpty();
+        assertThat(shortLived.nextShardIterator()).isNull();
+        assertThat(shortLived.childShards()).singleElement().satisfies(child -> {
+            assertThat(child.shardId()).isEqualTo("shardId-000000000010");
+            assertThat(child.parentShards()).containsExactly("shardId-000000000002", "shardId-000000000006");
+        });
+        assertThat(kinesis.putRecord(b -> b.streamName("uniform").partitionKey("k").explicitHashKey("0").data(bytes("after")))
+                .shardId()).isEqualTo("shardId-000000000010");
+
+        assertThatThrownBy(() -> kinesis.updateShardCount(b -> b.streamName("uniform").targetShardCount(7).scalingType("UNIFORM_SCALING")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("more than double");
+        assertThatThrownBy(() -> kinesis.updateShardCount(b -> b.streamName("uniform").targetShardCount(1).scalingType("UNIFORM_SCALING")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("below half");
+    }
+
+    List<Shard> openShards(String stream) {
+        return kinesis.listShards(b -> b.streamName(stream).shardFilter(f -> f.type(ShardFilterType.AT_LATEST))).shards();
+    }
+
+    /** The shards cover the key space in equal parts, in order, as CreateStream lays them out. */
+    static void assertEvenLayout(List<Shard> shards) {
+        BigInteger step = BigInteger.ONE.shiftLeft(128).divide(BigInteger.valueOf(shards.size()));
+        for (int i = 0; i < shards.size(); i++) {
+            BigInteger end = i == shards.size() - 1 ? BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE)
+                    : step.multiply(BigInteger.valueOf(i + 1)).subtract(BigInteger.ONE);
+            assertThat(shards.get(i).hashKeyRange().startingHashKey()).isEqualTo(step.multiply(BigInteger.valueOf(i)).toString());
+            assertThat(shards.get(i).hashKeyRange().endingHashKey()).isEqualTo(end.toString());
+        }
+    }
+
     // ---------------------------------------------------------------- throttling
 
     @Test
