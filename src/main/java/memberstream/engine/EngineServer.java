@@ -8,6 +8,7 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -29,12 +30,15 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +53,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's single HTTP port (HTTP/1.1, keep-alive). Each request is read whole (up to
- * {@link #MAX_REQUEST_BYTES}; larger ones get a 413 in AWS's error shape before their body is read)
+ * {@link #MAX_REQUEST_BYTES}; larger ones get a 413 in AWS's error shape as soon as their headers say
+ * so, and the connection closes once the rest of their body has been read and dropped)
  * and handed to the first {@link EngineRoute} that accepts it. Routes run on a pool of worker threads,
  * never on the I/O threads, because they may wait for the disk. All engine threads are named
  * {@code engine-*} (the benchmark sums their CPU time).
@@ -104,7 +109,9 @@ public final class EngineServer implements AutoCloseable {
                         connections.add(channel);
                         ChannelPipeline pipeline = channel.pipeline();
                         pipeline.addLast(new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
-                        pipeline.addLast(new AwsShapedAggregator(MAX_REQUEST_BYTES));
+                        DrainAfterRefusal drain = new DrainAfterRefusal();
+                        pipeline.addLast(new AwsShapedAggregator(MAX_REQUEST_BYTES, drain));
+                        pipeline.addLast(drain);
                         pipeline.addLast(workers, new Dispatcher());
                     }
                 });
@@ -200,7 +207,7 @@ public final class EngineServer implements AutoCloseable {
         return new EngineRequest(request.method().name(), path, query, headers, body);
     }
 
-    private static void write(ChannelHandlerContext ctx, EngineResponse response, boolean keepAlive) {
+    private static FullHttpResponse toHttp(EngineResponse response) {
         ByteBuf content = Unpooled.wrappedBuffer(response.body());
         FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), content);
@@ -209,6 +216,11 @@ public final class EngineServer implements AutoCloseable {
             // A route may state the length itself: S3's HEAD answers give the size of the body they leave out.
             http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
         }
+        return http;
+    }
+
+    private static void write(ChannelHandlerContext ctx, EngineResponse response, boolean keepAlive) {
+        FullHttpResponse http = toHttp(response);
         if (keepAlive) {
             http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(http);
@@ -218,18 +230,60 @@ public final class EngineServer implements AutoCloseable {
         }
     }
 
-    /** Answers a too-large request with a 413 in AWS's JSON error shape and closes the connection. */
+    /**
+     * Answers a too-large request with a 413 in AWS's JSON error shape as soon as its headers say so,
+     * then lets {@link DrainAfterRefusal} close the connection once the body has arrived.
+     */
     private static final class AwsShapedAggregator extends HttpObjectAggregator {
 
-        AwsShapedAggregator(int maxContentLength) {
+        private final DrainAfterRefusal drain;
+
+        AwsShapedAggregator(int maxContentLength, DrainAfterRefusal drain) {
             super(maxContentLength, true);
+            this.drain = drain;
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             EngineResponse response = AwsJsonService.jsonError(ProtocolError.REQUEST_TOO_LARGE,
                     "Request body exceeds the limit of " + MAX_REQUEST_BYTES + " bytes.");
-            write(ctx, response, false);
+            FullHttpResponse http = toHttp(response);
+            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(http);
+            drain.start(ctx.channel());
+        }
+    }
+
+    /**
+     * After a refused request, reads and drops the rest of its body, then closes the connection.
+     * Closing while the client is still sending leaves unread bytes, so the kernel resets the
+     * connection and the client may lose the 413 it has not read yet ("received no bytes"). Gives up
+     * after {@link #DRAIN_LIMIT}. Confined to the channel's I/O thread.
+     */
+    private static final class DrainAfterRefusal extends ChannelInboundHandlerAdapter {
+
+        static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+
+        private boolean draining;
+
+        void start(Channel channel) {
+            draining = true;
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, DRAIN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!draining) {
+                ctx.fireChannelRead(message);
+                return;
+            }
+            boolean last = message instanceof LastHttpContent;
+            ReferenceCountUtil.release(message);
+            if (last) {
+                ctx.close();
+            }
         }
     }
 }

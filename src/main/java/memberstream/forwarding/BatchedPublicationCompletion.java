@@ -1,14 +1,11 @@
 package memberstream.forwarding;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +40,8 @@ final class BatchedPublicationCompletion implements EventPublicationRepository, 
     private final EventPublicationRepository delegate;
     private final Supplier<JdbcTemplate> jdbc;
     private final Supplier<TransactionTemplate> transactions;
-    private final LinkedBlockingQueue<UUID> queue = new LinkedBlockingQueue<>();
     private final Set<UUID> completing = ConcurrentHashMap.newKeySet();
-    private final Thread writer;
-    private volatile boolean running = true;
+    private final BatchingWriter<UUID> writer;
 
     /** jdbc and transactions are looked up on first use: this wraps a bean made before them. */
     BatchedPublicationCompletion(EventPublicationRepository delegate, Supplier<JdbcTemplate> jdbc,
@@ -54,19 +49,16 @@ final class BatchedPublicationCompletion implements EventPublicationRepository, 
         this.delegate = delegate;
         this.jdbc = jdbc;
         this.transactions = transactions;
-        this.writer = new Thread(this::run, "publication-completion-writer");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.writer = new BatchingWriter<>("publication-completion-writer", MAX_BATCH, this::delete);
     }
 
     @Override
     public void markCompleted(UUID identifier, Instant completionDate) {
-        if (!running) {
-            delegate.markCompleted(identifier, completionDate);
-            return;
-        }
         completing.add(identifier);
-        queue.add(identifier);
+        if (!writer.add(identifier)) {
+            completing.remove(identifier);
+            delegate.markCompleted(identifier, completionDate);
+        }
     }
 
     @Override
@@ -82,24 +74,6 @@ final class BatchedPublicationCompletion implements EventPublicationRepository, 
     /** Completions queued or being written and not yet deleted. */
     int pending() {
         return completing.size();
-    }
-
-    private void run() {
-        while (running || !queue.isEmpty()) {
-            try {
-                UUID first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                List<UUID> batch = new ArrayList<>();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                delete(batch);
-            } catch (InterruptedException stop) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
     }
 
     private void delete(List<UUID> batch) {
@@ -167,11 +141,6 @@ final class BatchedPublicationCompletion implements EventPublicationRepository, 
     /** Writes what is queued, then stops; later completions go straight to the delegate. */
     @Override
     public void close() {
-        running = false;
-        try {
-            writer.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
     }
 }

@@ -3,12 +3,9 @@ package memberstream.forwarding;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,18 +48,14 @@ class EventLog implements AutoCloseable {
     private final TransactionTemplate transactions;
     private final Executor completions;
     private final Clock clock;
-    private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private volatile boolean running = true;
+    private final BatchingWriter<Outcome> writer;
 
     EventLog(JdbcTemplate jdbc, TransactionTemplate transactions, Executor completions, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.completions = completions;
         this.clock = clock;
-        this.writer = new Thread(this::run, "event-log-writer");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.writer = new BatchingWriter<>("event-log-writer", 1_000, this::write);
     }
 
     /** Inserts the PENDING row; call inside the transaction that made the change. */
@@ -89,30 +82,10 @@ class EventLog implements AutoCloseable {
     }
 
     private CompletableFuture<Void> enqueue(Outcome outcome) {
-        if (!running) {
+        if (!writer.add(outcome)) {
             outcome.written().completeExceptionally(new IllegalStateException("The event log is closed"));
-        } else {
-            queue.add(outcome);
         }
         return outcome.written();
-    }
-
-    private void run() {
-        while (running || !queue.isEmpty()) {
-            try {
-                Outcome first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                List<Outcome> batch = new ArrayList<>();
-                batch.add(first);
-                queue.drainTo(batch, 999);
-                write(batch);
-            } catch (InterruptedException stop) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
     }
 
     private void write(List<Outcome> batch) {
@@ -150,11 +123,6 @@ class EventLog implements AutoCloseable {
     /** Writes what is queued, then stops. */
     @Override
     public void close() {
-        running = false;
-        try {
-            writer.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
     }
 }

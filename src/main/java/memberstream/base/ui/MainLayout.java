@@ -14,12 +14,11 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
-import memberstream.forwarding.UndeliveredEvents;
-import memberstream.forwarding.ui.PendingEventsBadge;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * The frame around every view: the app title, a drawer listing the views this user may open, and
- * who is logged in with a logout button. The drawer is built from the views' {@code @Menu}
+ * who is logged in with a logout button, after the features' {@link NavbarBadge}s. The drawer is built from the views' {@code @Menu}
  * annotations, filtered by their access annotations ({@code @RolesAllowed}, {@code @PermitAll}), so
  * a feature adds itself by annotating its view: {@code @Route(value = "...", layout = MainLayout.class)}
  * plus {@code @Menu(order = MenuOrder.X, title = "...", icon = "vaadin:...")}.
@@ -28,10 +27,10 @@ public class MainLayout extends AppLayout {
 
     private final transient AuthenticationContext authentication;
 
-    public MainLayout(AuthenticationContext authentication, UndeliveredEvents undelivered) {
+    public MainLayout(AuthenticationContext authentication, ObjectProvider<NavbarBadge> badges) {
         this.authentication = authentication;
         setPrimarySection(Section.DRAWER);
-        addToNavbar(true, new DrawerToggle(), userBar(new PendingEventsBadge(undelivered)));
+        addToNavbar(true, new DrawerToggle(), userBar(badges));
         addToDrawer(appTitle(), new Scroller(navigation()));
     }
 
@@ -54,8 +53,9 @@ public class MainLayout extends AppLayout {
         return nav;
     }
 
-    private HorizontalLayout userBar(PendingEventsBadge pendingEvents) {
-        var bar = new HorizontalLayout(pendingEvents);
+    private HorizontalLayout userBar(ObjectProvider<NavbarBadge> badges) {
+        var bar = new HorizontalLayout();
+        badges.orderedStream().map(NavbarBadgeLink::new).forEach(bar::add);
         bar.addClassName("user-bar");
         bar.setAlignItems(HorizontalLayout.Alignment.CENTER);
         authentication.getPrincipalName().ifPresent(name -> {

@@ -1,38 +1,51 @@
 package memberstream.forwarding.ui;
 
-import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.component.Component;
+import java.util.function.Consumer;
+import memberstream.base.ui.NavbarBadge;
 import memberstream.forwarding.UndeliveredEvents;
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.annotation.Order;
 
 /**
- * The count of events not delivered yet, for the main layout's navbar; a link to the event log. Kept
- * current by push while it is on screen.
+ * The count of events not delivered yet, for the main layout's navbar; a link to the event log.
+ * Thread-safe: it only reads {@link UndeliveredEvents}, which is.
  */
-public class PendingEventsBadge extends RouterLink {
+@org.springframework.stereotype.Component
+@Profile("!engine")
+@Order(0)
+class PendingEventsBadge implements NavbarBadge {
 
-    private final Span badge = new Span();
-    private Runnable unsubscribe = () -> { };
+    private final UndeliveredEvents undelivered;
 
-    public PendingEventsBadge(UndeliveredEvents undelivered) {
-        setRoute(EventLogView.class);
-        addClassName("pending-events");
-        add(badge);
-        show(undelivered.count());
-        addAttachListener(attach -> {
-            UI ui = attach.getUI();
-            unsubscribe = undelivered.subscribe(count -> ui.access(() -> show(count)));
-            show(undelivered.count());
-        });
-        addDetachListener(detach -> unsubscribe.run());
+    PendingEventsBadge(UndeliveredEvents undelivered) {
+        this.undelivered = undelivered;
     }
 
-    private void show(long count) {
-        badge.setText(count + " pending");
-        badge.getElement().getThemeList().clear();
-        badge.getElement().getThemeList().add(count == 0 ? "badge success pill" : "badge contrast pill");
-        getElement().setAttribute("title", count == 0
-                ? "Every event has been delivered"
-                : count + " event(s) committed and not yet delivered: open the event log");
+    @Override
+    public String styleName() {
+        return "pending-events";
+    }
+
+    @Override
+    public Class<? extends Component> target() {
+        return EventLogView.class;
+    }
+
+    @Override
+    public Status current() {
+        return status(undelivered.count());
+    }
+
+    @Override
+    public Runnable subscribe(Consumer<Status> listener) {
+        return undelivered.subscribe(count -> listener.accept(status(count)));
+    }
+
+    static Status status(long count) {
+        return count == 0
+                ? new Status("0 pending", Tone.SUCCESS, "Every event has been delivered")
+                : new Status(count + " pending", Tone.CONTRAST,
+                        count + " event(s) committed and not yet delivered: open the event log");
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import memberstream.AbstractViewTest;
+import memberstream.base.ui.NavbarBadgeLink;
 import memberstream.forwarding.DeliveryStatus;
 import memberstream.forwarding.ForwardedEvent;
 import memberstream.member.Member;
@@ -74,8 +75,11 @@ class EventLogViewTest extends AbstractViewTest {
         loginAsViewer();
         UI.getCurrent().navigate(EventLogView.class);
 
-        String badge = _get(PendingEventsBadge.class).getElement().getTextRecursively();
-        assertThat(badge).matches("\\d+ pending");
+        NavbarBadgeLink link = _get(NavbarBadgeLink.class, spec -> spec.withClasses("pending-events"));
+        assertThat(link.getElement().getTextRecursively()).matches("\\d+ pending");
+        assertThat(link.getHref()).isEqualTo("events");
+        assertThat(_get(link, Span.class).getElement().getThemeList()).contains("badge", "pill");
+        assertThat(link.getElement().getAttribute("title")).isNotBlank();
         assertThat(_find(Button.class, spec -> spec.withText("Retry all undelivered"))).isEmpty();
         assertThat(_find(Button.class, spec -> spec.withText("Retry"))).isEmpty();
     }

@@ -4,27 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import memberstream.ConsoleTest;
+import memberstream.HeadlessChromium;
 import memberstream.forwarding.AwsClients;
 import memberstream.settings.SettingsService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,7 +36,6 @@ import software.amazon.awssdk.services.firehose.model.Record;
 @ConsoleTest
 class LiveBrowserTest {
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration PUSHED_WITHIN = Duration.ofSeconds(2);
 
     @LocalServerPort
@@ -55,32 +47,19 @@ class LiveBrowserTest {
     @Autowired
     SettingsService settings;
 
+    HeadlessChromium chromium;
     WebDriver browser;
-    Path profile;
 
     @BeforeEach
     void startBrowser() throws IOException {
-        profile = Files.createTempDirectory("memberstream-chromium");
-        var options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
-        var service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1400, 1400));
+        chromium = HeadlessChromium.open(1400, 1400);
+        browser = chromium.driver();
     }
 
     @AfterEach
-    void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -139,7 +118,7 @@ class LiveBrowserTest {
         waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
                 By.id("opened-summary"), "3 record(s)"));
         assertThat(browser.findElements(By.cssSelector("pre.record"))).hasSize(3);
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'start'})",
+        chromium.script("arguments[0].scrollIntoView({block: 'start'})",
                 browser.findElement(By.id("opened-object")));
         screenshotAsScrolled("deliveries-object.png");
 
@@ -228,7 +207,7 @@ class LiveBrowserTest {
     }
 
     private void click(WebElement element) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        chromium.script("arguments[0].scrollIntoView({block: 'center'})", element);
         element.click();
     }
 
@@ -237,32 +216,25 @@ class LiveBrowserTest {
     }
 
     private WebDriverWait waitFor(Duration timeout) {
-        WebDriverWait wait = new WebDriverWait(browser, timeout);
-        wait.pollingEvery(Duration.ofMillis(50));
-        return wait;
+        return chromium.waitFor(timeout);
     }
 
     private void type(WebElement input, String text) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", input);
+        chromium.script("arguments[0].scrollIntoView({block: 'center'})", input);
         input.click();
         input.clear();
         input.sendKeys(text);
     }
 
+    /** The window as it is scrolled now. */
     private void screenshotAsScrolled(String fileName) throws IOException {
-        Files.createDirectories(SCREENSHOTS);
-        Path file = SCREENSHOTS.resolve(fileName);
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        assertThat(Files.size(file)).isGreaterThan(10_000);
+        assertThat(Files.size(chromium.screenshot(fileName))).isGreaterThan(10_000);
     }
 
+    /** The view from its top: the window and the app layout's content scrolled back up first. */
     private void screenshot(String fileName) throws IOException {
-        ((JavascriptExecutor) browser).executeScript("return document.fonts.ready");
-        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0); document.querySelectorAll('vaadin-app-layout')"
+        chromium.script("window.scrollTo(0, 0); document.querySelectorAll('vaadin-app-layout')"
                 + ".forEach(l => l.shadowRoot && l.shadowRoot.querySelector('[content]') && (l.shadowRoot.querySelector('[content]').scrollTop = 0))");
-        Files.createDirectories(SCREENSHOTS);
-        Path file = SCREENSHOTS.resolve(fileName);
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        assertThat(Files.size(file)).isGreaterThan(10_000);
+        screenshotAsScrolled(fileName);
     }
 }

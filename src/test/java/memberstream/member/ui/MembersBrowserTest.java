@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import memberstream.ConsoleTest;
+import memberstream.HeadlessChromium;
 import memberstream.TestUsers;
 import memberstream.member.MemberFilter;
 import memberstream.member.MemberService;
@@ -17,15 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,7 +34,6 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 class MembersBrowserTest {
 
     private static final String ADMIN = "members-browser-admin";
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     @LocalServerPort
     int port;
@@ -54,36 +47,23 @@ class MembersBrowserTest {
     @Autowired
     UserDetailsService userDetails;
 
+    HeadlessChromium chromium;
     WebDriver browser;
     WebDriverWait wait;
-    Path profile;
 
     @BeforeEach
     void startBrowser() throws IOException {
         // An admin of our own: other tests in the shared context may change the first admin's password.
         TestUsers.ensure(userDetails, users, ADMIN, Role.ADMIN);
-        profile = Files.createTempDirectory("memberstream-chromium");
-        var options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
-        var service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1400, 900));
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        chromium = HeadlessChromium.open(1400, 900);
+        browser = chromium.driver();
+        wait = chromium.waitFor(Duration.ofSeconds(30));
     }
 
     @AfterEach
-    void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -113,7 +93,7 @@ class MembersBrowserTest {
         assertThat(browser.findElement(By.cssSelector("#member-full-name input")).getDomProperty("value"))
                 .isEqualTo(name);
 
-        Path screenshot = screenshot("members-created.png");
+        Path screenshot = chromium.screenshot("members-created.png");
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
     }
 
@@ -121,14 +101,5 @@ class MembersBrowserTest {
         input.click();
         input.clear();
         input.sendKeys(text);
-    }
-
-    private Path screenshot(String fileName) throws IOException {
-        // Let the notification and the grid settle into their final paint.
-        ((JavascriptExecutor) browser).executeScript("return document.fonts.ready");
-        Files.createDirectories(SCREENSHOTS);
-        Path file = SCREENSHOTS.resolve(fileName);
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        return file;
     }
 }

@@ -1,0 +1,107 @@
+package memberstream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A real browser for browser tests: /usr/bin/chromium driven by /usr/bin/chromedriver, headless, with
+ * the project's flags (no network of its own, no first-run or sync chatter) and a fresh profile
+ * directory that is deleted on {@link #close()}. Screenshots go to {@code target/screenshots/} for a
+ * person to look at. One per test (open in {@code @BeforeEach}, close in {@code @AfterEach}); not
+ * thread-safe, like the driver it wraps.
+ */
+public final class HeadlessChromium implements AutoCloseable {
+
+    public static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private final Path profile;
+    private final ChromeDriver driver;
+
+    private HeadlessChromium(Path profile, ChromeDriver driver) {
+        this.profile = profile;
+        this.driver = driver;
+    }
+
+    /** Starts a browser whose window has the given size in CSS pixels. */
+    public static HeadlessChromium open(int width, int height) throws IOException {
+        Path profile = Files.createTempDirectory("memberstream-chromium");
+        var options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                // /dev/shm is small in containers; Chromium's renderer crashes when it fills up
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
+        var service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver;
+        try {
+            driver = new ChromeDriver(service, options);
+        } catch (RuntimeException e) {
+            delete(profile);
+            throw e;
+        }
+        driver.manage().window().setSize(new Dimension(width, height));
+        return new HeadlessChromium(profile, driver);
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** A wait that polls every 50 ms, so timings measured through it are not rounded up to 500 ms. */
+    public WebDriverWait waitFor(Duration timeout) {
+        var wait = new WebDriverWait(driver, timeout);
+        wait.pollingEvery(Duration.ofMillis(50));
+        return wait;
+    }
+
+    /** Runs a script in the page, with {@code arguments} as its arguments. */
+    public Object script(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    /**
+     * Saves what the window shows, as it is scrolled, to {@code target/screenshots/<fileName>} once the
+     * page's fonts are loaded, and returns the file.
+     */
+    public Path screenshot(String fileName) throws IOException {
+        script("return document.fonts.ready");
+        Files.createDirectories(SCREENSHOTS);
+        Path file = SCREENSHOTS.resolve(fileName);
+        Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        return file;
+    }
+
+    /** Quits the browser and deletes its profile directory. */
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            delete(profile);
+        }
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary profile is harmless; a failing test teardown would hide the real result
+        }
+    }
+}
