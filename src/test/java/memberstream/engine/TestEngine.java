@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import memberstream.MutableClock;
 import memberstream.engine.firehose.FirehoseRoute;
 import memberstream.engine.firehose.FirehoseService;
 import memberstream.engine.firehose.KinesisRouteSourceReader;

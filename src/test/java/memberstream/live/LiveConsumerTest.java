@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import memberstream.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class LiveConsumerTest {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import memberstream.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class RollingAnalyticsTest {

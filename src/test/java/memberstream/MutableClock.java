@@ -1,23 +1,26 @@
-package memberstream.engine;
+package memberstream;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that tests move by hand, so that expiry, retention and throttling need no sleeps. */
+/**
+ * A UTC clock that tests move by hand, so that expiry, retention, throttling and time windows need
+ * no sleeps. Thread-safe: the code under test may read it on its own threads while the test advances it.
+ */
 public final class MutableClock extends Clock {
 
-    private final AtomicLong millis;
+    private final AtomicReference<Instant> now;
 
     public MutableClock(Instant start) {
-        this.millis = new AtomicLong(start.toEpochMilli());
+        this.now = new AtomicReference<>(start);
     }
 
     public void advance(Duration duration) {
-        millis.addAndGet(duration.toMillis());
+        now.updateAndGet(instant -> instant.plus(duration));
     }
 
     @Override
@@ -32,11 +35,11 @@ public final class MutableClock extends Clock {
 
     @Override
     public long millis() {
-        return millis.get();
+        return now.get().toEpochMilli();
     }
 
     @Override
     public Instant instant() {
-        return Instant.ofEpochMilli(millis.get());
+        return now.get();
     }
 }
