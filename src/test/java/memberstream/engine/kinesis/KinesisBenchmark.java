@@ -154,11 +154,15 @@ public final class KinesisBenchmark {
             Map<String, Long> groupsBefore = engineCpuByGroup();
             long cpuBefore = measureEngineCpu ? engineCpuNanos() : 0;
             long jvmCpuBefore = processCpuNanos();
+            long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long gcBefore = gcMillis();
             long serverCpuBefore = serverCpu == null ? 0 : serverCpu.getAsLong();
             long started = System.nanoTime();
             putRecordsWithWriters(kinesis, "bench", payloads, batches, seconds, writers, sent, stored);
             double putSeconds = (System.nanoTime() - started) / 1e9;
             long jvmCpu = processCpuNanos() - jvmCpuBefore;
+            long jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
+            long gcMillisSpent = gcMillis() - gcBefore;
             if (serverCpu != null) {
                 System.out.printf("   server process CPU %.2f us/record%n", (serverCpu.getAsLong() - serverCpuBefore) / 1000.0 / stored.get());
             }
@@ -171,9 +175,9 @@ public final class KinesisBenchmark {
                 System.out.println("   engine CPU us/record by thread group:" + groups);
             }
             System.out.printf("   PutRecords: %d of %d records stored in %.2f s (%.0f records/s), engine CPU %.2f us/record,"
-                            + " this JVM's CPU (client%s, GC, JIT) %.2f us/record, load average %.1f%n",
+                            + " this JVM's CPU (client%s, GC, JIT) %.2f us/record (JIT %d ms, GC pauses %d ms), load average %.1f%n",
                     stored.get(), sent.get(), putSeconds, stored.get() / putSeconds, cpuPerRecord,
-                    measureEngineCpu ? ", engine" : "", jvmCpu / 1000.0 / stored.get(),
+                    measureEngineCpu ? ", engine" : "", jvmCpu / 1000.0 / stored.get(), jitMillis, gcMillisSpent,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
             // 2. GetRecords drain, one reader per shard
@@ -267,18 +271,33 @@ public final class KinesisBenchmark {
     }
 
     /**
-     * Runs every call of the workload on another stream first, the PutRecords phase in full (same
-     * writers, same shards, same batches, at most half the time limit), so that both JITs (this JVM's
-     * and node's) have compiled the paths before anything is measured; then deletes that stream.
+     * Runs every call of the workload on another stream first: the PutRecords phase (same writers,
+     * same shards) in rounds, after the other calls, until this JVM's JIT has about finished compiling (a round
+     * adds under 100 ms of compilation; at most 10 rounds or 60 s), so that the client's and the engine's paths are compiled
+     * before anything is measured (node's JIT warms up on the same rounds); then deletes that stream.
      */
     private void warmUp(KinesisClient kinesis, byte[][] payloads) throws Exception {
         kinesis.createStream(b -> b.streamName("warmup").shardCount(SHARDS));
         awaitActive(kinesis, "warmup");
-        putRecordsWithWriters(kinesis, "warmup", payloads, batches, Math.max(1, seconds / 2), writers, new AtomicLong(), new AtomicLong());
-        for (int s = 0; s < SHARDS; s++) {
-            drainStream(kinesis, "warmup", ShardId.format(s));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        var jit = ManagementFactory.getCompilationMXBean();
+        int rounds = 0;
+        long lastRound = -1;
+        while (rounds < 10 && System.nanoTime() < until) {
+            long compiledBefore = jit.getTotalCompilationTime();
+            for (int s = 0; s < SHARDS && rounds > 0; s++) {
+                drainStream(kinesis, "warmup", ShardId.format(s));
+            }
+            putRecordLatencies(kinesis, "warmup", payloads[0], 100);
+            // PutRecords last, so that the measured phase starts on the profiles it left
+            putRecordsWithWriters(kinesis, "warmup", payloads, Math.min(batches, 100), 10, writers, new AtomicLong(), new AtomicLong());
+            rounds++;
+            lastRound = jit.getTotalCompilationTime() - compiledBefore;
+            if (rounds >= 3 && lastRound < 100) {
+                break;
+            }
         }
-        putRecordLatencies(kinesis, "warmup", payloads[0], 300);
+        System.out.printf("   warm-up: %d rounds, the last with %d ms of JIT compilation%n", rounds, lastRound);
         kinesis.deleteStream(b -> b.streamName("warmup"));
         for (int i = 0; i < 200 && kinesis.listStreams().streamNames().contains("warmup"); i++) {
             Thread.sleep(50);
@@ -338,6 +357,10 @@ public final class KinesisBenchmark {
         stop.set(true);
         reader.join();
         return Arrays.copyOf(millis, (int) Math.min(seen.get(), count));
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
     }
 
     private static long processCpuNanos() {
