@@ -6,12 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import memberstream.MemberstreamApplication;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import memberstream.BenchmarkConsole;
 import org.springframework.jdbc.core.JdbcTemplate;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -50,33 +46,23 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  */
 public final class ForwardingBenchmark {
 
-    private static final String USER = "bench";
     /**
      * How long a tailer waits after an empty GetRecords. Each wait adds up to this much to a record's
      * measured latency (half on average); shorter waits make the four tailers themselves a CPU load that
      * slows the saves being measured.
      */
     private static final long TAIL_IDLE_MILLIS = 5;
-    private static final String PASSWORD = "bench-password-not-secret";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newCachedThreadPool(clientThreads("bench-http-")))
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private final String authorization = "Basic " + Base64.getEncoder()
-            .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    private String authorization;
     private final AtomicLong sequence = new AtomicLong();
     private URI members;
 
-    public static void main(String[] args) throws Exception {
-        int code = 0;
-        try {
-            new ForwardingBenchmark().run();
-        } catch (Throwable e) {
-            e.printStackTrace();
-            code = 1;
-        }
-        System.exit(code);
+    public static void main(String[] args) {
+        BenchmarkConsole.exitAfter(() -> new ForwardingBenchmark().run());
     }
 
     private void run() throws Exception {
@@ -85,32 +71,23 @@ public final class ForwardingBenchmark {
         int rate = Integer.getInteger("bench.rate", 100);
         int latencySeconds = Integer.getInteger("bench.latency-seconds", 15);
         int warmUpSeconds = Integer.getInteger("bench.warmup-seconds", 15);
-        Path dataDir = Path.of("target/bench/forwarding-" + System.currentTimeMillis());
 
-        ConfigurableApplicationContext console = new SpringApplicationBuilder(MemberstreamApplication.class).run(
-                "--server.port=0",
-                "--memberstream.engine.port=0",
-                "--memberstream.data-dir=" + dataDir,
-                "--memberstream.admin.username=" + USER,
-                "--memberstream.admin.password=" + PASSWORD,
+        try (BenchmarkConsole console = BenchmarkConsole.start("forwarding",
                 "--memberstream.engine.throughput-limits=false",
                 "--memberstream.aws.shard-count=4",
-                "--server.tomcat.threads.max=64",
-                "--logging.level.root=WARN");
-        try {
-            members = URI.create("http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port")
-                    + "/api/members");
-            JdbcTemplate jdbc = console.getBean(JdbcTemplate.class);
-            AwsClients aws = console.getBean(AwsClients.class);
-            String stream = console.getBean(SettingsSinkNames.class).get().kinesisStream();
+                "--server.tomcat.threads.max=64")) {
+            members = console.uri("/api/members");
+            authorization = console.authorization();
+            Path dataDir = console.dataDir();
+            JdbcTemplate jdbc = console.bean(JdbcTemplate.class);
+            AwsClients aws = console.bean(AwsClients.class);
+            String stream = console.bean(SettingsSinkNames.class).get().kinesisStream();
             System.out.printf("%nForwarding benchmark: console up, data in %s, %d CPU(s)%n", dataDir,
                     Runtime.getRuntime().availableProcessors());
 
             warmUp(threads, warmUpSeconds);
             sustained(threads, seconds, jdbc, aws.kinesis(), stream, dataDir);
             latency(rate, latencySeconds, aws.kinesis(), stream);
-        } finally {
-            console.close();
         }
     }
 

@@ -1,14 +1,11 @@
 package memberstream.live;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,10 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import memberstream.MemberstreamApplication;
+import memberstream.BenchmarkConsole;
 import memberstream.forwarding.AwsClients;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
@@ -40,47 +35,26 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
  */
 public final class LiveTailBenchmark {
 
-    private static final String USER = "bench";
-    private static final String PASSWORD = "bench-password-not-secret";
-
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final String authorization = "Basic " + Base64.getEncoder()
-            .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    private String base;
+    private BenchmarkConsole console;
 
-    public static void main(String[] args) throws Exception {
-        int code = 0;
-        try {
-            new LiveTailBenchmark().run();
-        } catch (Throwable e) {
-            e.printStackTrace();
-            code = 1;
-        }
-        System.exit(code);
+    public static void main(String[] args) {
+        BenchmarkConsole.exitAfter(() -> new LiveTailBenchmark().run());
     }
 
     private void run() throws Exception {
         int rate = Integer.getInteger("bench.rate", 20);
         int seconds = Integer.getInteger("bench.seconds", 15);
         int backlog = Integer.getInteger("bench.backlog", 20_000);
-        Path dataDir = Path.of("target/bench/live-" + System.currentTimeMillis());
-        ConfigurableApplicationContext console = new SpringApplicationBuilder(MemberstreamApplication.class).run(
-                "--server.port=0",
-                "--memberstream.engine.port=0",
-                "--memberstream.data-dir=" + dataDir,
-                "--memberstream.admin.username=" + USER,
-                "--memberstream.admin.password=" + PASSWORD,
-                "--memberstream.live.buffer-size=" + Math.max(500, backlog),
-                "--logging.level.root=WARN");
+        console = BenchmarkConsole.start("live", "--memberstream.live.buffer-size=" + Math.max(500, backlog));
         try {
-            base = "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port");
-            LiveFeed feed = console.getBean(LiveFeed.class);
+            LiveFeed feed = console.bean(LiveFeed.class);
             System.out.printf("%nLive tail benchmark: console up, data in %s, %d CPU(s), throughput limits on%n",
-                    dataDir, Runtime.getRuntime().availableProcessors());
+                    console.dataDir(), Runtime.getRuntime().availableProcessors());
             awaitReading(feed);
             saveToScreen(feed, rate, seconds);
-            catchUp(feed, console.getBean(AwsClients.class), backlog);
+            catchUp(feed, console.bean(AwsClients.class), backlog);
         } finally {
             console.close();
         }
@@ -176,8 +150,8 @@ public final class LiveTailBenchmark {
             }
         }));
         long start = System.nanoTime();
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/api/settings"))
-                .header("Authorization", authorization).header("Content-Type", "application/json")
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(console.uri("/api/settings"))
+                .header("Authorization", console.authorization()).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"firehose\":false,\"kinesisStreamName\":\"" + stream
                         + "\",\"firehoseDeliveryStreamName\":\"members-delivery\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -198,8 +172,8 @@ public final class LiveTailBenchmark {
     private void create(String email) throws Exception {
         String body = "{\"fullName\":\"Bench Member\",\"email\":\"" + email
                 + "\",\"role\":\"MEMBER\",\"status\":\"ACTIVE\",\"joinedOn\":\"2024-01-01\"}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/members"))
-                .header("Authorization", authorization).header("Content-Type", "application/json")
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(console.uri("/api/members"))
+                .header("Authorization", console.authorization()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new IllegalStateException(response.statusCode() + " " + response.body());
