@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -73,6 +76,24 @@ public final class HeadlessChromium implements AutoCloseable {
     /** Runs a script in the page, with {@code arguments} as its arguments. */
     public Object script(String script, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    /** Scrolls the input into view, then clicks it and replaces what it holds with {@code text}. */
+    public void type(WebElement input, String text) {
+        script("arguments[0].scrollIntoView({block: 'center'})", input);
+        input.click();
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    /** Opens {@code url}, logs in on the login form it sends a stranger to, and waits to be back at it. */
+    public void logIn(String url, String username, String password) {
+        driver.get(url);
+        type(waitFor(Duration.ofSeconds(60)).until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("input[name='username']"))), username);
+        type(driver.findElement(By.cssSelector("input[name='password']")), password);
+        driver.findElement(By.cssSelector("vaadin-button[slot='submit'], vaadin-login-form vaadin-button")).click();
+        waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains(url));
     }
 
     /**

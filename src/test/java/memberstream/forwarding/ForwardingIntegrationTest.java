@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import memberstream.Eventually;
 import memberstream.engine.EngineServer;
 import memberstream.member.Member;
 import memberstream.member.MemberRole;

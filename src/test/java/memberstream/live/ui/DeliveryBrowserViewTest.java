@@ -16,17 +16,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import memberstream.AbstractViewTest;
+import memberstream.Eventually;
 import memberstream.forwarding.AwsClients;
 import memberstream.live.DeliveryBrowser.DeliveryStreamRow;
 import memberstream.live.DeliveryBrowser.ObjectRow;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.firehose.model.CompressionFormat;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamType;
 import software.amazon.awssdk.services.firehose.model.ProcessorType;
-import software.amazon.awssdk.services.firehose.model.Record;
 
 class DeliveryBrowserViewTest extends AbstractViewTest {
 
@@ -39,28 +37,10 @@ class DeliveryBrowserViewTest extends AbstractViewTest {
 
     @BeforeEach
     void aDeliveryStreamThatDeliveredThreeRecords() {
-        aws.s3().createBucket(r -> r.bucket(bucket));
-        aws.firehose().createDeliveryStream(r -> r.deliveryStreamName(deliveryStream)
-                .deliveryStreamType(DeliveryStreamType.DIRECT_PUT)
-                .extendedS3DestinationConfiguration(d -> d.bucketARN("arn:aws:s3:::" + bucket)
-                        .roleARN("arn:aws:iam::000000000000:role/test")
-                        .prefix("events/").errorOutputPrefix("errors/")
-                        .bufferingHints(h -> h.sizeInMBs(1).intervalInSeconds(0))
-                        .compressionFormat(CompressionFormat.GZIP)
-                        .processingConfiguration(p -> p.enabled(true).processors(pr -> pr.type(ProcessorType.APPEND_DELIMITER_TO_RECORD)))));
-        Await.until(Duration.ofSeconds(10), "delivery stream ACTIVE", () -> "ACTIVE".equals(aws.firehose()
-                .describeDeliveryStream(r -> r.deliveryStreamName(deliveryStream)).deliveryStreamDescription()
-                .deliveryStreamStatusAsString()));
-        aws.firehose().putRecordBatch(r -> r.deliveryStreamName(deliveryStream).records(List.of(
-                record("{\"type\":\"io.memberstream.member.created\",\"subject\":\"1\"}"),
-                record("{\"type\":\"io.memberstream.member.updated\",\"subject\":\"1\"}"),
-                record("{\"type\":\"io.memberstream.member.deleted\",\"subject\":\"1\"}"))));
-        Await.until(Duration.ofSeconds(20), "an object under events/", () ->
-                !aws.s3().listObjectsV2(r -> r.bucket(bucket).prefix("events/")).contents().isEmpty());
-    }
-
-    private static Record record(String json) {
-        return Record.builder().data(SdkBytes.fromUtf8String(json)).build();
+        DeliveredStreams.deliver(aws, deliveryStream, bucket, "events/",
+                "{\"type\":\"io.memberstream.member.created\",\"subject\":\"1\"}",
+                "{\"type\":\"io.memberstream.member.updated\",\"subject\":\"1\"}",
+                "{\"type\":\"io.memberstream.member.deleted\",\"subject\":\"1\"}");
     }
 
     @Test
@@ -107,7 +87,7 @@ class DeliveryBrowserViewTest extends AbstractViewTest {
                         .processingConfiguration(p -> p.enabled(true).processors(pr -> pr.type(ProcessorType.APPEND_DELIMITER_TO_RECORD)))));
         String first = "{\"type\":\"io.memberstream.member.created\",\"subject\":\"7\"}";
         String second = "{\"type\":\"io.memberstream.member.updated\",\"subject\":\"7\"}";
-        aws.firehose().putRecordBatch(r -> r.deliveryStreamName(held).records(List.of(record(first), record(second))));
+        DeliveredStreams.put(aws, held, first, second);
         long bytes = first.length() + second.length() + 2; // as the buffer counts: with the appended newlines
 
         loginAsViewer();
@@ -125,7 +105,7 @@ class DeliveryBrowserViewTest extends AbstractViewTest {
 
         // The UI poll asks again; once the interval flush has written the object, nothing is held and
         // the last deliveries show it.
-        Await.until(Duration.ofSeconds(15), "the buffer emptied by the interval flush, seen on a poll", () -> {
+        Eventually.within(Duration.ofSeconds(15), "the buffer emptied by the interval flush, seen on a poll", () -> {
             ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
             return _get(Span.class, spec -> spec.withId("buffered-summary")).getText().startsWith("Nothing buffered");
         });

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import memberstream.ConsoleTest;
+import memberstream.Eventually;
 import memberstream.HeadlessChromium;
 import memberstream.forwarding.AwsClients;
 import memberstream.settings.SettingsService;
@@ -22,11 +22,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.firehose.model.CompressionFormat;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamType;
-import software.amazon.awssdk.services.firehose.model.ProcessorType;
-import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
  * Headless Chromium with two tabs: the live tail open in one, a member created in the other, its
@@ -76,9 +72,9 @@ class LiveBrowserTest {
 
         browser.switchTo().newWindow(WindowType.TAB);
         browser.get(url("/members/new"));
-        type(waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#member-full-name input"))),
+        chromium.type(waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#member-full-name input"))),
                 "Grace Hopper");
-        type(browser.findElement(By.cssSelector("#member-email input")), email);
+        chromium.type(browser.findElement(By.cssSelector("#member-email input")), email);
         browser.findElement(By.id("member-save")).click();
         long saved = System.nanoTime();
         waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.urlMatches("/members/\\d+$"));
@@ -99,7 +95,7 @@ class LiveBrowserTest {
         String stream = settings.current().kinesisStreamName();
         logIn("/streams/" + stream);
         waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-title"), stream));
-        type(browser.findElement(By.cssSelector("#partition-key input")), "member-1");
+        chromium.type(browser.findElement(By.cssSelector("#partition-key input")), "member-1");
         click(browser.findElement(By.id("put-record")));
         waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("put-result"), "Went to shardId-"));
         assertThat(svgText("shard-map")).contains("member-1");
@@ -158,48 +154,23 @@ class LiveBrowserTest {
                         .roleARN("arn:aws:iam::000000000000:role/test").prefix("members/")
                         .bufferingHints(h -> h.sizeInMBs(1).intervalInSeconds(900))));
         String event = "{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.created\",\"subject\":\"%d\"}";
-        aws.firehose().putRecordBatch(r -> r.deliveryStreamName(name).records(List.of(
-                record(String.format(event, 10)), record(String.format(event, 11)))));
+        DeliveredStreams.put(aws, name, String.format(event, 10), String.format(event, 11));
         return name;
     }
 
     /** A delivery stream of our own with a zero-second buffer, so its first object lands at once. */
     private Delivered aDeliveredDeliveryStream() {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
-        String bucket = "screens-" + suffix;
-        String name = "browser-" + suffix;
-        aws.s3().createBucket(r -> r.bucket(bucket));
-        aws.firehose().createDeliveryStream(r -> r.deliveryStreamName(name)
-                .deliveryStreamType(DeliveryStreamType.DIRECT_PUT)
-                .extendedS3DestinationConfiguration(d -> d.bucketARN("arn:aws:s3:::" + bucket)
-                        .roleARN("arn:aws:iam::000000000000:role/test")
-                        .prefix("members/").errorOutputPrefix("errors/")
-                        .bufferingHints(h -> h.sizeInMBs(1).intervalInSeconds(0))
-                        .compressionFormat(CompressionFormat.GZIP)
-                        .processingConfiguration(p -> p.enabled(true).processors(pr -> pr.type(ProcessorType.APPEND_DELIMITER_TO_RECORD)))));
-        Await.until(Duration.ofSeconds(10), "delivery stream ACTIVE", () -> "ACTIVE".equals(aws.firehose()
-                .describeDeliveryStream(r -> r.deliveryStreamName(name)).deliveryStreamDescription()
-                .deliveryStreamStatusAsString()));
-        aws.firehose().putRecordBatch(r -> r.deliveryStreamName(name).records(List.of(
-                record("{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.created\",\"subject\":\"1\",\"data\":{\"changes\":{\"email\":{\"before\":null,\"after\":\"ada@example.org\"}}}}"),
-                record("{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.updated\",\"subject\":\"1\",\"data\":{\"changes\":{\"phone\":{\"before\":null,\"after\":\"+44 20 7946 0000\"}}}}"),
-                record("{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.deleted\",\"subject\":\"1\",\"data\":{\"changes\":{\"email\":{\"before\":\"ada@example.org\",\"after\":null}}}}"))));
-        Await.until(Duration.ofSeconds(20), "an object under members/", () ->
-                !aws.s3().listObjectsV2(r -> r.bucket(bucket).prefix("members/")).contents().isEmpty());
-        return new Delivered(name, bucket);
-    }
-
-    private static Record record(String json) {
-        return Record.builder().data(SdkBytes.fromUtf8String(json)).build();
+        Delivered delivered = new Delivered("browser-" + suffix, "screens-" + suffix);
+        DeliveredStreams.deliver(aws, delivered.name(), delivered.bucket(), "members/",
+                "{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.created\",\"subject\":\"1\",\"data\":{\"changes\":{\"email\":{\"before\":null,\"after\":\"ada@example.org\"}}}}",
+                "{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.updated\",\"subject\":\"1\",\"data\":{\"changes\":{\"phone\":{\"before\":null,\"after\":\"+44 20 7946 0000\"}}}}",
+                "{\"specversion\":\"1.0\",\"type\":\"io.memberstream.member.deleted\",\"subject\":\"1\",\"data\":{\"changes\":{\"email\":{\"before\":\"ada@example.org\",\"after\":null}}}}");
+        return delivered;
     }
 
     private void logIn(String path) {
-        browser.get(url(path));
-        type(waitFor(Duration.ofSeconds(60)).until(ExpectedConditions.elementToBeClickable(By.cssSelector("input[name='username']"))),
-                ConsoleTest.ADMIN_USERNAME);
-        type(browser.findElement(By.cssSelector("input[name='password']")), ConsoleTest.ADMIN_PASSWORD);
-        browser.findElement(By.cssSelector("vaadin-button[slot='submit'], vaadin-login-form vaadin-button")).click();
-        waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains(path));
+        chromium.logIn(url(path), ConsoleTest.ADMIN_USERNAME, ConsoleTest.ADMIN_PASSWORD);
     }
 
     private String svgText(String id) {
@@ -217,13 +188,6 @@ class LiveBrowserTest {
 
     private WebDriverWait waitFor(Duration timeout) {
         return chromium.waitFor(timeout);
-    }
-
-    private void type(WebElement input, String text) {
-        chromium.script("arguments[0].scrollIntoView({block: 'center'})", input);
-        input.click();
-        input.clear();
-        input.sendKeys(text);
     }
 
     /** The window as it is scrolled now. */

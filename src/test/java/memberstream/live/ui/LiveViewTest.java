@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import memberstream.AbstractViewTest;
+import memberstream.Eventually;
 import memberstream.TestUsers;
 import memberstream.live.LiveFeed;
 import memberstream.live.LiveRecord;
@@ -54,7 +55,7 @@ class LiveViewTest extends AbstractViewTest {
 
     static void routeToKinesis(SettingsService settings, LiveFeed feed) {
         TestUsers.runAsAdmin(() -> settings.update(new SettingsUpdate(false, "members", "members-delivery", null)));
-        Await.until(Duration.ofSeconds(30), "the consumer reading the members stream", () ->
+        Eventually.within(Duration.ofSeconds(30), "the consumer reading the members stream", () ->
                 "members".equals(feed.status().streamName()) && feed.status().state() == LiveStatus.State.READING);
     }
 
@@ -65,7 +66,7 @@ class LiveViewTest extends AbstractViewTest {
         String email = "tail-" + UUID.randomUUID() + "@example.org";
 
         Member created = asAdmin(() -> members.create(member(email)));
-        Await.until(Duration.ofSeconds(20), "the created event in the live feed",
+        Eventually.within(Duration.ofSeconds(20), "the created event in the live feed",
                 () -> feed.recent(feed.capacity()).stream().anyMatch(r -> email.equals(memberEmail(r))));
         MockVaadin.clientRoundtrip();
 
@@ -81,7 +82,7 @@ class LiveViewTest extends AbstractViewTest {
         assertThat(row.delay()).isNotNull().isLessThan(Duration.ofSeconds(20));
         assertThat(_get(Span.class, spec -> spec.withId("live-status")).getText()).startsWith("Reading");
         assertThat(feed.status().state()).isEqualTo(LiveStatus.State.READING);
-        Await.until(Duration.ofSeconds(5), "the chart redrawn on the UI poll", () -> {
+        Eventually.within(Duration.ofSeconds(5), "the chart redrawn on the UI poll", () -> {
             ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
             return svg("events-per-minute").contains(">created<");
         });
@@ -91,7 +92,7 @@ class LiveViewTest extends AbstractViewTest {
         Member changes = created.copy();
         changes.setPhone("+44 20 7946 0001");
         asAdmin(() -> members.update(created.getId(), created.getVersion(), changes));
-        Await.until(Duration.ofSeconds(20), "the updated event in the live feed", () -> feed.recent(feed.capacity())
+        Eventually.within(Duration.ofSeconds(20), "the updated event in the live feed", () -> feed.recent(feed.capacity())
                 .stream().anyMatch(r -> r.eventType().endsWith("updated") && r.partitionKey().equals(String.valueOf(created.getId()))));
         LiveRecord updated = feed.recent(feed.capacity()).stream()
                 .filter(r -> r.eventType().endsWith("updated") && r.partitionKey().equals(String.valueOf(created.getId())))
@@ -113,16 +114,16 @@ class LiveViewTest extends AbstractViewTest {
             return null;
         });
 
-        Await.until(Duration.ofSeconds(20), "a deleted burst in the analytics", () -> feed.analytics().anomalies()
+        Eventually.within(Duration.ofSeconds(20), "a deleted burst in the analytics", () -> feed.analytics().anomalies()
                 .stream().anyMatch(a -> a.type().endsWith("deleted") && a.count() >= burst / 2)); // may straddle a minute
         // The banner is redrawn with the charts: on a pushed record once the refresh interval allows, or on a poll.
-        Await.until(Duration.ofSeconds(5), "the banner shown", () -> {
+        Eventually.within(Duration.ofSeconds(5), "the banner shown", () -> {
             MockVaadin.clientRoundtrip();
             ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
             return !_find(Div.class, spec -> spec.withId("anomaly")).isEmpty();
         });
         assertThat(_get(Div.class, spec -> spec.withId("anomaly")).getText()).startsWith("Anomaly: ").contains("events in the minute");
-        Await.until(Duration.ofSeconds(5), "the burst drawn", () -> {
+        Eventually.within(Duration.ofSeconds(5), "the burst drawn", () -> {
             ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
             return svg("events-per-minute").contains("burst: ");
         });

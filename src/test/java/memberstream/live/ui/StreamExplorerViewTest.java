@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import memberstream.AbstractViewTest;
+import memberstream.Eventually;
 import memberstream.live.HashKeys;
 import memberstream.live.ShardRange;
 import memberstream.live.StreamExplorer;
@@ -167,7 +168,7 @@ class StreamExplorerViewTest extends AbstractViewTest {
     }
 
     private void awaitActive() {
-        Await.until(Duration.ofSeconds(10), stream + " ACTIVE", () -> explorer.streams().value().stream()
+        Eventually.within(Duration.ofSeconds(10), stream + " ACTIVE", () -> explorer.streams().value().stream()
                 .anyMatch(r -> r.name().equals(stream) && r.status().equals("ACTIVE")));
     }
 

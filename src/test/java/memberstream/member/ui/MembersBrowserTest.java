@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -73,17 +72,12 @@ class MembersBrowserTest {
         String name = "Ada Lovelace " + tag;
         String email = "ada-" + tag + "@example.org";
 
-        browser.get("http://127.0.0.1:" + port + "/members");
-        type(wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("input[name='username']"))),
-                ADMIN);
-        type(browser.findElement(By.cssSelector("input[name='password']")), TestUsers.PASSWORD);
-        browser.findElement(By.cssSelector("vaadin-button[slot='submit'], vaadin-login-form vaadin-button")).click();
-
+        chromium.logIn("http://127.0.0.1:" + port + "/members", ADMIN, TestUsers.PASSWORD);
         wait.until(ExpectedConditions.elementToBeClickable(By.id("new-member"))).click();
         wait.until(ExpectedConditions.urlContains("/members/new"));
-        type(wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#member-full-name input"))), name);
-        type(browser.findElement(By.cssSelector("#member-email input")), email);
-        type(browser.findElement(By.cssSelector("#member-phone input")), "+44 20 7946 0000");
+        chromium.type(wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#member-full-name input"))), name);
+        chromium.type(browser.findElement(By.cssSelector("#member-email input")), email);
+        chromium.type(browser.findElement(By.cssSelector("#member-phone input")), "+44 20 7946 0000");
         browser.findElement(By.id("member-save")).click();
 
         wait.until(ExpectedConditions.urlMatches("/members/\\d+$"));
@@ -95,11 +89,5 @@ class MembersBrowserTest {
 
         Path screenshot = chromium.screenshot("members-created.png");
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
-    }
-
-    private void type(WebElement input, String text) {
-        input.click();
-        input.clear();
-        input.sendKeys(text);
     }
 }

@@ -1,22 +1,28 @@
-package memberstream.forwarding;
+package memberstream;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Test helper: waits for something asynchronous (a delivery over HTTP) with a deadline. */
-final class Eventually {
+/**
+ * Waits, with a deadline, for something another thread or process does: a delivery over HTTP, the
+ * live consumer's read, a Firehose flush. No clock can stand in for those, so it polls.
+ */
+public final class Eventually {
+
+    private static final long POLL_MILLIS = 25;
 
     private Eventually() {
     }
 
-    static void within(Duration timeout, String what, BooleanSupplier condition) {
+    /** Returns once {@code condition} holds; fails the test naming {@code what} after {@code timeout}. */
+    public static void within(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Not true within " + timeout.toMillis() + " ms: " + what);
             }
             try {
-                Thread.sleep(25); // polling a network delivery; no clock can stand in for it
+                Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("Interrupted while waiting for: " + what, e);
