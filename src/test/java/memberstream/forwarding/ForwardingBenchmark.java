@@ -75,7 +75,7 @@ public final class ForwardingBenchmark {
         try (BenchmarkConsole console = BenchmarkConsole.start("forwarding",
                 "--memberstream.engine.throughput-limits=false",
                 "--memberstream.aws.shard-count=4",
-                "--server.tomcat.threads.max=64")) {
+                "--server.tomcat.threads.max=" + Integer.getInteger("bench.server-threads", 64))) {
             members = console.uri("/api/members");
             authorization = console.authorization();
             Path dataDir = console.dataDir();
