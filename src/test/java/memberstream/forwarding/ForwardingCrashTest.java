@@ -184,6 +184,7 @@ class ForwardingCrashTest {
             port = probe.getLocalPort();
         }
         Path log = dataDir.resolveSibling("forwarding-crash-child-" + generation + ".log");
+        Files.createDirectories(log.getParent()); // run alone, nothing else has made target/test-data yet
         Files.deleteIfExists(log);
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),

@@ -91,13 +91,14 @@ public abstract class AwsJsonService implements EngineRoute {
             RequestValidator.validate(body, registered.rules());
             AwsCall call = new AwsCall(operationName, body, format, region(request), requestId);
             Object answer = registered.operation().invoke(call);
+            Map<String, String> extraHeaders = Map.of();
             if (answer instanceof WithHeaders withHeaders) {
-                EngineResponse response = respond(200, withHeaders.answer() == null ? Map.of() : withHeaders.answer(),
-                        answerFormat, requestId);
-                response.headers().putAll(withHeaders.headers());
-                return response;
+                answer = withHeaders.answer();
+                extraHeaders = withHeaders.headers();
             }
-            return respond(200, answer == null ? Map.of() : answer, answerFormat, requestId);
+            EngineResponse response = respond(200, answer == null ? Map.of() : answer, answerFormat, requestId);
+            response.headers().putAll(extraHeaders);
+            return response;
         } catch (AwsServiceException e) {
             return error(e.code(), e.getMessage(), answerFormat, requestId);
         } catch (RuntimeException | StackOverflowError e) {

@@ -93,6 +93,7 @@ class FirehoseCrashRecoveryTest {
 
     private Engine start(int generation) throws IOException, InterruptedException {
         Path log = dataDir.resolveSibling("firehose-crash-child-" + generation + ".log");
+        Files.createDirectories(log.getParent()); // run alone, nothing else has made target/test-data yet
         Files.deleteIfExists(log);
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
