@@ -41,6 +41,10 @@ public final class FirehoseRoute extends AwsJsonService {
     private static final String BUCKET_ARN_PATTERN = "arn:.*:s3:::[\\w\\.\\-]{1,255}";
     private static final String KINESIS_ARN_PATTERN = "arn:.*:kinesis:[a-zA-Z0-9\\-]+:\\d{12}:stream/[a-zA-Z0-9_.-]+";
 
+    /** Tag keys and values as the model has them: no {@code aws:} key prefix, no tab, newline, {@code ;} or {@code ,}. */
+    private static final String TAG_KEY_PATTERN = "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$";
+    private static final String TAG_VALUE_PATTERN = "^[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$";
+
     private final FirehoseService firehose;
 
     public FirehoseRoute(FirehoseService firehose) {
@@ -78,7 +82,7 @@ public final class FirehoseRoute extends AwsJsonService {
             return Map.of();
         });
         register("UntagDeliveryStream", List.of(name(),
-                list("TagKeys", string("member").length(1, 128)).required().length(1, 50)), call -> {
+                list("TagKeys", string("member").length(1, 128).pattern(TAG_KEY_PATTERN)).required().length(1, 50)), call -> {
             List<String> keys = new ArrayList<>();
             call.body().path("TagKeys").forEach(key -> keys.add(key.asText()));
             firehose.untag(call.body().path("DeliveryStreamName").asText(), keys);
@@ -109,7 +113,8 @@ public final class FirehoseRoute extends AwsJsonService {
     }
 
     private static FieldRule tagList(String name) {
-        return list(name, structure("member", string("Key").required().length(1, 128), string("Value").length(0, 256)));
+        return list(name, structure("member", string("Key").required().length(1, 128).pattern(TAG_KEY_PATTERN),
+                string("Value").length(0, 256).pattern(TAG_VALUE_PATTERN)));
     }
 
     /** S3 and extended S3 destination configurations and updates share their members' constraints. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * A Firehose S3 {@code Prefix} or {@code ErrorOutputPrefix}: literal text and {@code !{namespace:value}}
@@ -156,7 +155,7 @@ final class PrefixTemplate {
             } else if (part instanceof Timestamp timestamp) {
                 out.append(timestamp.formatter().format(time));
             } else if (part instanceof RandomString) {
-                out.append(UUID.randomUUID().toString(), 0, 11);
+                appendRandomString(out);
             } else if (part instanceof ErrorOutputType) {
                 out.append(errorOutputType == null ? "" : errorOutputType);
             } else if (part instanceof PartitionKey key) {
@@ -168,6 +167,17 @@ final class PrefixTemplate {
             }
         }
         return out.toString();
+    }
+
+    private static final String RANDOM_STRING_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static final int RANDOM_STRING_LENGTH = 11;
+
+    /** {@code !{firehose:random-string}}: 11 letters and digits, as Firehose writes it. */
+    private static void appendRandomString(StringBuilder out) {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < RANDOM_STRING_LENGTH; i++) {
+            out.append(RANDOM_STRING_CHARACTERS.charAt(random.nextInt(RANDOM_STRING_CHARACTERS.length())));
+        }
     }
 
     /** A prefix that breaks one of Firehose's rules; the message is the rule. */

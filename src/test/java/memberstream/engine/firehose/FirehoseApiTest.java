@@ -110,6 +110,39 @@ class FirehoseApiTest {
     }
 
     @Test
+    void tagsWithCharactersOutsideTheModelsPatternOrTooManyAreRefused() {
+        createStream(firehose, "strict-tags", "tags", d -> { });
+        for (String bad : List.of("a;b", "a,b", "tab\there", "new\nline")) {
+            assertThatThrownBy(() -> firehose.tagDeliveryStream(b -> b.deliveryStreamName("strict-tags")
+                    .tags(Tag.builder().key("k").value(bad).build())))
+                    .isInstanceOf(FirehoseException.class)
+                    .satisfies(e -> assertThat(((FirehoseException) e).awsErrorDetails().errorCode()).isEqualTo("ValidationException"))
+                    .hasMessageContaining("at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern");
+            assertThatThrownBy(() -> firehose.tagDeliveryStream(b -> b.deliveryStreamName("strict-tags")
+                    .tags(Tag.builder().key(bad).value("v").build())))
+                    .hasMessageContaining("at 'tags.1.member.key'");
+        }
+        assertThatThrownBy(() -> firehose.tagDeliveryStream(b -> b.deliveryStreamName("strict-tags")
+                .tags(Tag.builder().key("aws:reserved").value("v").build())))
+                .hasMessageContaining("at 'tags.1.member.key'");
+        // the model's pattern lets '%', ':' and '@' through, and Unicode letters and spaces
+        firehose.tagDeliveryStream(b -> b.deliveryStreamName("strict-tags")
+                .tags(Tag.builder().key("owner:mail").value("50% of ü@example.org").build()));
+        assertThat(firehose.listTagsForDeliveryStream(b -> b.deliveryStreamName("strict-tags")).tags())
+                .containsExactly(Tag.builder().key("owner:mail").value("50% of ü@example.org").build());
+
+        List<Tag> fifty = new java.util.ArrayList<>();
+        for (int i = 0; i < 49; i++) {
+            fifty.add(Tag.builder().key("k" + i).value("v").build());
+        }
+        firehose.tagDeliveryStream(b -> b.deliveryStreamName("strict-tags").tags(fifty));
+        assertThatThrownBy(() -> firehose.tagDeliveryStream(b -> b.deliveryStreamName("strict-tags")
+                .tags(Tag.builder().key("one-too-many").value("v").build())))
+                .isInstanceOf(software.amazon.awssdk.services.firehose.model.LimitExceededException.class);
+        assertThat(firehose.listTagsForDeliveryStream(b -> b.deliveryStreamName("strict-tags")).tags()).hasSize(50);
+    }
+
+    @Test
     void updateDestinationRaisesTheVersionAndChecksTheCurrentOne() {
         createStream(firehose, "updatable", "updates", d -> d.bufferingHints(h -> h.sizeInMBs(2).intervalInSeconds(60)));
         firehose.updateDestination(b -> b.deliveryStreamName("updatable").currentDeliveryStreamVersionId("1")

@@ -166,7 +166,7 @@ class FirehoseDeliveryTest {
         engine.firehose.flushDue();
         List<String> written = keys(s3, "landing", "exp/");
         assertThat(written).singleElement().satisfies(key -> assertThat(key)
-                .matches("exp/year=2026/month=07/day=08/hour=23/r=[0-9a-f-]{11}/expressions-1-2026-07-08-23-59-30-.{36}"));
+                .matches("exp/year=2026/month=07/day=08/hour=23/r=[A-Za-z0-9]{11}/expressions-1-2026-07-08-23-59-30-.{36}"));
     }
 
     @Test
