@@ -36,7 +36,6 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
     static final int ON_DEMAND_SHARDS = 4;
     static final long ITERATOR_LIFETIME_MILLIS = 300_000;
     static final long NEXT_TOKEN_LIFETIME_MILLIS = 300_000;
-    static final int MAX_TAGS = 50;
     static final long MAX_PUT_RECORDS_BYTES = 10L * 1024 * 1024;
     private static final String ACCOUNT = KinesisStore.ACCOUNT;
     private static final DateTimeFormatter AMZ_TIME =
@@ -97,6 +96,9 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             throw KinesisError.INVALID_ARGUMENT.exception("ShardCount is required for a stream in PROVISIONED mode.");
         }
         int shardCount = "ON_DEMAND".equals(mode) ? ON_DEMAND_SHARDS : requested;
+        Map<String, String> tags = StreamTags.of(call.node("Tags"));
+        StreamTags.checkCharacters(tags, "create stream " + name);
+        StreamTags.checkCount(tags.size(), "create stream " + name);
         return store.locked(() -> {
             if (store.find(name) != null) {
                 throw KinesisError.RESOURCE_IN_USE.exception("Stream " + name + " under account " + ACCOUNT + " already exists.");
@@ -109,10 +111,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             KinesisStream stream = new KinesisStream(name, store.now());
             stream.mode = mode;
             stream.retentionHours = 24;
-            JsonNode tags = call.node("Tags");
-            if (tags != null) {
-                tags.fields().forEachRemaining(tag -> stream.tags.put(tag.getKey(), tag.getValue().asText()));
-            }
+            stream.tags.putAll(tags);
             BigInteger space = HashKey.MAX_VALUE.add(BigInteger.ONE);
             BigInteger step = space.divide(BigInteger.valueOf(shardCount));
             for (int i = 0; i < shardCount; i++) {
@@ -123,7 +122,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             stream.reroute();
             store.register(stream);
             store.persist(stream);
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 
@@ -135,7 +134,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
                 stream.deletedAt = store.now();
                 store.persist(stream);
             }
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 
@@ -145,7 +144,9 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         String exclusiveStart = call.string("ExclusiveStartShardId");
         return store.locked(() -> {
             KinesisStream stream = existing(name);
-            List<Shard> visible = visibleShards(stream);
+            String status = store.status(stream);
+            // AWS lists no shards until the stream is ACTIVE.
+            List<Shard> visible = "CREATING".equals(status) ? List.of() : visibleShards(stream);
             int startIndex = exclusiveStart == null ? -1 : ShardId.parse(exclusiveStart);
             List<Object> shards = new ArrayList<>();
             boolean more = false;
@@ -162,7 +163,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             Map<String, Object> description = new LinkedHashMap<>();
             description.put("StreamName", stream.name);
             description.put("StreamARN", arn(call.region(), stream.name));
-            description.put("StreamStatus", store.status(stream));
+            description.put("StreamStatus", status);
             description.put("StreamModeDetails", Map.of("StreamMode", stream.mode));
             description.put("Shards", shards);
             description.put("HasMoreShards", more);
@@ -347,7 +348,14 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         String partitionKey = call.string("PartitionKey");
         byte[] data = call.blob("Data");
         HashKey hashKey = hashKey(call.string("ExplicitHashKey"), partitionKey);
-        KinesisStream stream = store.locked(() -> writable(name));
+        String ordering = call.string("SequenceNumberForOrdering");
+        KinesisStream stream = store.locked(() -> {
+            KinesisStream found = writable(name);
+            if (ordering != null) {
+                checkOrdering(ordering, name);
+            }
+            return found;
+        });
         KinesisStore.Appended appended = store.append(stream,
                 List.of(new KinesisStore.Pending(hashKey, partitionKey.getBytes(StandardCharsets.UTF_8), data)));
         Shard shard = appended.shards()[0];
@@ -359,6 +367,20 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         answer.put("SequenceNumber", new SequenceNumber(appended.positions()[0], shard.uid).format());
         answer.put("EncryptionType", stream.encryptionType);
         return answer;
+    }
+
+    /**
+     * A {@code SequenceNumberForOrdering} must be a sequence number this engine has given out: the
+     * record then lands after it, since a new record's log position, the high digits of its number,
+     * lies above every stored one. Anything else (another format, a number not yet given out) is
+     * refused as AWS refuses it. Call with the lock held.
+     */
+    private void checkOrdering(String ordering, String name) {
+        SequenceNumber after = SequenceNumber.parse(ordering);
+        if (after == null || after.position() >= store.logEnd()) {
+            throw KinesisError.INVALID_ARGUMENT.exception("ExclusiveMinimumSequenceNumber " + ordering
+                    + " used in PutRecord on stream " + name + " under account " + ACCOUNT + " is invalid.");
+        }
     }
 
     private Object putRecords(AwsCall call) {
@@ -418,7 +440,13 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
                         throw KinesisError.INVALID_ARGUMENT.exception("Must specify timestampInMillis parameter for "
                                 + "iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.");
                     }
-                    long first = store.firstArrivedAtOrAfter(shard, timestamp.toEpochMilli());
+                    long at = timestamp.toEpochMilli();
+                    if (at > store.now()) {
+                        throw KinesisError.INVALID_ARGUMENT.exception("The timestampInMillis parameter cannot be greater "
+                                + "than the currentTimestampInMillis. timestampInMillis: " + at
+                                + ", currentTimestampInMillis: " + store.now());
+                    }
+                    long first = store.firstArrivedAtOrAfter(shard, at);
                     yield first >= 0 ? first : (shard.isOpen() ? store.logEnd() : shard.closedPosition);
                 }
                 default -> {
@@ -426,7 +454,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
                     yield type.equals("AT_SEQUENCE_NUMBER") ? sequence.position() : sequence.position() + 1;
                 }
             };
-            String iterator = new ShardIterator(stream.name, stream.createdAt, shard.uid, position, store.now()).encode();
+            String iterator = new ShardIterator(stream.name, stream.createdAt, shard.uid, shard.index, position, store.now()).encode();
             return Map.of("ShardIterator", iterator);
         });
     }
@@ -469,8 +497,10 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             KinesisStream stream = store.find(iterator.streamName());
             Shard shard = stream == null || stream.createdAt != iterator.streamCreatedAt() ? null : store.shardByUid(iterator.shardUid());
             if (shard == null || !"ACTIVE".equals(store.status(stream)) && !"UPDATING".equals(store.status(stream))) {
-                throw KinesisError.RESOURCE_NOT_FOUND.exception("Shard in stream " + iterator.streamName()
-                        + " under account " + ACCOUNT + " does not exist");
+                String shardId = shard != null ? shard.shardId
+                        : iterator.shardIndex() >= 0 ? ShardId.format(iterator.shardIndex()) : null;
+                throw KinesisError.RESOURCE_NOT_FOUND.exception("Shard " + (shardId == null ? "" : shardId + " ")
+                        + "in stream " + iterator.streamName() + " under account " + ACCOUNT + " does not exist");
             }
             return new Target(stream, shard, now - stream.retentionHours * 3_600_000L,
                     shard.isOpen() ? List.of() : childShards(stream, shard));
@@ -485,7 +515,8 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         long next = read.records().isEmpty() ? iterator.position() : read.records().get(read.records().size() - 1).position() + 1;
         boolean endOfClosedShard = !shard.isOpen() && !read.more() && store.durableThrough(shard.closedPosition);
         String nextIterator = endOfClosedShard ? null
-                : new ShardIterator(iterator.streamName(), iterator.streamCreatedAt(), shard.uid, next, now).encode();
+                : new ShardIterator(iterator.streamName(), iterator.streamCreatedAt(), shard.uid, shard.index, next, now)
+                        .encode();
         long behind = read.more() ? Math.max(0, now - read.nextArrival()) : 0;
         return new GetRecordsAnswer(read.records(), shard.uid, nextIterator, behind,
                 endOfClosedShard ? target.children() : null, target.stream().encryptionType);
@@ -565,25 +596,23 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             }
             stream.retentionHours = hours;
             store.persist(stream);
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 
     private Object addTags(AwsCall call) {
         String name = streamName(call);
-        JsonNode tags = call.node("Tags");
+        Map<String, String> tags = StreamTags.of(call.node("Tags"));
         return store.locked(() -> {
             KinesisStream stream = existingNotDeleting(name);
+            StreamTags.checkCharacters(tags, "add tags to stream " + name);
             Map<String, String> merged = new LinkedHashMap<>(stream.tags);
-            tags.fields().forEachRemaining(tag -> merged.put(tag.getKey(), tag.getValue().asText()));
-            if (merged.size() > MAX_TAGS) {
-                throw KinesisError.INVALID_ARGUMENT.exception("Failed to add tags to stream " + name + " under account "
-                        + ACCOUNT + " because a given stream cannot have more than " + MAX_TAGS + " tags.");
-            }
+            merged.putAll(tags);
+            StreamTags.checkCount(merged.size(), "add tags to stream " + name);
             stream.tags.clear();
             stream.tags.putAll(merged);
             store.persist(stream);
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 
@@ -594,7 +623,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             KinesisStream stream = existingNotDeleting(name);
             keys.forEach(key -> stream.tags.remove(key.asText()));
             store.persist(stream);
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 
@@ -644,7 +673,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             stream.keyId = start ? keyId : null;
             stream.updatingUntil = store.now() + store.statusDelayMillis();
             store.persist(stream);
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 
@@ -660,7 +689,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             stream.mode = mode;
             stream.updatingUntil = store.now() + store.statusDelayMillis();
             store.persist(stream);
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 
@@ -686,16 +715,18 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             Shard parent = shardOf(stream, shardText);
             requireOpen(parent, stream);
             HashKey newStart = HashKey.parse(newStartText);
-            if (newStart == null || newStart.compareTo(parent.startKey) <= 0 || newStart.compareTo(parent.endKey) > 0) {
+            // Each child keeps at least two hash keys, as on AWS.
+            BigInteger lowest = parent.startKey.toBigInteger().add(BigInteger.TWO);
+            if (newStart == null || newStart.toBigInteger().compareTo(lowest) < 0 || newStart.compareTo(parent.endKey) >= 0) {
                 throw KinesisError.INVALID_ARGUMENT.exception("NewStartingHashKey " + newStartText + " used in SplitShard() on shard "
                         + parent.shardId + " in stream " + name + " under account " + ACCOUNT
-                        + " is not both greater than the shard's StartingHashKey " + parent.startKey
-                        + " and not greater than the shard's EndingHashKey " + parent.endKey + ".");
+                        + " is not both greater than one plus the shard's StartingHashKey " + parent.startKey
+                        + " and less than the shard's EndingHashKey " + parent.endKey + ".");
             }
             checkShardLimit(1, call.region());
             split(stream, parent, newStart);
             finishReshard(stream);
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 
@@ -720,7 +751,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
             store.close(second);
             store.newShard(stream, first.shardId, second.shardId, low.startKey, high.endKey);
             finishReshard(stream);
-            return Map.of();
+            return NO_OUTPUT;
         });
     }
 

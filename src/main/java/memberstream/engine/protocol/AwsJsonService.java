@@ -27,6 +27,12 @@ public abstract class AwsJsonService implements EngineRoute {
     private static final Logger log = LoggerFactory.getLogger(AwsJsonService.class);
     private static final Pattern REGION_IN_CREDENTIAL = Pattern.compile("Credential=[^/,\\s]*/\\d{8}/([a-z0-9-]+)/");
 
+    /**
+     * The answer of an operation whose model has no output shape (Kinesis's CreateStream, SplitShard,
+     * ...): AWS answers those 200 with an empty body, in JSON and CBOR alike, not with {@code {}}.
+     */
+    protected static final Object NO_OUTPUT = new Object();
+
     private record Registered(List<FieldRule> rules, AwsOperation operation) {
     }
 
@@ -119,7 +125,7 @@ public abstract class AwsJsonService implements EngineRoute {
     }
 
     private EngineResponse respond(int status, Object answer, WireFormat format, String requestId) {
-        byte[] body = codec.write(answer, format);
+        byte[] body = answer == NO_OUTPUT ? new byte[0] : codec.write(answer, format);
         return new EngineResponse(status, headers(format, requestId), body);
     }
 

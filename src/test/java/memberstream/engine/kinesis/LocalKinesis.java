@@ -37,6 +37,12 @@ final class LocalKinesis implements AutoCloseable {
 
     /** A client without retries (so throttling and errors surface at once), CBOR unless {@code json}. */
     KinesisClient client(boolean json) {
+        return client(json, new ExecutionInterceptor() {
+        });
+    }
+
+    /** As {@link #client(boolean)}, with one more interceptor (e.g. to see the answers on the wire). */
+    KinesisClient client(boolean json, ExecutionInterceptor extra) {
         String previous = System.getProperty("aws.cborEnabled");
         if (json) {
             // The SDK reads this once, when the client's protocol factory is built.
@@ -55,7 +61,8 @@ final class LocalKinesis implements AutoCloseable {
                                 public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                                     context.httpRequest().firstMatchingHeader("Content-Type").ifPresent(sentContentTypes::add);
                                 }
-                            }))
+                            })
+                            .addExecutionInterceptor(extra))
                     .build();
             clients.add(client);
             return client;
