@@ -24,6 +24,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.EncryptionType;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
@@ -292,6 +293,35 @@ abstract class KinesisFidelityTest {
         // an operation with an output still has its body
         recording.describeLimits();
         assertThat(answers.get(answers.size() - 1).body()).isNotEmpty();
+    }
+
+    @Test
+    void theAsyncClientAcceptsTheEmptyBodiesToo() throws Exception {
+        String previous = System.getProperty("aws.cborEnabled");
+        if (json()) {
+            System.setProperty("aws.cborEnabled", "false");
+        }
+        try (KinesisAsyncClient async = KinesisAsyncClient.builder()
+                .endpointOverride(java.net.URI.create("http://127.0.0.1:" + engine.server.port()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+                .httpClient(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.create())
+                .build()) {
+            async.createStream(b -> b.streamName("async-no-output").shardCount(1)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            clock.advance(Duration.ofMillis(1100));
+            async.addTagsToStream(b -> b.streamName("async-no-output").tags(Map.of("a", "1")))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            async.deleteStream(b -> b.streamName("async-no-output")).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            if (previous == null) {
+                System.clearProperty("aws.cborEnabled");
+            } else {
+                System.setProperty("aws.cborEnabled", previous);
+            }
+        }
+        assertThat(kinesis.describeStreamSummary(b -> b.streamName("async-no-output")).streamDescriptionSummary()
+                .streamStatus()).isEqualTo(StreamStatus.DELETING);
     }
 
     record Answer(String target, int status, byte[] body) {
