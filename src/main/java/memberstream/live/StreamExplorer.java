@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
+import org.springframework.security.access.prepost.PreAuthorize;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
@@ -24,7 +25,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamMode;
 /**
  * The stream explorer's calls to Kinesis, through the console's SDK client, so they work the same on
  * the embedded engine, LocalStack and AWS. Every call goes through {@link Attempted#call}, which
- * retries throttled attempts and reports them. Stateless and thread-safe.
+ * retries throttled attempts and reports them. Reading is for every user; the calls that change a
+ * stream (create, reshard, put) are for admins only, refused here and not just hidden in the view
+ * (method security on the bean). Stateless and thread-safe.
  */
 public class StreamExplorer {
 
@@ -83,6 +86,7 @@ public class StreamExplorer {
     }
 
     /** Creates a stream: PROVISIONED with {@code shardCount} shards, or ON_DEMAND when it is null. */
+    @PreAuthorize("hasRole('ADMIN')")
     public Attempted<Void> createStream(String name, Integer shardCount) {
         return call(() -> {
             client().createStream(r -> {
@@ -98,6 +102,7 @@ public class StreamExplorer {
     }
 
     /** Splits an open shard at the middle of its hash-key range. */
+    @PreAuthorize("hasRole('ADMIN')")
     public Attempted<Void> splitShard(String stream, ShardRange shard) {
         BigInteger middle = shard.startingHashKey().add(shard.endingHashKey()).add(BigInteger.ONE).shiftRight(1);
         return call(() -> {
@@ -107,6 +112,7 @@ public class StreamExplorer {
         });
     }
 
+    @PreAuthorize("hasRole('ADMIN')")
     public Attempted<Void> mergeShards(String stream, String shardId, String adjacentShardId) {
         return call(() -> {
             client().mergeShards(r -> r.streamName(stream).shardToMerge(shardId).adjacentShardToMerge(adjacentShardId));
@@ -115,12 +121,14 @@ public class StreamExplorer {
     }
 
     /** UpdateShardCount with UNIFORM_SCALING; returns the target the service accepted. */
+    @PreAuthorize("hasRole('ADMIN')")
     public Attempted<Integer> updateShardCount(String stream, int target) {
         return call(() -> client().updateShardCount(r -> r.streamName(stream).targetShardCount(target)
                 .scalingType(ScalingType.UNIFORM_SCALING)).targetShardCount());
     }
 
     /** Puts one record and explains, from the open shards' ranges, why it landed where it did. */
+    @PreAuthorize("hasRole('ADMIN')")
     public Attempted<PutOutcome> putTestRecord(String stream, String partitionKey, String data) {
         return call(() -> {
             PutRecordResponse put = client().putRecord(r -> r.streamName(stream).partitionKey(partitionKey)

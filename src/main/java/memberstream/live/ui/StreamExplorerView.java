@@ -5,6 +5,7 @@ import com.vaadin.flow.component.Svg;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
@@ -50,7 +51,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * Kinesis streams as the SDK sees them: status, mode, retention and shards, the shard map, and the
  * admin actions (create, split, merge, change the shard count, put a test record). Any user may read a
  * shard. The selected stream is in the URL ({@code /streams/<name>}). Every call's throttled attempts
- * and the retries that followed are written to the activity list.
+ * and the retries that followed are written to the activity list. Resharding closes shards for good,
+ * so split, merge and a new shard count are confirmed first.
  */
 @Route(value = "streams", layout = MainLayout.class)
 @PageTitle("Streams | Memberstream")
@@ -329,11 +331,14 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
     }
 
     private void splitSelected() {
-        selectedShard(true).ifPresent(shard -> call("Split " + shard.shardId(), () -> explorer.splitShard(selectedStream, shard),
-                done -> {
+        String stream = selectedStream;
+        selectedShard(true).ifPresent(shard -> confirm("Split " + shard.shardId() + "?",
+                shard.shardId() + " of " + stream + " will be closed for good and two new shards will share its "
+                        + "hash-key range, split at the middle. Its records stay readable until they pass retention.",
+                "Split", () -> call("Split " + shard.shardId(), () -> explorer.splitShard(stream, shard), done -> {
                     success(shard.shardId() + " is being split in two at the middle of its hash-key range");
                     refreshShards();
-                }));
+                })));
     }
 
     private void mergeSelected() {
@@ -348,11 +353,15 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
                 return;
             }
             ShardRange other = neighbour.get();
-            call("Merge " + shard.shardId() + " with " + other.shardId(),
-                    () -> explorer.mergeShards(selectedStream, shard.shardId(), other.shardId()), done -> {
-                success(shard.shardId() + " and " + other.shardId() + " are being merged");
-                refreshShards();
-            });
+            String stream = selectedStream;
+            confirm("Merge " + shard.shardId() + " with " + other.shardId() + "?",
+                    shard.shardId() + " and " + other.shardId() + " of " + stream + " will be closed for good and one "
+                            + "new shard will cover both hash-key ranges. Their records stay readable until they pass retention.",
+                    "Merge", () -> call("Merge " + shard.shardId() + " with " + other.shardId(),
+                            () -> explorer.mergeShards(stream, shard.shardId(), other.shardId()), done -> {
+                        success(shard.shardId() + " and " + other.shardId() + " are being merged");
+                        refreshShards();
+                    }));
         });
     }
 
@@ -363,11 +372,17 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
             targetShards.setInvalid(true);
             return;
         }
-        call("Change shard count of " + selectedStream + " to " + target,
-                () -> explorer.updateShardCount(selectedStream, target), accepted -> {
-            success("Resharding " + selectedStream + " to " + accepted + " open shards");
-            refreshShards();
-        });
+        targetShards.setInvalid(false);
+        String stream = selectedStream;
+        confirm("Change the shard count of " + stream + " to " + target + "?",
+                "Shards of " + stream + " will be split or merged until " + target + " open shards share the hash-key "
+                        + "space evenly; every shard that changes is closed for good. Closed shards stay readable until "
+                        + "their records pass retention.",
+                "Change shard count", () -> call("Change shard count of " + stream + " to " + target,
+                        () -> explorer.updateShardCount(stream, target), accepted -> {
+                    success("Resharding " + stream + " to " + accepted + " open shards");
+                    refreshShards();
+                }));
     }
 
     private void putTestRecord() {
@@ -433,6 +448,19 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
     }
 
     // --- plumbing ---------------------------------------------------------------------------
+
+    /** Asks before a change that cannot be undone; {@code action} runs only on confirm. */
+    private static void confirm(String header, String text, String confirmText, Runnable action) {
+        ConfirmDialog dialog = new ConfirmDialog();
+        dialog.setId("confirm-reshard");
+        dialog.setHeader(header);
+        dialog.setText(text);
+        dialog.setCancelable(true);
+        dialog.setConfirmText(confirmText);
+        dialog.setConfirmButtonTheme("error primary");
+        dialog.addConfirmListener(confirmed -> action.run());
+        dialog.open();
+    }
 
     /**
      * Runs one explorer call, logging it and its throttled attempts, and hands its value (null for

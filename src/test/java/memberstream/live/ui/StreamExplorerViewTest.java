@@ -5,12 +5,15 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
+import com.github.mvysny.kaributesting.v10.pro.ConfirmDialogKt;
 import com.vaadin.flow.component.Svg;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
@@ -26,6 +29,7 @@ import memberstream.live.ShardRange;
 import memberstream.live.StreamExplorer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.access.AccessDeniedException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -70,6 +74,7 @@ class StreamExplorerViewTest extends AbstractViewTest {
         // split that shard: it closes, two children share its range
         shardGrid().select(expected);
         _click(_get(Button.class, spec -> spec.withId("split-shard")));
+        ConfirmDialogKt._fireConfirm(_get(ConfirmDialog.class));
         awaitActive();
         _click(_get(Button.class, spec -> spec.withId("refresh")));
         List<ShardRange> shards = shardGrid().getGenericDataView().getItems().toList();
@@ -99,6 +104,7 @@ class StreamExplorerViewTest extends AbstractViewTest {
 
         shardGrid().select(shardGrid().getGenericDataView().getItems().findFirst().orElseThrow());
         _click(_get(Button.class, spec -> spec.withId("merge-shards")));
+        ConfirmDialogKt._fireConfirm(_get(ConfirmDialog.class));
         awaitActive();
         _click(_get(Button.class, spec -> spec.withId("refresh")));
         List<ShardRange> merged = shardGrid().getGenericDataView().getItems().toList();
@@ -111,6 +117,7 @@ class StreamExplorerViewTest extends AbstractViewTest {
 
         _setValue(_get(IntegerField.class, spec -> spec.withId("target-shards")), 2);
         _click(_get(Button.class, spec -> spec.withId("update-shard-count")));
+        ConfirmDialogKt._fireConfirm(_get(ConfirmDialog.class));
         awaitActive();
         _click(_get(Button.class, spec -> spec.withId("refresh")));
         assertThat(shardGrid().getGenericDataView().getItems().filter(ShardRange::open)).hasSize(2);
@@ -155,6 +162,62 @@ class StreamExplorerViewTest extends AbstractViewTest {
         assertThat(NotificationsKt.getNotifications()).anySatisfy(n ->
                 assertThat(n.getElement().getProperty("text")).contains("Create stream " + stream + " failed.")
                         .contains("ResourceInUseException"));
+    }
+
+    @Test
+    void reshardingAsksFirstAndCancelLeavesTheShardsAsTheyAre() {
+        loginAsAdmin();
+        explorer.createStream(stream, 2);
+        awaitActive();
+        UI.getCurrent().navigate(StreamExplorerView.class, stream);
+        ShardRange first = shardGrid().getGenericDataView().getItems().findFirst().orElseThrow();
+
+        shardGrid().select(first);
+        _click(_get(Button.class, spec -> spec.withId("split-shard")));
+        ConfirmDialog split = _get(ConfirmDialog.class);
+        assertThat(ConfirmDialogKt.getHeader(split)).isEqualTo("Split " + first.shardId() + "?");
+        assertThat(ConfirmDialogKt.getText(split)).contains("closed for good");
+        ConfirmDialogKt._fireCancel(split);
+
+        shardGrid().select(first);
+        _click(_get(Button.class, spec -> spec.withId("merge-shards")));
+        ConfirmDialog merge = _get(ConfirmDialog.class);
+        assertThat(ConfirmDialogKt.getHeader(merge)).startsWith("Merge " + first.shardId() + " with ");
+        ConfirmDialogKt._fireCancel(merge);
+
+        _setValue(_get(IntegerField.class, spec -> spec.withId("target-shards")), 4);
+        _click(_get(Button.class, spec -> spec.withId("update-shard-count")));
+        ConfirmDialog count = _get(ConfirmDialog.class);
+        assertThat(ConfirmDialogKt.getHeader(count)).isEqualTo("Change the shard count of " + stream + " to 4?");
+        ConfirmDialogKt._fireCancel(count);
+
+        List<ShardRange> after = explorer.shards(stream).value();
+        assertThat(after).hasSize(2).allSatisfy(s -> assertThat(s.open()).isTrue());
+        assertThat(_get(Div.class, spec -> spec.withId("activity")).getElement().getTextRecursively())
+                .doesNotContain("Split ").doesNotContain("Merge ").doesNotContain("Change shard count");
+    }
+
+    @Test
+    void theServiceRefusesAViewersWritesEvenWithoutTheView() {
+        loginAsAdmin();
+        explorer.createStream(stream, 2);
+        awaitActive();
+        ShardRange first = explorer.shards(stream).value().get(0);
+
+        loginAsViewer();
+        assertThatThrownBy(() -> explorer.createStream(stream + "-by-viewer", 1)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> explorer.splitShard(stream, first)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> explorer.mergeShards(stream, "shardId-000000000000", "shardId-000000000001"))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> explorer.updateShardCount(stream, 4)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> explorer.putTestRecord(stream, "k", "data")).isInstanceOf(AccessDeniedException.class);
+
+        // reading stays open to viewers, and nothing changed
+        assertThat(explorer.streams().value()).extracting(StreamExplorer.StreamRow::name)
+                .contains(stream).doesNotContain(stream + "-by-viewer");
+        assertThat(explorer.shards(stream).value()).hasSize(2).allSatisfy(s -> assertThat(s.open()).isTrue());
+        assertThat(explorer.readShard(stream, first.shardId(), ShardIteratorType.TRIM_HORIZON, null, null, 10)
+                .value().records()).isEmpty();
     }
 
     @Test
