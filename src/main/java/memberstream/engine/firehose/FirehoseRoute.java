@@ -214,10 +214,11 @@ public final class FirehoseRoute extends AwsJsonService {
 
     private Object putRecord(AwsCall call) {
         byte[] data = WireCodec.blob(call.body().path("Record").path("Data"));
-        String id = firehose.put(call.body().path("DeliveryStreamName").asText(), List.of(data)).get(0);
+        String name = call.body().path("DeliveryStreamName").asText();
+        String id = firehose.put(name, List.of(data)).get(0);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("RecordId", id);
-        answer.put("Encrypted", false);
+        answer.put("Encrypted", firehose.encrypted(name));
         return answer;
     }
 
@@ -234,14 +235,15 @@ public final class FirehoseRoute extends AwsJsonService {
             // UNCONFIRMED: the error AWS gives for a batch over 4 MiB; Kinesis answers the same way for 5 MiB.
             throw FirehoseError.INVALID_ARGUMENT.exception("Records size exceeds 4 MiB limit");
         }
-        List<String> ids = firehose.put(call.body().path("DeliveryStreamName").asText(), data);
+        String name = call.body().path("DeliveryStreamName").asText();
+        List<String> ids = firehose.put(name, data);
         List<Map<String, Object>> responses = new ArrayList<>(ids.size());
         for (String id : ids) {
             responses.add(Map.of("RecordId", id));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("FailedPutCount", 0);
-        answer.put("Encrypted", false);
+        answer.put("Encrypted", firehose.encrypted(name));
         answer.put("RequestResponses", responses);
         return answer;
     }

@@ -310,6 +310,11 @@ public final class FirehoseService implements AutoCloseable {
         }
     }
 
+    /** Whether server-side encryption is on (StartDeliveryStreamEncryption), as put answers report it. */
+    boolean encrypted(String name) {
+        return stream(name).definition().encrypted();
+    }
+
     /**
      * PutRecord / PutRecordBatch: stores the records durably and returns their record ids, in order.
      * Returns only once the records are in the durable buffer.

@@ -110,6 +110,21 @@ class FirehoseApiTest {
     }
 
     @Test
+    void putAnswersSayWhetherServerSideEncryptionIsOn() {
+        createStream(firehose, "sse", "sse-bucket", d -> { });
+        SdkBytes data = SdkBytes.fromUtf8String("x");
+        assertThat(firehose.putRecord(b -> b.deliveryStreamName("sse").record(r -> r.data(data))).encrypted()).isFalse();
+        firehose.startDeliveryStreamEncryption(b -> b.deliveryStreamName("sse")
+                .deliveryStreamEncryptionConfigurationInput(c -> c.keyType("AWS_OWNED_CMK")));
+        assertThat(firehose.putRecord(b -> b.deliveryStreamName("sse").record(r -> r.data(data))).encrypted()).isTrue();
+        assertThat(firehose.putRecordBatch(b -> b.deliveryStreamName("sse").records(Record.builder().data(data).build()))
+                .encrypted()).isTrue();
+        firehose.stopDeliveryStreamEncryption(b -> b.deliveryStreamName("sse"));
+        assertThat(firehose.putRecordBatch(b -> b.deliveryStreamName("sse").records(Record.builder().data(data).build()))
+                .encrypted()).isFalse();
+    }
+
+    @Test
     void tagsWithCharactersOutsideTheModelsPatternOrTooManyAreRefused() {
         createStream(firehose, "strict-tags", "tags", d -> { });
         for (String bad : List.of("a;b", "a,b", "tab\there", "new\nline")) {
