@@ -121,4 +121,15 @@ final class KinesisRules {
             string("KeyId").required().length(1, 2048));
 
     static final List<FieldRule> STOP_ENCRYPTION = START_ENCRYPTION;
+
+    /** Length only: the service reads the ARN by its parts (the model's pattern would backtrack on long input). */
+    static final FieldRule RESOURCE_ARN = string("ResourceARN").required().length(1, 2048);
+
+    static final List<FieldRule> TAG_RESOURCE = List.of(RESOURCE_ARN,
+            map("Tags", string("TagKey").length(1, 128), string("TagValue").length(0, 256)).required().length(1, 200));
+
+    static final List<FieldRule> UNTAG_RESOURCE = List.of(RESOURCE_ARN,
+            list("TagKeys", string("TagKey").length(1, 128)).required().length(1, 50));
+
+    static final List<FieldRule> LIST_TAGS_FOR_RESOURCE = List.of(RESOURCE_ARN);
 }

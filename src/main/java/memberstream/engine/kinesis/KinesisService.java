@@ -67,6 +67,9 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         register("AddTagsToStream", KinesisRules.ADD_TAGS, this::addTags);
         register("RemoveTagsFromStream", KinesisRules.REMOVE_TAGS, this::removeTags);
         register("ListTagsForStream", KinesisRules.LIST_TAGS, this::listTags);
+        register("TagResource", KinesisRules.TAG_RESOURCE, this::tagResource);
+        register("UntagResource", KinesisRules.UNTAG_RESOURCE, this::untagResource);
+        register("ListTagsForResource", KinesisRules.LIST_TAGS_FOR_RESOURCE, this::listTagsForResource);
         register("SplitShard", KinesisRules.SPLIT_SHARD, this::splitShard);
         register("MergeShards", KinesisRules.MERGE_SHARDS, this::mergeShards);
         register("UpdateShardCount", KinesisRules.UPDATE_SHARD_COUNT, this::updateShardCount);
@@ -601,8 +604,14 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
     }
 
     private Object addTags(AwsCall call) {
-        String name = streamName(call);
-        Map<String, String> tags = StreamTags.of(call.node("Tags"));
+        return tag(streamName(call), StreamTags.of(call.node("Tags")));
+    }
+
+    private Object tagResource(AwsCall call) {
+        return tag(StreamTags.streamOfResource(call.string("ResourceARN")), StreamTags.of(call.node("Tags")));
+    }
+
+    private Object tag(String name, Map<String, String> tags) {
         return store.locked(() -> {
             KinesisStream stream = existingNotDeleting(name);
             StreamTags.checkCharacters(tags, "add tags to stream " + name);
@@ -617,8 +626,14 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
     }
 
     private Object removeTags(AwsCall call) {
-        String name = streamName(call);
-        JsonNode keys = call.node("TagKeys");
+        return untag(streamName(call), call.node("TagKeys"));
+    }
+
+    private Object untagResource(AwsCall call) {
+        return untag(StreamTags.streamOfResource(call.string("ResourceARN")), call.node("TagKeys"));
+    }
+
+    private Object untag(String name, JsonNode keys) {
         return store.locked(() -> {
             KinesisStream stream = existingNotDeleting(name);
             keys.forEach(key -> stream.tags.remove(key.asText()));
@@ -648,6 +663,21 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
                 tags.add(Map.of("Key", key, "Value", stream.tags.get(key)));
             }
             return Map.of("Tags", tags, "HasMoreTags", more);
+        });
+    }
+
+    /** All of a stream's tags, by key; TagResource's listing has no paging. */
+    private Object listTagsForResource(AwsCall call) {
+        String name = StreamTags.streamOfResource(call.string("ResourceARN"));
+        return store.locked(() -> {
+            KinesisStream stream = existing(name);
+            List<String> keys = new ArrayList<>(stream.tags.keySet());
+            keys.sort(null);
+            List<Object> tags = new ArrayList<>();
+            for (String key : keys) {
+                tags.add(Map.of("Key", key, "Value", stream.tags.get(key)));
+            }
+            return Map.of("Tags", tags);
         });
     }
 

@@ -59,6 +59,36 @@ final class StreamTags {
         }
     }
 
+    /**
+     * The stream a TagResource/UntagResource/ListTagsForResource {@code ResourceARN} names, read by its
+     * parts ({@code arn:<aws partition>:kinesis:<region>:<12 digits>:stream/<name>}) rather than by the
+     * model's pattern, which backtracks on long input. A consumer ARN names nothing here (the engine
+     * keeps no consumers yet).
+     */
+    static String streamOfResource(String arn) {
+        String[] parts = arn.split(":", 6);
+        boolean wellFormed = parts.length == 6 && parts[0].equals("arn") && parts[1].startsWith("aws")
+                && parts[2].equals("kinesis") && parts[4].length() == 12 && parts[4].chars().allMatch(c -> c >= '0' && c <= '9')
+                && parts[5].startsWith("stream/") && parts[5].length() > "stream/".length()
+                && parts[5].chars().noneMatch(Character::isWhitespace);
+        if (!wellFormed) {
+            throw KinesisError.VALIDATION.exception("1 validation error detected: Value '" + abbreviate(arn)
+                    + "' at 'resourceARN' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                    + "arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+");
+        }
+        String path = parts[5].substring("stream/".length());
+        if (path.contains("/consumer/")) {
+            throw KinesisError.RESOURCE_NOT_FOUND.exception("Consumer " + abbreviate(arn) + " under account " + ACCOUNT
+                    + " not found.");
+        }
+        int slash = path.indexOf('/');
+        return slash < 0 ? path : path.substring(0, slash);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 256 ? text.substring(0, 256) + "..." : text;
+    }
+
     /** Index of the first character outside letters, digits, white space and {@code _ . / = + - @ : %}; -1 if none. */
     private static int firstOutside(String text) {
         for (int i = 0; i < text.length(); ) {

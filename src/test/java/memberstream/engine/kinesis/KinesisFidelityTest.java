@@ -124,6 +124,31 @@ abstract class KinesisFidelityTest {
                 .isInstanceOf(ResourceNotFoundException.class);
     }
 
+    @Test
+    void tagResourceUntagResourceAndListTagsForResourceWorkOnAStreamArnByTheSameRules() {
+        create("by-arn", 1);
+        String arn = kinesis.describeStreamSummary(b -> b.streamName("by-arn")).streamDescriptionSummary().streamARN();
+        kinesis.tagResource(b -> b.resourceARN(arn).tags(Map.of("team", "members", "env", "test")));
+        assertThat(kinesis.listTagsForResource(b -> b.resourceARN(arn)).tags())
+                .extracting(t -> t.key() + "=" + t.value()).containsExactly("env=test", "team=members");
+        assertThat(kinesis.listTagsForStream(b -> b.streamName("by-arn")).tags()).hasSize(2);
+        kinesis.untagResource(b -> b.resourceARN(arn).tagKeys("env"));
+        assertThat(kinesis.listTagsForResource(b -> b.resourceARN(arn)).tags())
+                .extracting(t -> t.key()).containsExactly("team");
+
+        assertThatThrownBy(() -> kinesis.tagResource(b -> b.resourceARN(arn).tags(Map.of("bad", "a;b"))))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> kinesis.tagResource(b -> b.resourceARN(arn).tags(tags(50))))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("cannot have more than 50 tags");
+        assertThatThrownBy(() -> kinesis.listTagsForResource(b -> b.resourceARN(arn.replace("by-arn", "nowhere"))))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> kinesis.listTagsForResource(b -> b.resourceARN("arn:aws:s3:::bucket")))
+                .hasMessageContaining("at 'resourceARN' failed to satisfy constraint");
+        String longArn = "arn:aws:kinesis:us-east-1:000000000000:stream/" + "a".repeat(3000);
+        assertThatThrownBy(() -> kinesis.listTagsForResource(b -> b.resourceARN(longArn)))
+                .hasMessageContaining("Member must have length less than or equal to 2048");
+    }
+
     private static Map<String, String> tags(int count) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
