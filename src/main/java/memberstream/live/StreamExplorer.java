@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ListStreamsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ScalingType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -81,8 +82,15 @@ public class StreamExplorer {
         });
     }
 
+    /** The stream's shards; none while it is still CREATING (ListShards refuses a stream that is not ready). */
     public Attempted<List<ShardRange>> shards(String stream) {
-        return call(() -> listShards(stream).stream().map(ShardRange::of).toList());
+        return call(() -> {
+            try {
+                return listShards(stream).stream().map(ShardRange::of).toList();
+            } catch (ResourceInUseException notReady) {
+                return List.of();
+            }
+        });
     }
 
     /** Creates a stream: PROVISIONED with {@code shardCount} shards, or ON_DEMAND when it is null. */

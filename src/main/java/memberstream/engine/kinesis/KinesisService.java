@@ -268,6 +268,13 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         int startAfter = afterIndex;
         return store.locked(() -> {
             KinesisStream stream = existing(name);
+            String status = store.status(stream);
+            if ("CREATING".equals(status)) {
+                // Seen from AWS: ListShards fails until the stream is ready (clients poll it for that).
+                // The wording is that of AWS's other "not ready" refusals (UNCONFIRMED for ListShards).
+                throw KinesisError.RESOURCE_IN_USE.exception("Stream " + name + " under account " + ACCOUNT
+                        + " not ACTIVE or UPDATING, instead in state " + status);
+            }
             List<Shard> selected = filterShards(stream, shardFilter, call);
             List<Object> shards = new ArrayList<>();
             int last = -1;

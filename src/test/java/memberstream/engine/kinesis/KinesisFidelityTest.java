@@ -235,13 +235,17 @@ abstract class KinesisFidelityTest {
     // ---------------------------------------------------------------- streams and shards
 
     @Test
-    void aCreatingStreamListsNoShardsYet() {
+    void aCreatingStreamListsNoShardsYetAndListShardsWaitsForIt() {
         kinesis.createStream(b -> b.streamName("creating").shardCount(3));
         StreamDescription creating = kinesis.describeStream(b -> b.streamName("creating")).streamDescription();
         assertThat(creating.streamStatus()).isEqualTo(StreamStatus.CREATING);
         assertThat(creating.shards()).isEmpty();
         assertThat(creating.hasMoreShards()).isFalse();
+        assertThatThrownBy(() -> kinesis.listShards(b -> b.streamName("creating")))
+                .isInstanceOf(software.amazon.awssdk.services.kinesis.model.ResourceInUseException.class)
+                .hasMessageContaining("instead in state CREATING");
         clock.advance(Duration.ofMillis(1100));
+        assertThat(kinesis.listShards(b -> b.streamName("creating")).shards()).hasSize(3);
         assertThat(kinesis.describeStream(b -> b.streamName("creating")).streamDescription().shards()).hasSize(3);
     }
 
