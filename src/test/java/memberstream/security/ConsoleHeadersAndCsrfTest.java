@@ -9,8 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import memberstream.ConsoleTest;
+import memberstream.TestUsers;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.core.userdetails.UserDetailsService;
 
 /**
  * The login form is not a door for other origins (the issue's case: a form posted from another
@@ -21,8 +25,22 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @ConsoleTest
 class ConsoleHeadersAndCsrfTest {
 
+    // Own admin: other tests in the shared context may change the first admin's password.
+    private static final String ADMIN = "csrf-test-admin";
+
     @LocalServerPort
     int port;
+
+    @Autowired
+    UserService users;
+
+    @Autowired
+    UserDetailsService userDetails;
+
+    @BeforeEach
+    void adminExists() {
+        TestUsers.ensure(userDetails, users, ADMIN, Role.ADMIN);
+    }
 
     private final HttpClient browser = newBrowser();
 
@@ -30,16 +48,16 @@ class ConsoleHeadersAndCsrfTest {
     void aLoginFormPostedWithoutTheTokenDoesNotLogIn() throws Exception {
         get(browser, "/login");
 
-        HttpResponse<String> login = postLogin(browser, "username=" + ConsoleTest.ADMIN_USERNAME + "&password="
-                + ConsoleTest.ADMIN_PASSWORD, "http://evil.example");
+        HttpResponse<String> login = postLogin(browser, "username=" + ADMIN + "&password="
+                + TestUsers.PASSWORD, "http://evil.example");
 
         assertNotLoggedIn(browser, login);
     }
 
     @Test
     void aCrossSitePostFromABrowserThatNeverLoadedTheLoginPageDoesNotLogIn() throws Exception {
-        HttpResponse<String> login = postLogin(browser, "username=" + ConsoleTest.ADMIN_USERNAME + "&password="
-                + ConsoleTest.ADMIN_PASSWORD + "&_csrf=anything", "http://evil.example");
+        HttpResponse<String> login = postLogin(browser, "username=" + ADMIN + "&password="
+                + TestUsers.PASSWORD + "&_csrf=anything", "http://evil.example");
 
         assertNotLoggedIn(browser, login);
     }
@@ -50,8 +68,8 @@ class ConsoleHeadersAndCsrfTest {
         String attackersPage = get(attacker, "/login").body();
         get(browser, "/login");
 
-        HttpResponse<String> login = postLogin(browser, LoginPage.formBody(attackersPage, ConsoleTest.ADMIN_USERNAME,
-                ConsoleTest.ADMIN_PASSWORD), "http://evil.example");
+        HttpResponse<String> login = postLogin(browser, LoginPage.formBody(attackersPage, ADMIN,
+                TestUsers.PASSWORD), "http://evil.example");
 
         assertNotLoggedIn(browser, login);
     }
@@ -61,7 +79,7 @@ class ConsoleHeadersAndCsrfTest {
         String page = get(browser, "/login").body();
 
         HttpResponse<String> login = postLogin(browser,
-                LoginPage.formBody(page, ConsoleTest.ADMIN_USERNAME, ConsoleTest.ADMIN_PASSWORD), null);
+                LoginPage.formBody(page, ADMIN, TestUsers.PASSWORD), null);
 
         assertThat(login.statusCode()).isEqualTo(302);
         assertThat(login.headers().firstValue("Location")).get().asString().doesNotContain("login");

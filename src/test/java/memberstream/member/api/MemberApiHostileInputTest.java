@@ -85,7 +85,8 @@ class MemberApiHostileInputTest {
     @Test
     void unreadableQueryValuesAndIdsAreRefused() throws Exception {
         assertRefused(get("/api/members?role=MEMBER%7F"), "role");
-        assertThat(get("/api/members?role=%00").status()).as("NUL is trimmed (as any control character up to a space) and filters nothing").isEqualTo(200);
+        assertThat(get("/api/members?role=%00").status()).as("NUL, trimmed like a space, filters nothing")
+                .isEqualTo(200);
         assertRefused(get("/api/members?sort=fullName,sideways"), "sort");
         assertRefused(get("/api/members/99999999999999999999"), "id");
         assertRefused(get("/api/members/abc"), "id");
