@@ -47,6 +47,8 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 // /dev/shm is small in containers; Chromium's renderer crashes when it fills up
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
+        // keep the page's console messages (CSP violations among them) for browserLog()
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         var service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
                 .usingAnyFreePort()
@@ -106,6 +108,13 @@ public final class HeadlessChromium implements AutoCloseable {
         Path file = SCREENSHOTS.resolve(fileName);
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
         return file;
+    }
+
+    /** The page's console messages since the last call (errors, warnings, CSP violations). */
+    public java.util.List<String> browserLog() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(entry -> entry.getLevel() + " " + entry.getMessage())
+                .toList();
     }
 
     /** Quits the browser and deletes its profile directory. */

@@ -16,7 +16,9 @@ import org.springframework.context.annotation.Profile;
 /**
  * With no {@code spring.datasource.url}, the console runs its own PostgreSQL whose files live in
  * {@code <data-dir>/postgres}, so members survive a restart with nothing installed. The data
- * directory is locked first: a second instance on the same directory fails before touching it.
+ * directory is locked first: a second instance on the same directory fails before touching it. Every
+ * connection needs the password kept in {@code <data-dir>/postgres-password} (see
+ * {@link EmbeddedPostgresAuthentication}).
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("!engine")
@@ -36,7 +38,8 @@ class EmbeddedPostgresConfiguration {
         Files.createDirectories(pgData);
         OrphanedPostmaster.stopIfRunning(pgData);
         long started = System.nanoTime();
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgresAuthentication authentication = EmbeddedPostgresAuthentication.prepare(lock.directory(), pgData);
+        EmbeddedPostgres postgres = authentication.configure(EmbeddedPostgres.builder())
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
@@ -45,17 +48,18 @@ class EmbeddedPostgresConfiguration {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
                 .start();
+        authentication.secure(postgres);
         log.info("Embedded PostgreSQL up on port {} with data in {} ({} ms)",
                 postgres.getPort(), pgData, (System.nanoTime() - started) / 1_000_000);
         return postgres;
     }
 
     @Bean
-    DataSource dataSource(EmbeddedPostgres postgres) {
+    DataSource dataSource(EmbeddedPostgres postgres, DataDirectoryLock lock) {
         return DataSourceBuilder.create()
                 .url("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres")
                 .username("postgres")
-                .password("postgres")
+                .password(EmbeddedPostgresAuthentication.storedPassword(lock.directory()))
                 .build();
     }
 }

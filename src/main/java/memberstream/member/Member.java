@@ -31,17 +31,22 @@ import java.time.LocalDate;
 @Table(name = "members")
 public class Member {
 
+    /** The earliest join date accepted: older ones are typing mistakes (and PostgreSQL has no year -999999999). */
+    public static final String EARLIEST_JOIN_DATE = "1900-01-01";
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
 
     @NotBlank(message = "Enter the member's full name")
     @Size(max = 120, message = "Use at most 120 characters")
+    @PlainText
     private String fullName;
 
     @NotBlank(message = "Enter an email address")
     @Email(message = "Enter a valid email address, like name@example.org")
     @Size(max = 254, message = "Use at most 254 characters")
+    @PlainText
     private String email;
 
     @Size(max = 32, message = "Use at most 32 characters")
@@ -58,9 +63,11 @@ public class Member {
 
     @NotNull(message = "Enter the date the member joined")
     @PastOrPresent(message = "The join date cannot be in the future")
+    @NotBefore(EARLIEST_JOIN_DATE)
     private LocalDate joinedOn;
 
     @Size(max = 2000, message = "Use at most 2000 characters")
+    @PlainText(multiline = true)
     private String notes;
 
     @Column(updatable = false)

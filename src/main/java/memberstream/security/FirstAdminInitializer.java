@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -16,9 +16,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (only its hash is stored, so it cannot be shown again). When users exist and a password is
  * configured for an existing admin name, the configured password wins: that is how an operator
  * recovers a lost password.
+ *
+ * <p>Runs once every singleton exists and before the web server starts listening, so no request is
+ * ever served before the admin exists or under the admin's old password; {@link #done()} then says so
+ * to the readiness check ({@link FirstAdminHealthIndicator}).
  */
 @Component
-class FirstAdminInitializer implements ApplicationRunner {
+@Lazy(false)
+class FirstAdminInitializer implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(FirstAdminInitializer.class);
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -29,6 +34,7 @@ class FirstAdminInitializer implements ApplicationRunner {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private volatile boolean done;
 
     FirstAdminInitializer(AdminProperties properties, UserRepository users, PasswordEncoder passwordEncoder,
             TransactionTemplate transaction, Clock clock) {
@@ -40,8 +46,14 @@ class FirstAdminInitializer implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         transaction.executeWithoutResult(status -> ensureAdmin());
+        done = true;
+    }
+
+    /** True once the admin exists with the configured password (committed). */
+    boolean done() {
+        return done;
     }
 
     void ensureAdmin() {

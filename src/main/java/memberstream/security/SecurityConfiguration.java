@@ -16,16 +16,29 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
  * Two filter chains over the same users: {@code /api/**} is stateless HTTP Basic (reads for any
  * user, writes for admins, errors as RFC 7807 problem details); everything else is Vaadin with its
- * login view. {@code /actuator/health} is open; its details are shown to admins only.
+ * login view. {@code /actuator/health} is open; its details are shown to admins only. The login form
+ * needs the session's CSRF token ({@link LoginFormCsrfFilter}); every answer carries a
+ * Content-Security-Policy, Referrer-Policy and Spring's defaults (nosniff, X-Frame-Options DENY).
  */
 @Configuration
 @EnableWebSecurity
 @EnableMethodSecurity
 class SecurityConfiguration extends VaadinWebSecurity {
+
+    /**
+     * What Vaadin Flow needs (its bootstrap is an inline script, it builds functions from the JavaScript
+     * the server sends, and its components set inline styles) and nothing more: no other origin for
+     * anything, no plugins, no framing, forms only to ourselves. Push uses a same-origin WebSocket.
+     */
+    static final String CONSOLE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     private final ObjectMapper objectMapper;
 
@@ -63,6 +76,9 @@ class SecurityConfiguration extends VaadinWebSecurity {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // a stateless API authenticated on every request has no session for CSRF to ride on
                 .csrf(csrf -> csrf.disable());
+        http.headers(headers -> headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)));
         return http.build();
     }
 
@@ -72,5 +88,9 @@ class SecurityConfiguration extends VaadinWebSecurity {
                 .requestMatchers("/actuator/health", "/actuator/health/**").permitAll());
         super.configure(http);
         setLoginView(http, LoginView.class);
+        http.addFilterAfter(new LoginFormCsrfFilter("/login"), CsrfFilter.class);
+        http.headers(headers -> headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives(CONSOLE_CSP))
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
     }
 }

@@ -91,10 +91,10 @@ class ConsoleAccessTest {
     }
 
     private HttpResponse<String> logIn(String username, String password) throws Exception {
-        get("/login");
+        String page = get("/login").body();
         return browser.send(HttpRequest.newBuilder(uri("/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + username + "&password=" + password))
+                .POST(HttpRequest.BodyPublishers.ofString(LoginPage.formBody(page, username, password)))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -9,6 +9,7 @@ import memberstream.member.MemberNotFoundException;
 import memberstream.member.MemberRole;
 import memberstream.member.MemberService;
 import memberstream.member.MemberStatus;
+import memberstream.member.PlainText;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 class MemberApiController {
 
     static final int MAX_PAGE_SIZE = 100;
+    static final int MAX_SEARCH_LENGTH = 254;
     static final Set<String> SORTABLE = Set.of(
             "id", "fullName", "email", "role", "status", "joinedOn", "createdAt", "updatedAt");
 
@@ -44,7 +46,7 @@ class MemberApiController {
                             @RequestParam(required = false) MemberRole role,
                             @RequestParam(required = false) MemberStatus status,
                             @PageableDefault(size = 20, sort = "fullName") Pageable pageable) {
-        MemberFilter filter = new MemberFilter(search, role, status);
+        MemberFilter filter = new MemberFilter(checkedSearch(search), role, status);
         Pageable page = checked(pageable);
         List<MemberResponse> content = members.list(filter, page).stream().map(MemberResponse::of).toList();
         long total = members.count(filter);
@@ -86,7 +88,23 @@ class MemberApiController {
                         + "'; use one of " + String.join(", ", SORTABLE.stream().sorted().toList()));
             }
         }
-        return PageRequest.of(pageable.getPageNumber(), Math.min(pageable.getPageSize(), MAX_PAGE_SIZE),
-                pageable.getSort());
+        int size = Math.min(pageable.getPageSize(), MAX_PAGE_SIZE);
+        if ((long) pageable.getPageNumber() * size > Integer.MAX_VALUE) {
+            // the database query takes the offset as an int: past that it failed as a 500
+            throw new InvalidQueryException("page", "Page " + pageable.getPageNumber() + " of size " + size
+                    + " is past any member; use a page of at most " + Integer.MAX_VALUE / size);
+        }
+        return PageRequest.of(pageable.getPageNumber(), size, pageable.getSort());
+    }
+
+    /** The search text follows the rules of the names it is matched against: plain and of bounded length. */
+    private static String checkedSearch(String search) {
+        if (search != null && search.length() > MAX_SEARCH_LENGTH) {
+            throw new InvalidQueryException("q", "Search for at most " + MAX_SEARCH_LENGTH + " characters");
+        }
+        if (search != null && !PlainText.Validator.isPlain(search, false)) {
+            throw new InvalidQueryException("q", "Search for printable characters only (no control characters)");
+        }
+        return search;
     }
 }
