@@ -23,7 +23,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import memberstream.BenchmarkConsole;
+import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -74,6 +77,7 @@ public final class SearchBenchmark {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private BenchmarkConsole console;
+    private final Map<String, List<Long>> buffersByOperation = new LinkedHashMap<>();
 
     private SearchBenchmark() {
     }
@@ -97,12 +101,13 @@ public final class SearchBenchmark {
             System.out.printf("Members: %,d then %,d; %d timed GETs each (after %d warm-up)%n",
                     small, large, repeats, WARM_UP);
             seed(jdbc, 0, small);
-            Map<String, Timing> before = measureMembers(small);
+            Map<String, Timing> before = measureMembers(small, jdbc);
             long started0 = System.nanoTime();
             seed(jdbc, small, large);
             System.out.printf("Seeded %,d members in %.1f s%n", large - small, (System.nanoTime() - started0) / 1e9);
-            Map<String, Timing> after = measureMembers(large);
+            Map<String, Timing> after = measureMembers(large, jdbc);
             printRatios("members", small, large, before, after);
+            printBufferRatios(small, large);
 
             engine(records);
             memory(large, records);
@@ -133,34 +138,70 @@ public final class SearchBenchmark {
         jdbc.execute("vacuum analyze members");
     }
 
-    private Map<String, Timing> measureMembers(long size) throws Exception {
-        Map<String, String> operations = new LinkedHashMap<>();
-        operations.put("first page", "/api/members?size=20");
+    /** One list request: its REST path, and the same query for {@link MemberSql} (buffer counts). */
+    record Operation(String name, String path, MemberFilter filter, Sort sort, MemberCursor after, long skip) {
+    }
+
+    private Map<String, Timing> measureMembers(long size, JdbcTemplate jdbc) throws Exception {
+        List<Operation> operations = new ArrayList<>();
+        Sort byName = Sort.by("fullName");
+        operations.add(new Operation("first page", "/api/members?size=20", MemberFilter.NONE, byName, null, 0));
         long lastPage = Math.max(0, (size - 1) / 20);
         long deep = Math.min(1000, lastPage);
         String cursor = cursorBefore(deep);
-        operations.put("page " + (deep == 1000 ? "1,000" : deep + " (last)") + " by cursor",
-                "/api/members?size=20&after=" + cursor);
-        operations.put("page " + (deep == 1000 ? "1,000" : deep + " (last)") + " by OFFSET",
-                "/api/members?size=20&page=" + deep);
-        operations.put("search name '" + NAME_FRAGMENT + "'", "/api/members?size=20&q=" + encode(NAME_FRAGMENT));
-        operations.put("search name '" + RARE_NAME_FRAGMENT + "'", "/api/members?size=20&q=" + encode(RARE_NAME_FRAGMENT));
-        operations.put("search email '" + EMAIL_FRAGMENT + "'", "/api/members?size=20&q=" + encode(EMAIL_FRAGMENT));
-        operations.put("search email '" + RARE_EMAIL_FRAGMENT + "'", "/api/members?size=20&q=" + encode(RARE_EMAIL_FRAGMENT));
-        for (String property : List.of("id", "fullName", "email", "role", "status", "joinedOn", "createdAt", "updatedAt")) {
-            operations.put("sort " + property + " asc", "/api/members?size=20&sort=" + property + ",asc");
-            operations.put("sort " + property + " desc", "/api/members?size=20&sort=" + property + ",desc");
+        String deepName = "page " + (deep == 1000 ? "1,000" : deep + " (last)");
+        operations.add(new Operation(deepName + " by cursor", "/api/members?size=20&after=" + cursor,
+                MemberFilter.NONE, byName, cursor.isEmpty() ? null : MemberCursor.decode(cursor, byName), 0));
+        operations.add(new Operation(deepName + " by OFFSET", "/api/members?size=20&page=" + deep,
+                MemberFilter.NONE, byName, null, deep * 20));
+        for (String fragment : List.of(NAME_FRAGMENT, RARE_NAME_FRAGMENT, EMAIL_FRAGMENT, RARE_EMAIL_FRAGMENT)) {
+            String kind = fragment.contains(".") ? "email" : "name";
+            operations.add(new Operation("search " + kind + " '" + fragment + "'", "/api/members?size=20&q=" + encode(fragment),
+                    new MemberFilter(fragment, null, null), byName, null, 0));
         }
-        System.out.printf("%n== %,d members%n%-34s %10s %10s %14s%n", size, "operation", "median ms", "p99 ms", "total (exact?)");
+        for (String property : List.of("id", "fullName", "email", "role", "status", "joinedOn", "createdAt", "updatedAt")) {
+            for (Sort.Direction direction : Sort.Direction.values()) {
+                String way = direction.name().toLowerCase();
+                operations.add(new Operation("sort " + property + " " + way, "/api/members?size=20&sort=" + property + "," + way,
+                        MemberFilter.NONE, Sort.by(direction, property), null, 0));
+            }
+        }
+        System.out.printf("%n== %,d members%n%-34s %10s %10s %14s %9s %9s%n", size, "operation", "median ms", "p99 ms",
+                "total (exact?)", "pages", "count pg");
         Map<String, Timing> timings = new LinkedHashMap<>();
-        for (var operation : operations.entrySet()) {
-            JsonNode answer = json.readTree(get(operation.getValue()));
-            Timing timing = time(operation.getValue());
-            timings.put(operation.getKey().replaceAll("\\d+ \\(last\\)", "1,000"), timing);
-            System.out.printf("%-34s %10.2f %10.2f %,14d %s%n", operation.getKey(), timing.median(), timing.p99(),
-                    answer.get("totalElements").asLong(), answer.get("totalExact").asBoolean() ? "" : "(about)");
+        for (Operation operation : operations) {
+            JsonNode answer = json.readTree(get(operation.path()));
+            Timing timing = time(operation.path());
+            String key = operation.name().replaceAll("\\d+ \\(last\\)", "1,000");
+            timings.put(key, timing);
+            boolean exact = answer.get("totalExact").asBoolean();
+            long pageBuffers = buffers(jdbc, MemberSql.page(operation.filter(), operation.sort(), operation.after(),
+                    operation.skip(), 20));
+            long countBuffers = exact
+                    ? buffers(jdbc, MemberSql.countUpTo(operation.filter(), MemberService.EXACT_COUNT_LIMIT + 1))
+                    : 0;
+            buffersByOperation.computeIfAbsent(key, k -> new ArrayList<>()).add(pageBuffers + countBuffers);
+            System.out.printf("%-34s %10.2f %10.2f %,14d %-7s %9d %9d%n", operation.name(), timing.median(), timing.p99(),
+                    answer.get("totalElements").asLong(), exact ? "" : "(about)", pageBuffers, countBuffers);
         }
         return timings;
+    }
+
+    /**
+     * Database pages (8 KiB buffers, hit or read) one execution touches: EXPLAIN (ANALYZE, BUFFERS) of the
+     * top plan node. Unlike milliseconds it does not depend on what else the machine is doing.
+     */
+    private static long buffers(JdbcTemplate jdbc, MemberSql.Statement statement) {
+        List<String> plan = jdbc.queryForList("explain (analyze, buffers) " + statement.sql(), String.class,
+                statement.parameters().toArray());
+        for (String line : plan) {
+            if (line.contains("Buffers:")) {
+                Matcher hit = Pattern.compile("hit=(\\d+)").matcher(line);
+                Matcher read = Pattern.compile("read=(\\d+)").matcher(line);
+                return (hit.find() ? Long.parseLong(hit.group(1)) : 0) + (read.find() ? Long.parseLong(read.group(1)) : 0);
+            }
+        }
+        return 0;
     }
 
     /** The cursor after the last row of page {@code page - 1}, found by walking (unmeasured). */
@@ -353,6 +394,17 @@ public final class SearchBenchmark {
             System.out.printf("%-34s %9.2f %9.2f %9.2f %9.2f %6.2fx %6.2fx %s%n", entry.getKey(), a.median(), b.median(),
                     a.p99(), b.p99(), ratio, b.p99() / a.p99(), ratio <= 1.5 ? "" : "over goal");
         }
+    }
+
+    private void printBufferRatios(long small, long large) {
+        System.out.printf("%n== database pages touched (list + exact count; deterministic), %,d vs %,d members%n",
+                large, small);
+        buffersByOperation.forEach((operation, pages) -> {
+            if (pages.size() == 2) {
+                System.out.printf("%-34s %9d %9d %6.2fx%n", operation, pages.get(0), pages.get(1),
+                        pages.get(1) / (double) Math.max(1, pages.get(0)));
+            }
+        });
     }
 
     private static String encode(String text) {
