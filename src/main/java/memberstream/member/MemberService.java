@@ -1,5 +1,7 @@
 package memberstream.member;
 
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.time.Clock;
@@ -10,14 +12,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import memberstream.security.CurrentUser;
 import org.hibernate.exception.ConstraintViolationException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
-import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -38,30 +42,113 @@ public class MemberService {
     /** Name of the unique index on lower(email) in V2__members.sql. */
     static final String EMAIL_INDEX = "members_email_lower_key";
 
+    /** Up to this many matches {@link #countAbout} counts; above it, it estimates. */
+    public static final long EXACT_COUNT_LIMIT = 100_000;
+
+    /** Searches expected to match at most this many members are sorted from their matches (see list). */
+    static final long SORT_MATCHES_LIMIT = 50_000;
+
+    private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
+
     private final MemberRepository repository;
+    private final EntityManager entityManager;
+    private final JdbcTemplate jdbc;
     private final Validator validator;
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
-    MemberService(MemberRepository repository, Validator validator, Clock clock, ApplicationEventPublisher events) {
+    MemberService(MemberRepository repository, EntityManager entityManager, JdbcTemplate jdbc, Validator validator,
+                  Clock clock, ApplicationEventPublisher events) {
         this.repository = repository;
+        this.entityManager = entityManager;
+        this.jdbc = jdbc;
         this.validator = validator;
         this.clock = clock;
         this.events = events;
     }
 
-    /** One page of members matching the filter, in the pageable's order (ties broken by id). */
+    /**
+     * One page of members matching the filter, in the pageable's order (ties broken by id, in the
+     * direction of the last order). Deep pages cost their offset; {@link #list(MemberFilter, Sort,
+     * MemberCursor, long, int)} does not.
+     */
     public List<Member> list(MemberFilter filter, Pageable pageable) {
-        Sort sort = pageable.getSort().getOrderFor("id") == null
-                ? pageable.getSort().and(Sort.by("id"))
-                : pageable.getSort();
-        Pageable stable = PageRequest.of(pageable.getPageNumber(), pageable.getPageSize(), sort);
-        return repository.findBy(filter.toSpecification(), query -> query.slice(stable)).getContent();
+        return list(filter, pageable.getSort(), null, pageable.getOffset(), pageable.getPageSize());
     }
 
-    /** How many members match the filter. */
+    /**
+     * Up to {@code limit} members matching the filter in {@code sort} order, starting after
+     * {@code after} (null: at the first) and skipping {@code skip}: with a cursor the database seeks
+     * to it through an index, so a page deep in the list costs what the first costs. A cursor needs a
+     * {@link #seekable} sort.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Member> list(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
+        MemberSql.Statement statement = MemberSql.page(filter, sort, after, skip, limit);
+        planForTheseValues();
+        boolean fromMatches = filter.search() != null && !filter.search().isBlank()
+                && estimate(filter) <= SORT_MATCHES_LIMIT;
+        if (fromMatches) {
+            // Walking a sort index until 20 rows match is the planner's choice whenever a search looks
+            // common enough, and it is slow when the matches sit far down that index (a surname sorted by
+            // first name). Up to this many matches, finding them all by trigrams and sorting is bounded.
+            jdbc.execute("set local enable_indexscan = off");
+        }
+        Query query = entityManager.createNativeQuery(statement.sql(), Member.class);
+        for (int i = 0; i < statement.parameters().size(); i++) {
+            query.setParameter(i + 1, statement.parameters().get(i));
+        }
+        List<Member> page = query.getResultList();
+        if (fromMatches) {
+            jdbc.execute("set local enable_indexscan = on");
+        }
+        return page;
+    }
+
+    /** Whether lists in this order can continue from a {@link MemberCursor}: all orders run one way. */
+    public static boolean seekable(Sort sort) {
+        return MemberSql.seekable(sort);
+    }
+
+    /** How many members match the filter, exactly (costs a scan of them all: prefer {@link #countAbout}). */
     public long count(MemberFilter filter) {
         return repository.count(filter.toSpecification());
+    }
+
+    /**
+     * How many members match: exact up to {@link #EXACT_COUNT_LIMIT}, else the planner's estimate.
+     * Bounded cost: the planner is asked first, and only a filter it expects to match at most the
+     * limit is counted, and that count stops at the limit.
+     */
+    public MemberCount countAbout(MemberFilter filter) {
+        planForTheseValues();
+        long estimate = estimate(filter);
+        if (estimate > EXACT_COUNT_LIMIT) {
+            return new MemberCount(estimate, false);
+        }
+        MemberSql.Statement statement = MemberSql.countUpTo(filter, EXACT_COUNT_LIMIT + 1);
+        Long counted = jdbc.queryForObject(statement.sql(), Long.class, statement.parameters().toArray());
+        long matching = counted == null ? 0 : counted;
+        return matching <= EXACT_COUNT_LIMIT
+                ? new MemberCount(matching, true)
+                : new MemberCount(Math.max(estimate, matching), false);
+    }
+
+    /**
+     * The same SQL serves every search, and after five runs PostgreSQL may switch a prepared statement
+     * to a generic plan, made for "some pattern": one that walks a whole sort index looking for a rare
+     * name. A plan for the actual fragment and cursor costs a fraction of a millisecond to make.
+     * SET LOCAL: until this (read-only) transaction ends, on its connection only.
+     */
+    private void planForTheseValues() {
+        jdbc.execute("set local plan_cache_mode = force_custom_plan");
+    }
+
+    private long estimate(MemberFilter filter) {
+        MemberSql.Statement statement = MemberSql.explainMatching(filter);
+        List<String> plan = jdbc.queryForList(statement.sql(), String.class, statement.parameters().toArray());
+        Matcher rows = PLAN_ROWS.matcher(plan.isEmpty() ? "" : plan.get(0));
+        return rows.find() ? Long.parseLong(rows.group(1)) : 0;
     }
 
     public Optional<Member> find(long id) {

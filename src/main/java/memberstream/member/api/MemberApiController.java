@@ -4,6 +4,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import memberstream.member.InvalidMemberException;
+import memberstream.member.Member;
+import memberstream.member.MemberCount;
+import memberstream.member.MemberCursor;
 import memberstream.member.MemberFilter;
 import memberstream.member.MemberNotFoundException;
 import memberstream.member.MemberRole;
@@ -45,13 +48,36 @@ class MemberApiController {
     MemberPageResponse list(@RequestParam(name = "q", required = false) String search,
                             @RequestParam(required = false) MemberRole role,
                             @RequestParam(required = false) MemberStatus status,
+                            @RequestParam(required = false) String after,
                             @PageableDefault(size = 20, sort = "fullName") Pageable pageable) {
         MemberFilter filter = new MemberFilter(checkedSearch(search), role, status);
         Pageable page = checked(pageable);
-        List<MemberResponse> content = members.list(filter, page).stream().map(MemberResponse::of).toList();
-        long total = members.count(filter);
-        int totalPages = (int) ((total + page.getPageSize() - 1) / page.getPageSize());
-        return new MemberPageResponse(content, page.getPageNumber(), page.getPageSize(), total, totalPages);
+        List<Member> found = members.list(filter, page.getSort(), cursor(after, page.getSort()),
+                page.getOffset(), page.getPageSize());
+        List<MemberResponse> content = found.stream().map(MemberResponse::of).toList();
+        MemberCount total = members.countAbout(filter);
+        int totalPages = (int) Math.min(Integer.MAX_VALUE, (total.value() + page.getPageSize() - 1) / page.getPageSize());
+        String next = found.size() == page.getPageSize() && MemberService.seekable(page.getSort())
+                ? MemberCursor.after(found.get(found.size() - 1), page.getSort()).encode()
+                : null;
+        return new MemberPageResponse(content, page.getPageNumber(), page.getPageSize(), total.value(), totalPages,
+                total.exact(), next);
+    }
+
+    /** {@code after}: the {@code next} of the previous page; the page then counts from there (page=0 is right after it). */
+    private static MemberCursor cursor(String after, Sort sort) {
+        if (after == null || after.isEmpty()) {
+            return null;
+        }
+        if (!MemberService.seekable(sort)) {
+            throw new InvalidQueryException("after", "A cursor needs every sort order in the same direction");
+        }
+        try {
+            return MemberCursor.decode(after, sort);
+        } catch (IllegalArgumentException malformed) {
+            throw new InvalidQueryException("after", malformed.getMessage()
+                    + " (a cursor is only valid with the sort it was made for)");
+        }
     }
 
     @GetMapping("/{id}")

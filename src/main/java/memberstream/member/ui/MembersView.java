@@ -8,6 +8,7 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSortOrder;
+import com.vaadin.flow.component.grid.dataview.GridLazyDataView;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
@@ -41,6 +42,7 @@ import memberstream.base.ui.MenuOrder;
 import memberstream.member.InvalidMemberException;
 import memberstream.member.Member;
 import memberstream.member.MemberChangedMeanwhileException;
+import memberstream.member.MemberCount;
 import memberstream.member.MemberFilter;
 import memberstream.member.MemberNotFoundException;
 import memberstream.member.MemberRole;
@@ -77,11 +79,14 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     final MemberForm form = new MemberForm();
 
     private MemberFilter filter = MemberFilter.NONE;
+    final SeekingMemberPages pages;
+    private GridLazyDataView<Member> dataView;
 
     public MembersView(MemberService members, AuthenticationContext authentication, Clock clock) {
         this.members = members;
         this.clock = clock;
         this.admin = authentication.hasRole(Role.ADMIN.name());
+        this.pages = new SeekingMemberPages(members);
         addClassName("members-view");
         setSizeFull();
         configureGrid();
@@ -106,10 +111,10 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         grid.getColumns().forEach(column -> column.setResizable(true));
         grid.setMultiSort(true, Grid.MultiSortPriority.APPEND);
         grid.sort(List.of(new GridSortOrder<>(name, SortDirection.ASCENDING)));
-        grid.setItems(
-                query -> members.list(filter, VaadinSpringDataHelpers.toSpringPageRequest(query)).stream(),
-                query -> countMatching())
-                .setIdentifierProvider(Member::getId);
+        dataView = grid.setItems(query -> pages.fetch(filter, VaadinSpringDataHelpers.toSpringDataSort(query),
+                query.getOffset(), query.getLimit()).stream());
+        dataView.setIdentifierProvider(Member::getId);
+        refreshGrid();
         grid.asSingleSelect().addValueChangeListener(event -> {
             if (event.isFromClient()) {
                 navigateTo(event.getValue() == null ? null : String.valueOf(event.getValue().getId()));
@@ -129,11 +134,23 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         return badge;
     }
 
-    /** Counts for the grid and, the same number, for the person. */
-    private int countMatching() {
-        long matching = members.count(filter);
-        count.setText(matching == 1 ? "1 member" : matching + " members");
-        return (int) Math.min(matching, Integer.MAX_VALUE);
+    /**
+     * Counts for the person and the grid, then reloads it. An exact count sizes the grid; above
+     * {@link MemberService#EXACT_COUNT_LIMIT} matches the count is an estimate ("about N"), and the grid
+     * takes it as one: it scrolls on until a page comes back short.
+     */
+    private void refreshGrid() {
+        pages.forget();
+        MemberCount matching = members.countAbout(filter);
+        count.setText(matching.label());
+        int rows = (int) Math.min(matching.value(), Integer.MAX_VALUE);
+        if (matching.exact()) {
+            dataView.setItemCountCallback(query -> rows);
+        } else {
+            dataView.setItemCountUnknown();
+            dataView.setItemCountEstimate(Math.max(rows, 1));
+        }
+        grid.getDataProvider().refreshAll();
     }
 
     private void configureForm() {
@@ -197,7 +214,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
 
     private void applyFilter() {
         filter = new MemberFilter(search.getValue(), roleFilter.getValue(), statusFilter.getValue());
-        grid.getDataProvider().refreshAll();
+        refreshGrid();
     }
 
     /** The URL decides what the form shows: nothing, a new member, or member {id} fresh from the database. */
@@ -260,7 +277,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
             Member saved = edited.isNew()
                     ? members.create(edited)
                     : members.update(edited.getId(), edited.getVersion(), edited);
-            grid.getDataProvider().refreshAll();
+            refreshGrid();
             notify("Saved " + saved.getFullName() + ".", NotificationVariant.LUMO_SUCCESS);
             openForm(saved);
             if (edited.isNew()) {
@@ -292,7 +309,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     }
 
     private void reload(long id) {
-        grid.getDataProvider().refreshAll();
+        refreshGrid();
         members.find(id).ifPresentOrElse(this::openForm, this::memberGone);
     }
 
@@ -312,7 +329,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         try {
             members.delete(member.getId());
             notify("Deleted " + member.getFullName() + ".", NotificationVariant.LUMO_SUCCESS);
-            grid.getDataProvider().refreshAll();
+            refreshGrid();
             navigateTo(null);
         } catch (MemberNotFoundException gone) {
             memberGone();
@@ -323,7 +340,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
 
     private void memberGone() {
         notify("This member no longer exists: someone else deleted it.", NotificationVariant.LUMO_CONTRAST);
-        grid.getDataProvider().refreshAll();
+        refreshGrid();
         navigateTo(null);
     }
 

@@ -160,6 +160,45 @@ class MemberApiTest {
     }
 
     @Test
+    void listPagesOnByCursorWithTheSameRowsAsByPageNumber() {
+        for (int i = 0; i < 7; i++) {
+            create("Cursor " + (i % 3) + " " + tag, "cursor-" + i + "-" + tag + "@example.org");
+        }
+        for (String sort : List.of("fullName,asc", "fullName,desc", "email,desc", "role,asc")) {
+            List<String> byCursor = new ArrayList<>();
+            String after = "";
+            for (int page = 0; page < 4; page++) {
+                JsonNode answer = viewer(HttpMethod.GET, "/api/members?q=" + tag + "&size=3&sort=" + sort
+                        + (after.isEmpty() ? "" : "&after=" + after), null).body();
+                assertThat(answer.get("totalElements").asLong()).isEqualTo(7);
+                assertThat(answer.get("totalExact").asBoolean()).isTrue();
+                byCursor.addAll(emails(answer));
+                after = answer.get("next").isNull() ? "" : answer.get("next").asText();
+                if (after.isEmpty()) {
+                    break;
+                }
+            }
+            List<String> byPage = new ArrayList<>();
+            for (int page = 0; page < 3; page++) {
+                byPage.addAll(emails(viewer(HttpMethod.GET, "/api/members?q=" + tag + "&size=3&page=" + page
+                        + "&sort=" + sort, null).body()));
+            }
+            assertThat(byCursor).as(sort).hasSize(7).doesNotHaveDuplicates().isEqualTo(byPage);
+        }
+    }
+
+    @Test
+    void listRefusesAMalformedCursorOrOneWithMixedSortDirections() {
+        Reply malformed = viewer(HttpMethod.GET, "/api/members?after=not-a-cursor", null);
+        assertThat(malformed.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(malformed.errorFields()).containsExactly("after");
+
+        Reply mixed = viewer(HttpMethod.GET, "/api/members?sort=role,asc&sort=fullName,desc&after=QQ.MQ.MQ", null);
+        assertThat(mixed.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(mixed.errorFields()).containsExactly("after");
+    }
+
+    @Test
     void listFiltersOnRoleAndStatus() {
         create("Alan Turing " + tag, "alan-" + tag + "@example.org");
         assertThat(admin(HttpMethod.POST, "/api/members", member("Board Person " + tag, "board-" + tag + "@example.org")
@@ -311,6 +350,12 @@ class MemberApiTest {
         List<String> names = new ArrayList<>();
         page.get("content").forEach(member -> names.add(member.get("fullName").asText()));
         return names;
+    }
+
+    private static List<String> emails(JsonNode page) {
+        List<String> emails = new ArrayList<>();
+        page.get("content").forEach(member -> emails.add(member.get("email").asText()));
+        return emails;
     }
 
     static String member(String fullName, String email) {

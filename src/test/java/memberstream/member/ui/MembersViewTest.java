@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 
 /**
  * The members view driven as a person would, over the real service and database. The database is
@@ -259,6 +260,27 @@ class MembersViewTest extends AbstractViewTest {
         ShortcutsKt.fireShortcut(Key.KEY_S, KeyModifier.CONTROL);
 
         assertThat(onlyMemberTagged().getFullName()).isEqualTo("Shortcut Person " + tag);
+    }
+
+    @Test
+    void scrollingOnSeeksEachPageFromTheLastRowServedAndMissesNoRow() {
+        loginAsAdmin();
+        for (int i = 0; i < 130; i++) {
+            // Names repeat (60 distinct): rows with equal names are ordered by id, across page ends too.
+            members.create(member(String.format("Scroll %02d %s", i % 60, tag), "scroll-" + i + "-" + tag + "@example.org"));
+        }
+        UI.getCurrent().navigate(MembersView.class);
+        MembersView view = _get(MembersView.class);
+        searchFor(tag);
+
+        assertThat(GridKt._size(view.grid)).isEqualTo(130);
+        assertThat(view.count.getText()).isEqualTo("130 members");
+        List<Member> expected = members.list(new MemberFilter(tag, null, null),
+                PageRequest.of(0, 200, Sort.by("fullName")));
+        for (int row = 0; row < 130; row++) {
+            assertThat(GridKt._get(view.grid, row).getId()).as("row %d", row).isEqualTo(expected.get(row).getId());
+        }
+        assertThat(view.pages.remembered()).isPositive();
     }
 
     private void fill(String fullName, String email) {

@@ -1,0 +1,154 @@
+package memberstream.member;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.data.domain.Sort;
+
+/**
+ * The SQL of the members list, its count and its count estimate, built from a {@link MemberFilter},
+ * a sort and an optional {@link MemberCursor}. Only column names from {@link #COLUMNS} and ASC/DESC
+ * enter the text; every value is a bound {@code ?} parameter, in {@link Statement#parameters()} order.
+ *
+ * <p>The shapes are chosen for the indexes of V2 and V50: search is {@code lower(col) LIKE '%..%'}
+ * (the trigram GIN indexes), every order ends in id and runs in one direction ({@code (col, id)}
+ * b-trees, read forwards or backwards), and a cursor becomes a row comparison
+ * {@code (col, id) > (?, ?)}, which PostgreSQL turns into an index seek. Stateless; any thread.
+ */
+final class MemberSql {
+
+    /** Sortable properties and their columns; all NOT NULL, so no NULLS FIRST/LAST subtleties. */
+    static final Map<String, String> COLUMNS = Map.of(
+            "id", "id", "fullName", "full_name", "email", "email", "role", "role", "status", "status",
+            "joinedOn", "joined_on", "createdAt", "created_at", "updatedAt", "updated_at");
+
+    /** SQL text and its positional parameters. */
+    record Statement(String sql, List<Object> parameters) {
+    }
+
+    private MemberSql() {
+    }
+
+    /**
+     * The orders a list really uses: the requested ones, then id as the tie-breaker, in the direction
+     * of the last requested order (so that a one-column sort either way matches a (column, id) index).
+     */
+    static List<Sort.Order> orders(Sort sort) {
+        List<Sort.Order> orders = new ArrayList<>();
+        Sort.Direction last = Sort.Direction.ASC;
+        for (Sort.Order order : sort) {
+            column(order.getProperty());
+            orders.add(order);
+            last = order.getDirection();
+            if (order.getProperty().equals("id")) {
+                return orders;
+            }
+        }
+        orders.add(new Sort.Order(last, "id"));
+        return orders;
+    }
+
+    /** Whether pages in this order can be sought from a cursor: all orders run the same way. */
+    static boolean seekable(Sort sort) {
+        return orders(sort).stream().map(Sort.Order::getDirection).distinct().count() == 1;
+    }
+
+    /**
+     * Members matching {@code filter}, in {@code sort} order, after {@code after} (null: from the start),
+     * skipping {@code skip} of them and returning at most {@code limit}.
+     */
+    static Statement page(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
+        List<Sort.Order> orders = orders(sort);
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select * from members");
+        List<String> conditions = conditions(filter, parameters);
+        if (after != null) {
+            if (!seekable(sort)) {
+                throw new IllegalArgumentException("A cursor needs all sort orders in one direction: " + sort);
+            }
+            List<String> columns = orders.stream().map(order -> column(order.getProperty())).toList();
+            String comparison = orders.get(0).isAscending() ? " > " : " < ";
+            conditions.add("(" + String.join(", ", columns) + ")" + comparison
+                    + "(" + String.join(", ", columns.stream().map(column -> "?").toList()) + ")");
+            for (Object value : after.values()) {
+                parameters.add(bindable(value));
+            }
+        }
+        where(sql, conditions);
+        sql.append(" order by ");
+        sql.append(String.join(", ", orders.stream()
+                .map(order -> column(order.getProperty()) + (order.isAscending() ? " asc" : " desc")).toList()));
+        sql.append(" limit ?");
+        parameters.add(limit);
+        if (skip > 0) {
+            sql.append(" offset ?");
+            parameters.add(skip);
+        }
+        return new Statement(sql.toString(), parameters);
+    }
+
+    /** How many members match, counting no further than {@code limit}: the cost is bounded by it. */
+    static Statement countUpTo(MemberFilter filter, long limit) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder inner = new StringBuilder("select 1 from members");
+        where(inner, conditions(filter, parameters));
+        inner.append(" limit ?");
+        parameters.add(limit);
+        return new Statement("select count(*) from (" + inner + ") matching", parameters);
+    }
+
+    /** The planner's estimate of how many members match, the first line of EXPLAIN ("rows=N"). */
+    static Statement explainMatching(MemberFilter filter) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("explain select 1 from members");
+        where(sql, conditions(filter, parameters));
+        return new Statement(sql.toString(), parameters);
+    }
+
+    private static List<String> conditions(MemberFilter filter, List<Object> parameters) {
+        List<String> conditions = new ArrayList<>();
+        String search = filter.search();
+        if (search != null && !search.isBlank()) {
+            String pattern = "%" + escapeLike(search.strip().toLowerCase(Locale.ROOT)) + "%";
+            conditions.add("(lower(full_name) like ? escape '\\' or lower(email) like ? escape '\\')");
+            parameters.add(pattern);
+            parameters.add(pattern);
+        }
+        if (filter.role() != null) {
+            conditions.add("role = ?");
+            parameters.add(filter.role().name());
+        }
+        if (filter.status() != null) {
+            conditions.add("status = ?");
+            parameters.add(filter.status().name());
+        }
+        return conditions;
+    }
+
+    private static void where(StringBuilder sql, List<String> conditions) {
+        if (!conditions.isEmpty()) {
+            sql.append(" where ").append(String.join(" and ", conditions));
+        }
+    }
+
+    private static String column(String property) {
+        String column = COLUMNS.get(property);
+        if (column == null) {
+            throw new IllegalArgumentException("Cannot sort members by '" + property + "'");
+        }
+        return column;
+    }
+
+    /** JDBC has no Instant; PostgreSQL's timestamptz takes an OffsetDateTime. */
+    private static Object bindable(Object value) {
+        return value instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : value;
+    }
+
+    /** A person searching for "50%" or "a_b" means those characters, not LIKE wildcards. */
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

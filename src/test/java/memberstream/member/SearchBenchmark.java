@@ -1,0 +1,413 @@
+package memberstream.member;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import memberstream.BenchmarkConsole;
+import org.springframework.data.domain.Sort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * Issue 13's benchmark: is the console as fast with a million members and ten million records as with
+ * a thousand and none? One console in this JVM ({@link BenchmarkConsole}: embedded PostgreSQL, engine,
+ * HTTP on random ports, engine throughput limits off so that seeding is not throttled).
+ *
+ * <ol>
+ * <li>Members: seeds {@code bench.members-small} (1,000), measures, seeds up to {@code bench.members}
+ * (1,000,000), measures again. Seeding is SQL ({@link MemberSeed}: INSERT ... SELECT generate_series,
+ * inside PostgreSQL), bypassing MemberService and its events; for the large step the secondary indexes
+ * are dropped and rebuilt from their own definitions, as a restore would, then VACUUM ANALYZE. Each
+ * measurement is {@code bench.repeats} (200) GETs of /api/members over HTTP (HTTP Basic), after 20
+ * unmeasured ones; it prints median and p99 at each size and their ratio (goal at most 1.5).</li>
+ * <li>Engine: PutRecords (100 records of 100 bytes) and GetRecords from TRIM_HORIZON (GetShardIterator
+ * + GetRecords of 100), through the AWS SDK, on a one-shard stream empty and then holding
+ * {@code bench.records} (10,000,000) records, seeded by PutRecords batches of 500 from 4 threads.</li>
+ * <li>Memory of this JVM then (heap after a full GC, non-heap, direct buffers, resident set). It is the
+ * Maven JVM (exec:java), so the resident set also holds Maven's own few hundred MiB of classes.</li>
+ * <li>Start-up: calls {@code memberstream.StartupBenchmark.startupTimes} (five starts of the jar; build it
+ * first with {@code ./mvnw -q package -DskipTests}) when that class is on the class path and
+ * {@code bench.startup} is not false.</li>
+ * </ol>
+ * <pre>
+ * ./mvnw -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=memberstream.member.SearchBenchmark
+ *     [-Dbench.members=1000000] [-Dbench.members-small=1000] [-Dbench.records=10000000] [-Dbench.repeats=200]
+ *     [-Dbench.startup=true]
+ * </pre>
+ */
+public final class SearchBenchmark {
+
+    private static final int WARM_UP = 20;
+    private static final String NAME_FRAGMENT = "okafor";
+    private static final String RARE_NAME_FRAGMENT = "dvořák 4711";
+    private static final String EMAIL_FRAGMENT = "zoe.kim.";
+    private static final String RARE_EMAIL_FRAGMENT = "eriksen.12345";
+
+    private final int repeats = Integer.getInteger("bench.repeats", 200);
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private BenchmarkConsole console;
+    private final Map<String, List<Long>> buffersByOperation = new LinkedHashMap<>();
+
+    private SearchBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        BenchmarkConsole.exitAfter(() -> new SearchBenchmark().run());
+    }
+
+    /** Median and p99 in milliseconds of one operation at one size. */
+    record Timing(double median, double p99) {
+    }
+
+    private void run() throws Exception {
+        long small = Long.getLong("bench.members-small", 1_000);
+        long large = Long.getLong("bench.members", 1_000_000);
+        long records = Long.getLong("bench.records", 10_000_000);
+        try (BenchmarkConsole started = BenchmarkConsole.start("search",
+                "--memberstream.engine.throughput-limits=false")) {
+            console = started;
+            JdbcTemplate jdbc = console.bean(JdbcTemplate.class);
+            System.out.printf("Members: %,d then %,d; %d timed GETs each (after %d warm-up)%n",
+                    small, large, repeats, WARM_UP);
+            seed(jdbc, 0, small);
+            Map<String, Timing> before = measureMembers(small, jdbc);
+            long started0 = System.nanoTime();
+            seed(jdbc, small, large);
+            System.out.printf("Seeded %,d members in %.1f s%n", large - small, (System.nanoTime() - started0) / 1e9);
+            Map<String, Timing> after = measureMembers(large, jdbc);
+            printRatios("members", small, large, before, after);
+            printBufferRatios(small, large);
+
+            engine(records);
+            memory(large, records);
+        }
+        startup();
+    }
+
+    // ---------------------------------------------------------------- members
+
+    private void seed(JdbcTemplate jdbc, long have, long want) {
+        if (want <= have) {
+            return;
+        }
+        boolean bulk = want - have > 100_000;
+        List<String> rebuild = new ArrayList<>();
+        if (bulk) {
+            // Secondary indexes out of the way while loading, rebuilt in one pass each from their own DDL.
+            rebuild.addAll(jdbc.queryForList("""
+                    select indexdef from pg_indexes where tablename = 'members'
+                    and indexname not in ('members_pkey', 'members_email_lower_key')""", String.class));
+            jdbc.queryForList("""
+                    select indexname from pg_indexes where tablename = 'members'
+                    and indexname not in ('members_pkey', 'members_email_lower_key')""", String.class)
+                    .forEach(index -> jdbc.execute("drop index " + index));
+        }
+        MemberSeed.insert(jdbc, have + 1, want);
+        rebuild.forEach(jdbc::execute);
+        jdbc.execute("vacuum analyze members");
+    }
+
+    /** One list request: its REST path, and the same query for {@link MemberSql} (buffer counts). */
+    record Operation(String name, String path, MemberFilter filter, Sort sort, MemberCursor after, long skip) {
+    }
+
+    private Map<String, Timing> measureMembers(long size, JdbcTemplate jdbc) throws Exception {
+        List<Operation> operations = new ArrayList<>();
+        Sort byName = Sort.by("fullName");
+        operations.add(new Operation("first page", "/api/members?size=20", MemberFilter.NONE, byName, null, 0));
+        long lastPage = Math.max(0, (size - 1) / 20);
+        long deep = Math.min(1000, lastPage);
+        String cursor = cursorBefore(deep);
+        String deepName = "page " + (deep == 1000 ? "1,000" : deep + " (last)");
+        operations.add(new Operation(deepName + " by cursor", "/api/members?size=20&after=" + cursor,
+                MemberFilter.NONE, byName, cursor.isEmpty() ? null : MemberCursor.decode(cursor, byName), 0));
+        operations.add(new Operation(deepName + " by OFFSET", "/api/members?size=20&page=" + deep,
+                MemberFilter.NONE, byName, null, deep * 20));
+        for (String fragment : List.of(NAME_FRAGMENT, RARE_NAME_FRAGMENT, EMAIL_FRAGMENT, RARE_EMAIL_FRAGMENT)) {
+            String kind = fragment.contains(".") ? "email" : "name";
+            operations.add(new Operation("search " + kind + " '" + fragment + "'", "/api/members?size=20&q=" + encode(fragment),
+                    new MemberFilter(fragment, null, null), byName, null, 0));
+        }
+        for (String property : List.of("id", "fullName", "email", "role", "status", "joinedOn", "createdAt", "updatedAt")) {
+            for (Sort.Direction direction : Sort.Direction.values()) {
+                String way = direction.name().toLowerCase();
+                operations.add(new Operation("sort " + property + " " + way, "/api/members?size=20&sort=" + property + "," + way,
+                        MemberFilter.NONE, Sort.by(direction, property), null, 0));
+            }
+        }
+        System.out.printf("%n== %,d members%n%-34s %10s %10s %14s %9s %9s%n", size, "operation", "median ms", "p99 ms",
+                "total (exact?)", "pages", "count pg");
+        Map<String, Timing> timings = new LinkedHashMap<>();
+        for (Operation operation : operations) {
+            JsonNode answer = json.readTree(get(operation.path()));
+            Timing timing = time(operation.path());
+            String key = operation.name().replaceAll("\\d+ \\(last\\)", "1,000");
+            timings.put(key, timing);
+            boolean exact = answer.get("totalExact").asBoolean();
+            long pageBuffers = buffers(jdbc, MemberSql.page(operation.filter(), operation.sort(), operation.after(),
+                    operation.skip(), 20));
+            long countBuffers = exact
+                    ? buffers(jdbc, MemberSql.countUpTo(operation.filter(), MemberService.EXACT_COUNT_LIMIT + 1))
+                    : 0;
+            buffersByOperation.computeIfAbsent(key, k -> new ArrayList<>()).add(pageBuffers + countBuffers);
+            System.out.printf("%-34s %10.2f %10.2f %,14d %-7s %9d %9d%n", operation.name(), timing.median(), timing.p99(),
+                    answer.get("totalElements").asLong(), exact ? "" : "(about)", pageBuffers, countBuffers);
+        }
+        return timings;
+    }
+
+    /**
+     * Database pages (8 KiB buffers, hit or read) one execution touches: EXPLAIN (ANALYZE, BUFFERS) of the
+     * top plan node. Unlike milliseconds it does not depend on what else the machine is doing.
+     */
+    private static long buffers(JdbcTemplate jdbc, MemberSql.Statement statement) {
+        List<String> plan = jdbc.queryForList("explain (analyze, buffers) " + statement.sql(), String.class,
+                statement.parameters().toArray());
+        for (String line : plan) {
+            if (line.contains("Buffers:")) {
+                Matcher hit = Pattern.compile("hit=(\\d+)").matcher(line);
+                Matcher read = Pattern.compile("read=(\\d+)").matcher(line);
+                return (hit.find() ? Long.parseLong(hit.group(1)) : 0) + (read.find() ? Long.parseLong(read.group(1)) : 0);
+            }
+        }
+        return 0;
+    }
+
+    /** The cursor after the last row of page {@code page - 1}, found by walking (unmeasured). */
+    private String cursorBefore(long page) throws Exception {
+        String after = null;
+        for (long i = 0; i < page; i++) {
+            JsonNode answer = json.readTree(get("/api/members?size=20" + (after == null ? "" : "&after=" + after)));
+            after = answer.get("next").asText();
+        }
+        return after == null ? "" : after;
+    }
+
+    private Timing time(String path) throws Exception {
+        for (int i = 0; i < WARM_UP; i++) {
+            get(path);
+        }
+        double[] millis = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long started = System.nanoTime();
+            get(path);
+            millis[i] = (System.nanoTime() - started) / 1e6;
+        }
+        return timing(millis);
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(console.uri(path))
+                .header("Authorization", console.authorization()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    // ---------------------------------------------------------------- engine
+
+    private void engine(long records) throws Exception {
+        int port = Integer.parseInt(console.bean(org.springframework.core.env.Environment.class)
+                .getProperty("local.memberstream.engine.port"));
+        try (KinesisClient kinesis = KinesisClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(ApacheHttpClient.builder().maxConnections(8).build())
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(2)))
+                .build()) {
+            kinesis.createStream(b -> b.streamName("bench-log").shardCount(1));
+            for (int i = 0; i < 200 && !"ACTIVE".equals(kinesis.describeStreamSummary(b -> b.streamName("bench-log"))
+                    .streamDescriptionSummary().streamStatusAsString()); i++) {
+                Thread.sleep(50);
+            }
+            Map<String, Timing> empty = measureEngine(kinesis);
+            long started = System.nanoTime();
+            long stored = seedRecords(kinesis, records);
+            System.out.printf("Seeded %,d records in %.1f s%n", stored, (System.nanoTime() - started) / 1e9);
+            Map<String, Timing> full = measureEngine(kinesis);
+            System.out.printf("%n== engine, one-shard stream%n");
+            printRatios("records", 0, stored, empty, full);
+        }
+    }
+
+    private Map<String, Timing> measureEngine(KinesisClient kinesis) {
+        List<PutRecordsRequestEntry> batch = entries(100, 100);
+        Map<String, Timing> timings = new LinkedHashMap<>();
+        double[] put = new double[repeats];
+        double[] get = new double[repeats];
+        for (int i = -WARM_UP; i < repeats; i++) {
+            long started = System.nanoTime();
+            kinesis.putRecords(b -> b.streamName("bench-log").records(batch));
+            long putDone = System.nanoTime();
+            String iterator = kinesis.getShardIterator(b -> b.streamName("bench-log").shardId("shardId-000000000000")
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            int got = kinesis.getRecords(b -> b.shardIterator(iterator).limit(100)).records().size();
+            long getDone = System.nanoTime();
+            if (got != 100) {
+                throw new IllegalStateException("GetRecords from TRIM_HORIZON returned " + got + " records, not 100");
+            }
+            if (i >= 0) {
+                put[i] = (putDone - started) / 1e6;
+                get[i] = (getDone - putDone) / 1e6;
+            }
+        }
+        timings.put("PutRecords (100 x 100 B)", timing(put));
+        timings.put("GetRecords TRIM_HORIZON (100)", timing(get));
+        return timings;
+    }
+
+    private long seedRecords(KinesisClient kinesis, long records) throws Exception {
+        int batchSize = 500;
+        long batches = (records + batchSize - 1) / batchSize;
+        AtomicLong next = new AtomicLong();
+        AtomicLong stored = new AtomicLong();
+        List<PutRecordsRequestEntry> batch = entries(batchSize, 64);
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                running.add(writers.submit(() -> {
+                    while (next.getAndIncrement() < batches) {
+                        PutRecordsResponse response = kinesis.putRecords(b -> b.streamName("bench-log").records(batch));
+                        stored.addAndGet(batch.size() - response.failedRecordCount());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> writer : running) {
+                writer.get();
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        return stored.get();
+    }
+
+    private static List<PutRecordsRequestEntry> entries(int count, int bytes) {
+        byte[] payload = new byte[bytes];
+        Arrays.fill(payload, (byte) 'x');
+        List<PutRecordsRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            entries.add(PutRecordsRequestEntry.builder().partitionKey("k" + i).data(SdkBytes.fromByteArray(payload)).build());
+        }
+        return entries;
+    }
+
+    // ---------------------------------------------------------------- memory and start-up
+
+    private void memory(long members, long records) throws Exception {
+        System.gc();
+        Thread.sleep(500);
+        System.gc();
+        var memory = ManagementFactory.getMemoryMXBean();
+        long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+        String rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("VmRSS") || line.startsWith("VmHWM")).toList().toString();
+        System.out.printf("%n== memory of this JVM with %,d members and %,d records%n", members, records);
+        System.out.printf("heap used after GC %d MiB (committed %d MiB, max %d MiB); non-heap %d MiB; direct buffers %d MiB;%n%s%n",
+                memory.getHeapMemoryUsage().getUsed() >> 20, memory.getHeapMemoryUsage().getCommitted() >> 20,
+                memory.getHeapMemoryUsage().getMax() >> 20, memory.getNonHeapMemoryUsage().getUsed() >> 20,
+                direct >> 20, rss);
+    }
+
+    private static void startup() {
+        if (!Boolean.parseBoolean(System.getProperty("bench.startup", "true"))) {
+            return;
+        }
+        try {
+            Class<?> benchmark = Class.forName("memberstream.StartupBenchmark");
+            Path jar = Path.of(System.getProperty("bench.jar", "target/memberstream.jar"));
+            if (!Files.exists(jar)) {
+                System.out.println("\nStart-up: " + jar + " missing; build it with ./mvnw -q package -DskipTests");
+                return;
+            }
+            Method times = benchmark.getMethod("startupTimes", Path.class, List.class, int.class);
+            @SuppressWarnings("unchecked")
+            List<Duration> starts = (List<Duration>) times.invoke(null, jar, List.of(), 5);
+            List<Duration> sorted = starts.stream().sorted().toList();
+            System.out.printf("%nStart-up to the login page, 5 starts: %s; median %.1f s (goal at most 10 s)%n",
+                    starts.stream().map(d -> String.format("%.1f", d.toMillis() / 1000.0)).toList(),
+                    sorted.get(2).toMillis() / 1000.0);
+        } catch (ClassNotFoundException missing) {
+            // Hook for issue 13's start-up part: memberstream.StartupBenchmark comes with the "startup" branch.
+            System.out.println("\nStart-up: memberstream.StartupBenchmark is not on this branch; not measured");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- numbers
+
+    private static Timing timing(double[] millis) {
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new Timing(median, sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)]);
+    }
+
+    private static void printRatios(String what, long small, long large, Map<String, Timing> before,
+                                    Map<String, Timing> after) {
+        System.out.printf("%n== ratio %,d / %,d %s (goal: at most 1.5)%n%-34s %9s %9s %9s %9s %7s %7s%n",
+                large, small, what, "operation", "med small", "med large", "p99 small", "p99 large", "median", "p99");
+        for (var entry : before.entrySet()) {
+            Timing a = entry.getValue();
+            Timing b = after.get(entry.getKey());
+            if (b == null) {
+                continue;
+            }
+            double ratio = b.median() / a.median();
+            System.out.printf("%-34s %9.2f %9.2f %9.2f %9.2f %6.2fx %6.2fx %s%n", entry.getKey(), a.median(), b.median(),
+                    a.p99(), b.p99(), ratio, b.p99() / a.p99(), ratio <= 1.5 ? "" : "over goal");
+        }
+    }
+
+    private void printBufferRatios(long small, long large) {
+        System.out.printf("%n== database pages touched (list + exact count; deterministic), %,d vs %,d members%n",
+                large, small);
+        buffersByOperation.forEach((operation, pages) -> {
+            if (pages.size() == 2) {
+                System.out.printf("%-34s %9d %9d %6.2fx%n", operation, pages.get(0), pages.get(1),
+                        pages.get(1) / (double) Math.max(1, pages.get(0)));
+            }
+        });
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}
