@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * ./mvnw -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=memberstream.StartupBenchmark
  * </pre>
  * Properties: {@code bench.starts} (5), {@code bench.jar} (target/memberstream.jar), {@code bench.compare}
- * (true), {@code bench.java-options} (extra JVM options for every start, space separated).
+ * (true), {@code bench.java-options} (extra JVM options for every start, space separated),
+ * {@code bench.give-up-seconds} (600: a start that takes longer fails the run).
  */
 public final class StartupBenchmark {
 
@@ -45,7 +46,7 @@ public final class StartupBenchmark {
     public record Start(Duration toLogin, Duration cpu) {
     }
 
-    private static final Duration GIVE_UP = Duration.ofMinutes(5);
+    private static final Duration GIVE_UP = Duration.ofSeconds(Long.getLong("bench.give-up-seconds", 600));
 
     private StartupBenchmark() {
     }
