@@ -13,6 +13,8 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
 import org.springframework.core.env.Environment;
 
 /**
@@ -34,13 +36,19 @@ class FreshTestDataDirectory {
         return new Emptier();
     }
 
-    private static final class Emptier implements BeanFactoryPostProcessor, EnvironmentAware {
+    /** PriorityOrdered: before the embedded PostgreSQL's own early start (EmbeddedPostgresStarter) takes the directory. */
+    private static final class Emptier implements BeanFactoryPostProcessor, EnvironmentAware, PriorityOrdered {
 
         private Environment environment;
 
         @Override
         public void setEnvironment(Environment environment) {
             this.environment = environment;
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
         }
 
         @Override

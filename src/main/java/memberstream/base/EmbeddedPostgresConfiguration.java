@@ -27,13 +27,25 @@ class EmbeddedPostgresConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
-    @Bean(destroyMethod = "close")
-    DataDirectoryLock dataDirectoryLock(DataDirectoryProperties properties) {
-        return DataDirectoryLock.acquire(properties.dataDir());
+    /** Starts the server in the background while the rest of the context is built (issue 13). */
+    @Bean
+    static EmbeddedPostgresStarter embeddedPostgresStarter() {
+        return new EmbeddedPostgresStarter();
     }
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(DataDirectoryLock lock) throws IOException {
+    DataDirectoryLock dataDirectoryLock(EmbeddedPostgresStarter starter) {
+        return starter.lock();
+    }
+
+    /** Depends on the lock bean so that the server is stopped before the lock is released. */
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(EmbeddedPostgresStarter starter, DataDirectoryLock lock) throws IOException {
+        return starter.postgres();
+    }
+
+    /** Runs in {@link EmbeddedPostgresStarter}'s thread, with the data directory locked. */
+    static EmbeddedPostgres start(DataDirectoryLock lock) throws IOException {
         Path pgData = lock.directory().resolve("postgres");
         Files.createDirectories(pgData);
         OrphanedPostmaster.stopIfRunning(pgData);
