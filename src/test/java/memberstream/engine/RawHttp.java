@@ -75,6 +75,14 @@ public final class RawHttp {
 
     /** Signs what is set so far (Host, headers, body) with SigV4 for {@code service}, at {@code clock}'s time. */
     public RawHttp sign(String service, String accessKeyId, String secret, Clock clock) {
+        return sign(service, accessKeyId, secret, clock, false);
+    }
+
+    /**
+     * Like {@link #sign(String, String, String, Clock)}; with {@code chunked}, the body becomes an S3
+     * {@code aws-chunked} body with a signature per chunk ({@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}).
+     */
+    public RawHttp sign(String service, String accessKeyId, String secret, Clock clock, boolean chunked) {
         String hostName = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         SdkHttpFullRequest.Builder unsigned = SdkHttpFullRequest.builder()
                 .uri(URI.create("http://" + hostName + ":" + port + pathAndQuery))
@@ -91,13 +99,26 @@ public final class RawHttp {
                 .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, !s3)
                 .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, !s3)
                 .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true)
+                .putProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, chunked)
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+        if (chunked) {
+            try (InputStream in = signed.payload().orElseThrow().newStream()) {
+                body = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         signed.request().headers().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("Host")) {
                 headers.put(name, String.join(",", values));
             }
         });
         return this;
+    }
+
+    /** The body as it will be sent (after {@link #sign} with chunks: the aws-chunked encoding). */
+    public byte[] body() {
+        return body;
     }
 
     public Answer send() {
