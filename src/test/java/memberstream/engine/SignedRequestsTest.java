@@ -272,6 +272,12 @@ class SignedRequestsTest {
         assertThat(s3Answer.status()).isEqualTo(403);
         assertThat(s3Answer.body()).contains("<Code>AccessDenied</Code>");
         assertThat(s3Answer.header("Content-Type")).isEqualTo("application/xml");
+
+        // The AWS CLI v1 presigns with Signature Version 2 unless told otherwise; say how to fix that.
+        RawHttp.Answer version2 = RawHttp.request(server.port(), "GET", "/bucket/key?AWSAccessKeyId=test&Signature=abc%3D&Expires=1")
+                .send();
+        assertThat(version2.status()).isEqualTo(400);
+        assertThat(version2.body()).contains("<Code>InvalidRequest</Code>").contains("signature_version s3v4");
     }
 
     @Test

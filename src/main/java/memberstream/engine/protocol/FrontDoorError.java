@@ -10,6 +10,8 @@ public enum FrontDoorError {
     MISSING_AUTHENTICATION("MissingAuthenticationTokenException", 403, "AccessDenied", 403),
     /** An Authorization header or presigned query that is not well-formed SigV4. */
     INCOMPLETE_SIGNATURE("IncompleteSignatureException", 400, "AuthorizationHeaderMalformed", 400),
+    /** Signature Version 2 (header {@code AWS key:sig} or query {@code AWSAccessKeyId}/{@code Signature}). */
+    UNSUPPORTED_SIGNATURE_VERSION("IncompleteSignatureException", 400, "InvalidRequest", 400),
     PRESIGNED_QUERY_MALFORMED("IncompleteSignatureException", 400, "AuthorizationQueryParametersError", 400),
     UNKNOWN_ACCESS_KEY("UnrecognizedClientException", 400, "InvalidAccessKeyId", 403),
     SIGNATURE_MISMATCH("InvalidSignatureException", 400, "SignatureDoesNotMatch", 403),

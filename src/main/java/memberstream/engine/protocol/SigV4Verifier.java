@@ -58,6 +58,10 @@ public final class SigV4Verifier {
     private static final String SIGNATURE_MISMATCH_S3 = "The request signature we calculated does not match the "
             + "signature you provided. Check your key and signing method.";
 
+    /** AWS's words, plus how to make the AWS CLI v1 presign with SigV4. */
+    private static final String SIGV2_REFUSED = "The authorization mechanism you have provided is not supported. "
+            + "Please use " + ALGORITHM + ". (AWS CLI v1: aws configure set default.s3.signature_version s3v4)";
+
     private final SigningKeys keys;
     private final Clock clock;
 
@@ -93,6 +97,8 @@ public final class SigV4Verifier {
             verifyHeaderSigned(request, service, s3, rawPath, query, authorization);
         } else if (has(query, "X-Amz-Signature") || has(query, "X-Amz-Credential") || has(query, "X-Amz-Algorithm")) {
             verifyPresigned(request, service, s3, rawPath, query);
+        } else if (has(query, "AWSAccessKeyId") && has(query, "Signature")) {
+            throw new FrontDoorRefusal(FrontDoorError.UNSUPPORTED_SIGNATURE_VERSION, SIGV2_REFUSED);
         } else {
             throw new FrontDoorRefusal(FrontDoorError.MISSING_AUTHENTICATION,
                     s3 ? "Access Denied" : "Missing Authentication Token");
@@ -198,8 +204,8 @@ public final class SigV4Verifier {
     private Credential parseAuthorization(String authorization, HttpHeaders headers, boolean s3) {
         String trimmed = authorization.trim();
         if (!trimmed.startsWith(ALGORITHM + " ")) {
-            throw new FrontDoorRefusal(FrontDoorError.INCOMPLETE_SIGNATURE, "The authorization mechanism you have "
-                    + "provided is not supported. Please use " + ALGORITHM + ".");
+            throw new FrontDoorRefusal(trimmed.startsWith("AWS ") ? FrontDoorError.UNSUPPORTED_SIGNATURE_VERSION
+                    : FrontDoorError.INCOMPLETE_SIGNATURE, SIGV2_REFUSED);
         }
         Map<String, String> parts = new HashMap<>();
         for (String part : trimmed.substring(ALGORITHM.length() + 1).split(",")) {
