@@ -47,6 +47,8 @@ import memberstream.engine.protocol.AwsJsonService;
 import memberstream.engine.protocol.EngineRequest;
 import memberstream.engine.protocol.EngineResponse;
 import memberstream.engine.protocol.EngineRoute;
+import memberstream.engine.protocol.FrontDoor;
+import memberstream.engine.protocol.FrontDoorHandler;
 import memberstream.engine.protocol.ProtocolError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * The engine's single HTTP port (HTTP/1.1, keep-alive). Each request is read whole (up to
  * {@link #MAX_REQUEST_BYTES}; larger ones get a 413 in AWS's error shape as soon as their headers say
  * so, and the connection closes once the rest of their body has been read and dropped)
- * and handed to the first {@link EngineRoute} that accepts it. Routes run on a pool of worker threads,
+ * and, once the {@link FrontDoor} has checked its Host, Origin and SigV4 signature, handed to the first
+ * {@link EngineRoute} that accepts it. Routes run on a pool of worker threads,
  * never on the I/O threads, because they may wait for the disk. All engine threads are named
  * {@code engine-*} (the benchmark sums their CPU time).
  * Lifecycle: construct, {@link #start()}, {@link #close()}; {@link #port()} is the bound port.
@@ -71,6 +74,7 @@ public final class EngineServer implements AutoCloseable {
     private final String bindAddress;
     private final int requestedPort;
     private final int workerThreads;
+    private final FrontDoor frontDoor;
     private EventLoopGroup acceptors;
     private EventLoopGroup io;
     private EventExecutorGroup workers;
@@ -83,6 +87,12 @@ public final class EngineServer implements AutoCloseable {
     }
 
     public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads) {
+        this(routes, bindAddress, port, workerThreads, FrontDoor.standard(bindAddress, java.time.Clock.systemUTC()));
+    }
+
+    /** @param frontDoor the signature, Host and Origin checks every request passes before a route sees it */
+    public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads, FrontDoor frontDoor) {
+        this.frontDoor = frontDoor;
         this.routes = List.copyOf(routes);
         this.bindAddress = bindAddress;
         this.requestedPort = port;
@@ -112,6 +122,7 @@ public final class EngineServer implements AutoCloseable {
                         DrainAfterRefusal drain = new DrainAfterRefusal();
                         pipeline.addLast(new AwsShapedAggregator(MAX_REQUEST_BYTES, drain));
                         pipeline.addLast(drain);
+                        pipeline.addLast(workers, new FrontDoorHandler(frontDoor));
                         pipeline.addLast(workers, new Dispatcher());
                     }
                 });

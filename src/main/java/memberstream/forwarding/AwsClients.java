@@ -30,10 +30,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public class AwsClients implements AutoCloseable {
 
-    /** What the embedded engine accepts; not a secret, it never leaves this machine. */
-    static final AwsBasicCredentials LOCAL_CREDENTIALS = AwsBasicCredentials.create("memberstream", "memberstream");
+    /** What the embedded engine accepts unless memberstream.engine.credentials says otherwise (LocalStack's pair too). */
+    static final AwsBasicCredentials LOCAL_CREDENTIALS = AwsBasicCredentials.create("test", "test");
 
     private final AwsProperties properties;
+    private final AwsBasicCredentials embeddedCredentials;
     private final Supplier<URI> endpoint;
     private final SdkHttpClient http;
     private volatile Clients current;
@@ -45,7 +46,13 @@ public class AwsClients implements AutoCloseable {
      * @param endpoint where the clients point, asked before each use; null for real AWS
      */
     AwsClients(AwsProperties properties, Supplier<URI> endpoint) {
+        this(properties, endpoint, LOCAL_CREDENTIALS);
+    }
+
+    /** @param embeddedCredentials the pair the embedded engine checks signatures with (its first configured one) */
+    AwsClients(AwsProperties properties, Supplier<URI> endpoint, AwsBasicCredentials embeddedCredentials) {
         this.properties = properties;
+        this.embeddedCredentials = embeddedCredentials;
         this.endpoint = endpoint;
         this.http = ApacheHttpClient.builder()
                 .connectionTimeout(properties.connectTimeout())
@@ -120,7 +127,7 @@ public class AwsClients implements AutoCloseable {
 
     private AwsCredentialsProvider credentials() {
         return switch (properties.mode()) {
-            case EMBEDDED -> StaticCredentialsProvider.create(LOCAL_CREDENTIALS);
+            case EMBEDDED -> StaticCredentialsProvider.create(embeddedCredentials);
             // LocalStack and friends accept anything; real credentials from the environment win if present.
             case ENDPOINT -> AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
                     StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));

@@ -81,7 +81,8 @@ class ForwardingConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    AwsClients awsClients(AwsProperties properties, ObjectProvider<EngineServer> engine) {
+    AwsClients awsClients(AwsProperties properties, ObjectProvider<EngineServer> engine,
+                          org.springframework.core.env.Environment environment) {
         Supplier<URI> endpoint = switch (properties.mode()) {
             case EMBEDDED -> {
                 EngineServer server = engine.getObject();
@@ -90,7 +91,13 @@ class ForwardingConfiguration {
             case ENDPOINT -> properties::endpoint;
             case AWS -> null;
         };
-        return new AwsClients(properties, endpoint);
+        // The engine's first credential pair (memberstream.engine.credentials, "<id>:<secret>,...").
+        String pair = environment.getProperty("memberstream.engine.credentials[0]",
+                environment.getProperty("memberstream.engine.credentials", "test:test")).split(",")[0].trim();
+        int colon = pair.indexOf(':');
+        return new AwsClients(properties, endpoint, colon <= 0 ? AwsClients.LOCAL_CREDENTIALS
+                : software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(pair.substring(0, colon),
+                        pair.substring(colon + 1)));
     }
 
     @Bean(destroyMethod = "close")

@@ -70,13 +70,13 @@ class EndpointModeTest {
         String deliveryStream = console.getBean(SettingsService.class).current().firehoseDeliveryStreamName();
 
         try (KinesisClient kinesis = KinesisClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))).build();
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
              S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                      .build();
              var firehose = software.amazon.awssdk.services.firehose.FirehoseClient.builder()
                      .endpointOverride(endpoint).region(Region.US_EAST_1)
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                      .build()) {
             AtomicReference<Member> created = new AtomicReference<>();
             TestUsers.runAsAdmin(() -> created.set(console.getBean(MemberService.class).create(new Member(

@@ -10,7 +10,7 @@ import java.util.Map;
  * Decodes the {@code aws-chunked} content encoding the SDKs use for streaming SigV4 uploads
  * ({@code x-amz-content-sha256: STREAMING-...}): {@code <hex size>[;chunk-signature=...]\r\n<bytes>\r\n}
  * repeated, a zero-size chunk, then optional trailer headers such as {@code x-amz-checksum-crc32}
- * and a blank line. Chunk signatures are not verified (the engine accepts any credentials).
+ * and a blank line. Chunk signatures were verified by the front door before the body gets here.
  */
 record AwsChunkedBody(byte[] payload, Map<String, String> trailers) {
 

@@ -33,7 +33,8 @@ import org.w3c.dom.NodeList;
 /**
  * S3's REST API, path style ({@code /<bucket>/<key>}), in S3's XML and error formats: the buckets and
  * objects operations the AWS SDK v2 {@code S3Client} and {@code aws s3 ls / cp / rm} use. SigV4
- * signatures (header or streaming {@code aws-chunked}) are accepted without being checked.
+ * signatures (header, presigned, streaming {@code aws-chunked}) are checked by the engine's front door
+ * before a request gets here, which also turns virtual-hosted requests into path style.
  * Stateless apart from the {@link S3ObjectStore}; safe for concurrent calls.
  */
 public final class S3Route implements EngineRoute {

@@ -75,7 +75,7 @@ public final class FirehoseBenchmark {
         EngineServer server = new EngineServer(List.of(new FirehoseRoute(firehose), new S3Route(store)), "127.0.0.1", 0)
                 .start();
         URI endpoint = URI.create("http://127.0.0.1:" + server.port());
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
         FirehoseClient client = FirehoseClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(ApacheHttpClient.builder().maxConnections(writers * 2).build())
                 .build();

@@ -48,7 +48,10 @@ class AwsJsonServiceTest {
 
     @BeforeAll
     static void start() {
-        server = new EngineServer(List.of(new EchoService()), "127.0.0.1", 0).start();
+        // This tests the JSON protocol layer with hand-made raw requests, so the front door takes them unsigned;
+        // signatures have their own tests (SignedRequestsTest).
+        server = new EngineServer(List.of(new EchoService()), "127.0.0.1", 0, 4,
+                FrontDoor.unsigned("127.0.0.1", java.time.Clock.systemUTC())).start();
     }
 
     @AfterAll
