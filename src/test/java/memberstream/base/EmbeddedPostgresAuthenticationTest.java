@@ -123,7 +123,7 @@ class EmbeddedPostgresAuthenticationTest {
 
     private EmbeddedPostgres start() throws IOException {
         DataDirectoryLock lock = lock();
-        EmbeddedPostgres postgres = configuration.embeddedPostgres(lock);
+        EmbeddedPostgres postgres = EmbeddedPostgresConfiguration.start(lock);
         toClose.add(postgres);
         return postgres;
     }
