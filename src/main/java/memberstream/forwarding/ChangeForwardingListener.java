@@ -1,6 +1,7 @@
 package memberstream.forwarding;
 
 import java.util.concurrent.CompletableFuture;
+import memberstream.aws.ResourceProvisioner;
 import memberstream.member.MemberChanged;
 import memberstream.settings.SettingsChanged;
 import org.springframework.context.event.EventListener;

@@ -1,15 +1,14 @@
 package memberstream.forwarding;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import memberstream.engine.EngineServer;
+import memberstream.aws.AwsClients;
+import memberstream.aws.ResourceProvisioner;
 import memberstream.settings.SettingsService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -26,7 +25,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Wires forwarding: the AWS clients for the configured mode, one sink per kind, the event log, the
+ * Wires forwarding onto the {@code aws} package's clients: one sink per kind, the event log, the
  * forwarder and its after-commit listener, resubmission and resource provisioning.
  */
 @Configuration(proxyBeanMethods = false)
@@ -81,19 +80,6 @@ class ForwardingConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    AwsClients awsClients(AwsProperties properties, ObjectProvider<EngineServer> engine) {
-        Supplier<URI> endpoint = switch (properties.mode()) {
-            case EMBEDDED -> {
-                EngineServer server = engine.getObject();
-                yield () -> URI.create("http://127.0.0.1:" + server.port());
-            }
-            case ENDPOINT -> properties::endpoint;
-            case AWS -> null;
-        };
-        return new AwsClients(properties, endpoint);
-    }
-
-    @Bean(destroyMethod = "close")
     CompletionThreads forwardingCompletionThreads() {
         // Each completion is a short database write (event log, publication registry): a few threads keep
         // the two cores busy without piling up connections.
@@ -128,17 +114,6 @@ class ForwardingConfiguration {
     @Bean
     SettingsSinkNames settingsSinkNames(SettingsService settings) {
         return new SettingsSinkNames(settings);
-    }
-
-    @Bean
-    ResourceProvisioner resourceProvisioner(AwsClients clients, AwsProperties properties, SettingsSinkNames names) {
-        var provisioner = new ResourceProvisioner(clients, properties, names);
-        // In the background, so creating streams doesn't hold up the login page; ensure() is
-        // synchronized and every send calls it first, so no event goes out before its resource exists.
-        Thread background = new Thread(provisioner::ensure, "resource-provisioner");
-        background.setDaemon(true);
-        background.start();
-        return provisioner;
     }
 
     @Bean
