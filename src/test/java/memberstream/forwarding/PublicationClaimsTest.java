@@ -99,8 +99,11 @@ class PublicationClaimsTest {
         var second = one.claim(v1).orElseThrow();
         assertThat(first.predecessor()).isNull();
         assertThat(second.predecessor()).as("v1 goes after v0").isEqualTo(v0.id());
-        String stream = jdbc.queryForObject("select kinesis_stream_name from settings", String.class);
-        assertThat(second.route()).isEqualTo(new SinkRoute(SinkKind.KINESIS, stream));
+        SinkRoute configured = jdbc.queryForObject(
+                "select is_firehose, kinesis_stream_name, firehose_delivery_stream_name from settings",
+                (rs, i) -> rs.getBoolean(1) ? new SinkRoute(SinkKind.FIREHOSE, rs.getString(3))
+                        : new SinkRoute(SinkKind.KINESIS, rs.getString(2)));
+        assertThat(second.route()).as("the settings as of the event's transaction").isEqualTo(configured);
 
         jdbc.update("update forwarded_events set status = 'DELIVERED' where event_id = ?", v0.id());
         var v2 = event(member, 2);
