@@ -3,19 +3,18 @@ package memberstream.engine;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import memberstream.engine.protocol.EngineRoute;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
 
 /**
  * The engine inside a Spring context (the console's, or its own with profile {@code engine}):
  * every {@link EngineRoute} bean is served by one {@link EngineServer}, started while the context
  * starts so that clients can be built from {@link EngineServer#port()} (also published as
- * {@code local.memberstream.engine.port}).
+ * {@code local.memberstream.engine.port}, the port bound now).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnEmbeddedEngine
@@ -33,8 +32,26 @@ public class EngineConfiguration {
                               EngineContext context, ConfigurableEnvironment environment) {
         EngineServer server = new EngineServer(routes, properties.bindAddress(), properties.port(), 16,
                 access.frontDoor(properties.bindAddress(), context.clock())).start();
-        environment.getPropertySources().addFirst(new MapPropertySource("memberstreamEngine",
-                Map.of("local.memberstream.engine.port", server.port())));
+        environment.getPropertySources().addFirst(new PortPropertySource(server));
         return server;
+    }
+
+    /** The port as bound now: a server restarted on port 0 binds another one, and clients must follow. */
+    private static final class PortPropertySource extends PropertySource<EngineServer> {
+
+        static final String PORT_PROPERTY = "local.memberstream.engine.port";
+
+        PortPropertySource(EngineServer server) {
+            super("memberstreamEngine", server);
+        }
+
+        @Override
+        public Object getProperty(String name) {
+            if (!PORT_PROPERTY.equals(name)) {
+                return null;
+            }
+            int port = getSource().port();
+            return port < 0 ? null : port;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package memberstream.forwarding;
 
 import java.util.concurrent.CompletableFuture;
+import memberstream.aws.ResourceProvisioner;
 import memberstream.member.MemberChanged;
 import memberstream.settings.SettingsChanged;
 import org.springframework.context.event.EventListener;
@@ -9,7 +10,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
 /**
  * Where member and settings changes leave the console. Two steps per event:
  * <ol>
- * <li>inside the transaction that made the change, a PENDING row in the event log (rolled back with it);</li>
+ * <li>inside the transaction that made the change, a PENDING row in the event log (rolled back with it),
+ * claimed by this console and routed by the settings as of that transaction ({@link PublicationClaims});</li>
  * <li>after commit, the forward: handed to the sink's batcher on the committing thread (so one
  * thread's changes keep their order) and returned as a future. Spring Modulith recorded the
  * publication in the same transaction and completes it when that future completes, that is after the
@@ -23,18 +25,18 @@ class ChangeForwardingListener {
     static final String SETTINGS_LISTENER_ID = "memberstream.forwarding.settings-changed";
 
     private final EventForwarder forwarder;
-    private final EventLog eventLog;
+    private final PublicationClaims claims;
     private final ResourceProvisioner provisioner;
 
-    ChangeForwardingListener(EventForwarder forwarder, EventLog eventLog, ResourceProvisioner provisioner) {
+    ChangeForwardingListener(EventForwarder forwarder, PublicationClaims claims, ResourceProvisioner provisioner) {
         this.forwarder = forwarder;
-        this.eventLog = eventLog;
+        this.claims = claims;
         this.provisioner = provisioner;
     }
 
     @EventListener
     public void logPending(MemberChanged event) {
-        eventLog.recordPending(ForwardableEvents.of(event));
+        claims.claimInTransaction(ForwardableEvents.of(event));
     }
 
     @TransactionalEventListener(id = MEMBER_LISTENER_ID)
@@ -44,7 +46,7 @@ class ChangeForwardingListener {
 
     @EventListener
     public void logPending(SettingsChanged event) {
-        eventLog.recordPending(ForwardableEvents.of(event));
+        claims.claimInTransaction(ForwardableEvents.of(event));
     }
 
     /**

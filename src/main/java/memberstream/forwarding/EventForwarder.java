@@ -3,6 +3,7 @@ package memberstream.forwarding;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -11,8 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Sends one committed event to the sink the Settings switch names at that moment and records the
- * outcome in the event log. The returned future completes only after the sink acknowledged the record
+ * Sends one committed event to the sink its claim names (the settings as of the event's own
+ * transaction, see {@link PublicationClaims}), after its member's earlier events ({@link SendOrder}),
+ * and records the outcome in the event log. An event another console holds the claim on is not sent
+ * here: its future fails and the publication stays incomplete for the holder to complete; an event
+ * already delivered is not sent again, its future just completes.
+ *
+ * <p>The returned future completes only after the sink acknowledged the record
  * and the log says so; the after-commit listener returns it, so Spring Modulith completes the event's
  * publication only then, and leaves it incomplete (to be resubmitted) when it fails.
  *
@@ -22,15 +28,54 @@ import java.util.function.Supplier;
  */
 class EventForwarder {
 
-    private final Supplier<SinkRoute> router;
+    /** The claim protocol as the forwarder uses it; {@link PublicationClaims} between consoles. */
+    interface Claims {
+        Optional<PublicationClaims.Claim> claim(ForwardableEvent event);
+
+        boolean delivered(UUID eventId);
+
+        void released(UUID eventId);
+    }
+
+    /** Raised when another console holds the event's claim. */
+    static final class ClaimedElsewhereException extends RuntimeException {
+        ClaimedElsewhereException(UUID eventId) {
+            super("Event " + eventId + " is being sent by another console");
+        }
+    }
+
+    private final Claims claims;
+    private final SendOrder order;
     private final Map<SinkKind, EventSink> sinks;
     private final EventLog eventLog;
     private final ObjectMapper json;
     private final ConcurrentHashMap<UUID, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Set<UUID> failedHere = ConcurrentHashMap.newKeySet();
 
+    /** One console alone, no claims, no order across consoles: for unit tests of the sending itself. */
     EventForwarder(Supplier<SinkRoute> router, Map<SinkKind, EventSink> sinks, EventLog eventLog, ObjectMapper json) {
-        this.router = router;
+        this(new Claims() {
+            @Override
+            public Optional<PublicationClaims.Claim> claim(ForwardableEvent event) {
+                return Optional.of(new PublicationClaims.Claim(router.get(), null));
+            }
+
+            @Override
+            public boolean delivered(UUID eventId) {
+                return false;
+            }
+
+            @Override
+            public void released(UUID eventId) {
+            }
+        }, null, sinks, eventLog, json);
+    }
+
+    /** @param order null: no order beyond the sink's own (one console) */
+    EventForwarder(Claims claims, SendOrder order, Map<SinkKind, EventSink> sinks, EventLog eventLog,
+                   ObjectMapper json) {
+        this.claims = claims;
+        this.order = order;
         this.sinks = Map.copyOf(sinks);
         this.eventLog = eventLog;
         this.json = json;
@@ -43,9 +88,24 @@ class EventForwarder {
         if (running != null) {
             return running;
         }
-        result.whenComplete((ignored, error) -> inFlight.remove(event.id(), result));
+        result.whenComplete((ignored, error) -> {
+            inFlight.remove(event.id(), result);
+            claims.released(event.id());
+            if (order != null) {
+                order.finished(event.id());
+            }
+        });
         try {
-            send(event).whenComplete((ignored, error) -> {
+            Optional<PublicationClaims.Claim> claim = claims.claim(event);
+            if (claim.isEmpty()) {
+                if (claims.delivered(event.id())) {
+                    result.complete(null); // sent before; only its publication was left to complete
+                } else {
+                    result.completeExceptionally(new ClaimedElsewhereException(event.id()));
+                }
+                return result;
+            }
+            afterPredecessor(event, claim.get()).whenComplete((ignored, error) -> {
                 if (error == null) {
                     result.complete(null);
                 } else {
@@ -63,15 +123,34 @@ class EventForwarder {
         return inFlight.size();
     }
 
-    private CompletableFuture<Void> send(ForwardableEvent event) {
-        SinkRoute route = router.get();
+    private CompletableFuture<Void> afterPredecessor(ForwardableEvent event, PublicationClaims.Claim claim) {
+        SinkRoute route = claim.route();
+        if (order == null) {
+            return send(event, route);
+        }
+        return order.whenClear(claim.predecessor(), event.subject()).handle((clear, waitFailed) -> {
+            if (waitFailed == null) {
+                return send(event, route);
+            }
+            Throwable cause = unwrap(waitFailed);
+            failedHere.add(event.id());
+            return eventLog.failed(event, route.sink(), route.destination(), 0, cause.getMessage())
+                    .<Void>thenCompose(written -> CompletableFuture.failedFuture(cause));
+        }).thenCompose(sent -> sent);
+    }
+
+    private CompletableFuture<Void> send(ForwardableEvent event, SinkRoute route) {
         EventSink sink = sinks.get(route.sink());
         if (failedHere.remove(event.id())) {
             eventLog.resubmitted(event, route.sink(), route.destination());
         }
         OutgoingRecord record = new OutgoingRecord(event.id(), route.destination(), event.partitionKey(),
                 serialize(event));
-        return sink.send(record).handle((delivery, error) -> {
+        CompletableFuture<Delivery> sent = sink.send(record);
+        if (order != null) {
+            order.sent(event.id()); // after the sink queued it: later events of the key queue behind it
+        }
+        return sent.handle((delivery, error) -> {
             if (error == null) {
                 return eventLog.delivered(event, delivery);
             }

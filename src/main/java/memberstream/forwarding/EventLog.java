@@ -6,38 +6,44 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes the event log ({@code forwarded_events}, see V20). {@link #recordPending} runs inside the
- * caller's transaction, so a rolled-back change leaves no row. Outcomes (delivered, failed) are queued
+ * Writes the event log ({@code forwarded_events}, see V20 and V55). The PENDING row is written inside
+ * the change's transaction by {@link PublicationClaims}, so a rolled-back change leaves no row.
+ * Outcomes (delivered, failed) are queued
  * and written by one writer thread as JDBC batches, one transaction per batch; the future each returns
  * completes once its row is committed, so an event's publication is completed only after its row says
- * delivered. Thread-safety: every method may be called from any thread.
+ * delivered. An outcome (delivered or failed, not the PENDING of a resend) releases this console's
+ * claim on the event ({@link PublicationClaims}), a delivery records this console as {@code sent_by},
+ * and nothing overwrites a DELIVERED row but another delivery. Thread-safety: every method may be called from any thread.
  */
 class EventLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
 
-    private static final String INSERT_PENDING = """
-            insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, updated_at)
-            values (?, ?, ?, ?, ?, 'PENDING', ?)
-            on conflict (event_id) do nothing""";
-
     private static final String UPSERT_OUTCOME = """
             insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, sink,
-                destination, attempts, last_error, shard_id, sequence_number, record_id, delivered_at, updated_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                destination, attempts, last_error, shard_id, sequence_number, record_id, delivered_at, updated_at,
+                sent_by)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict (event_id) do update set
                 status = excluded.status, sink = excluded.sink, destination = excluded.destination,
                 attempts = forwarded_events.attempts + excluded.attempts,
                 last_error = coalesce(excluded.last_error, forwarded_events.last_error),
                 shard_id = excluded.shard_id, sequence_number = excluded.sequence_number,
                 record_id = excluded.record_id, delivered_at = excluded.delivered_at,
-                updated_at = excluded.updated_at, version = forwarded_events.version + 1""";
+                updated_at = excluded.updated_at, version = forwarded_events.version + 1,
+                sent_by = coalesce(excluded.sent_by, forwarded_events.sent_by),
+                claimed_by = case when excluded.status <> 'PENDING' and forwarded_events.claimed_by = ? then null
+                                  else forwarded_events.claimed_by end,
+                claim_until = case when excluded.status <> 'PENDING' and forwarded_events.claimed_by = ? then null
+                                   else forwarded_events.claim_until end
+            where forwarded_events.status <> 'DELIVERED' or excluded.status = 'DELIVERED'""";
 
     private record Outcome(ForwardableEvent event, DeliveryStatus status, SinkKind sink, String destination,
                            int attempts, String error, Delivery delivery, Instant at,
@@ -49,19 +55,21 @@ class EventLog implements AutoCloseable {
     private final Executor completions;
     private final Clock clock;
     private final BatchingWriter<Outcome> writer;
+    private final Supplier<String> instanceId;
 
     EventLog(JdbcTemplate jdbc, TransactionTemplate transactions, Executor completions, Clock clock) {
+        this(jdbc, transactions, completions, clock, () -> "local");
+    }
+
+    /** @param instanceId this console's id: written as {@code sent_by}, and whose claims an outcome releases */
+    EventLog(JdbcTemplate jdbc, TransactionTemplate transactions, Executor completions, Clock clock,
+             Supplier<String> instanceId) {
+        this.instanceId = instanceId;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.completions = completions;
         this.clock = clock;
         this.writer = new BatchingWriter<>("event-log-writer", 1_000, this::write);
-    }
-
-    /** Inserts the PENDING row; call inside the transaction that made the change. */
-    void recordPending(ForwardableEvent event) {
-        jdbc.update(INSERT_PENDING, event.id(), event.type(), event.subject(), Timestamp.from(event.time()),
-                truncate(event.actor(), 64), Timestamp.from(clock.instant()));
     }
 
     /** An event that had failed is being sent again: pending once more (written in order with its outcome). */
@@ -89,6 +97,7 @@ class EventLog implements AutoCloseable {
     }
 
     private void write(List<Outcome> batch) {
+        String me = instanceId.get();
         try {
             transactions.executeWithoutResult(tx -> jdbc.batchUpdate(UPSERT_OUTCOME, batch, batch.size(),
                     (statement, o) -> {
@@ -108,6 +117,9 @@ class EventLog implements AutoCloseable {
                         statement.setString(13, d == null ? null : d.recordId());
                         statement.setTimestamp(14, d == null ? null : Timestamp.from(o.at()));
                         statement.setTimestamp(15, Timestamp.from(o.at()));
+                        statement.setString(16, o.status() == DeliveryStatus.DELIVERED ? me : null);
+                        statement.setString(17, me);
+                        statement.setString(18, me);
                     }));
             completions.execute(() -> batch.forEach(o -> o.written().complete(null)));
         } catch (RuntimeException e) {

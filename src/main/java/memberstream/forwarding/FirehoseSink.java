@@ -2,8 +2,11 @@ package memberstream.forwarding;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import memberstream.aws.AwsClients;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 import software.amazon.awssdk.services.firehose.model.Record;
@@ -21,8 +24,13 @@ class FirehoseSink implements EventSink, AutoCloseable {
     private final RecordBatcher batcher;
 
     FirehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords) {
+        this(clients, retryPolicy, completions, maxBatchRecords, eventId -> true);
+    }
+
+    FirehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords,
+                Predicate<UUID> mayStillSend) {
         this.batcher = new RecordBatcher(SinkKind.FIREHOSE, new PutRecordBatchTransport(clients), retryPolicy,
-                completions, maxBatchRecords);
+                completions, maxBatchRecords, mayStillSend);
     }
 
     @Override

@@ -35,7 +35,7 @@ final class ForwardableEvents {
         String memberId = Long.toString(event.memberId());
         return new ForwardableEvent(event.eventId(), MEMBERS_SOURCE,
                 TYPE_PREFIX + "member." + event.type().name().toLowerCase(Locale.ROOT), memberId,
-                event.occurredAt(), event.actor(), memberId, event);
+                event.occurredAt(), event.actor(), memberId, event, event.version());
     }
 
     static ForwardableEvent of(SettingsChanged event) {
@@ -49,7 +49,7 @@ final class ForwardableEvents {
                 current.firehoseDeliveryStreamName());
         return new ForwardableEvent(id, SETTINGS_SOURCE, TYPE_PREFIX + "settings.changed", SETTINGS_SUBJECT, time,
                 current.updatedBy(), SETTINGS_SUBJECT,
-                new SettingsChangeData(id, time, current.updatedBy(), current.version(), changes));
+                new SettingsChangeData(id, time, current.updatedBy(), current.version(), changes), current.version());
     }
 
     /**

@@ -1,15 +1,19 @@
 package memberstream.forwarding;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import memberstream.engine.EngineServer;
+import memberstream.aws.AwsClients;
+import memberstream.aws.AwsProperties;
+import memberstream.aws.ResourceProvisioner;
+import memberstream.base.InstanceId;
 import memberstream.settings.SettingsService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -26,8 +30,9 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Wires forwarding: the AWS clients for the configured mode, one sink per kind, the event log, the
- * forwarder and its after-commit listener, resubmission and resource provisioning.
+ * Wires forwarding onto the {@code aws} package's clients: the claims and the per-member order that
+ * make several consoles safe on one database, one sink per kind, the event log, the forwarder and its
+ * after-commit listener, and resubmission.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("!engine")
@@ -81,26 +86,6 @@ class ForwardingConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    AwsClients awsClients(AwsProperties properties, ObjectProvider<EngineServer> engine,
-                          org.springframework.core.env.Environment environment) {
-        Supplier<URI> endpoint = switch (properties.mode()) {
-            case EMBEDDED -> {
-                EngineServer server = engine.getObject();
-                yield () -> URI.create("http://127.0.0.1:" + server.port());
-            }
-            case ENDPOINT -> properties::endpoint;
-            case AWS -> null;
-        };
-        // The engine's first credential pair (memberstream.engine.credentials, "<id>:<secret>,...").
-        String pair = environment.getProperty("memberstream.engine.credentials[0]",
-                environment.getProperty("memberstream.engine.credentials", "test:test")).split(",")[0].trim();
-        int colon = pair.indexOf(':');
-        return new AwsClients(properties, endpoint, colon <= 0 ? AwsClients.LOCAL_CREDENTIALS
-                : software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(pair.substring(0, colon),
-                        pair.substring(colon + 1)));
-    }
-
-    @Bean(destroyMethod = "close")
     CompletionThreads forwardingCompletionThreads() {
         // Each completion is a short database write (event log, publication registry): a few threads keep
         // the two cores busy without piling up connections.
@@ -113,23 +98,39 @@ class ForwardingConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    PublicationClaims publicationClaims(JdbcTemplate jdbc, InstanceId instanceId, Clock clock,
+                                        ForwardingProperties properties, AwsProperties aws) {
+        // A send may start while the claim has more than one whole call (and a second) to run.
+        return new PublicationClaims(jdbc, instanceId::get, clock, properties.claimTime(),
+                aws.callTimeout().plusSeconds(1));
+    }
+
+    @Bean(destroyMethod = "close")
+    SendOrder sendOrder(JdbcTemplate jdbc, CompletionThreads threads, ForwardingProperties properties) {
+        return new SendOrder(ids -> Set.copyOf(jdbc.queryForList(
+                "select event_id from forwarded_events where event_id = any (?) and status = 'DELIVERED'",
+                UUID.class, (Object) ids.toArray(UUID[]::new))), threads.executor, Duration.ofMillis(50),
+                properties.orderWait());
+    }
+
+    @Bean(destroyMethod = "close")
     KinesisSink kinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, CompletionThreads threads,
-                            ForwardingProperties properties) {
-        return new KinesisSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords());
+                            ForwardingProperties properties, PublicationClaims claims) {
+        return new KinesisSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords(), claims::holds);
     }
 
     @Bean(destroyMethod = "close")
     FirehoseSink firehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, CompletionThreads threads,
-                              ForwardingProperties properties) {
-        return new FirehoseSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords());
+                              ForwardingProperties properties, PublicationClaims claims) {
+        return new FirehoseSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords(), claims::holds);
     }
 
     @Bean(destroyMethod = "close")
     EventLog eventLog(JdbcTemplate jdbc, PlatformTransactionManager transactions, CompletionThreads threads,
-                      Clock clock) {
+                      Clock clock, InstanceId instanceId) {
         var template = new TransactionTemplate(transactions);
         template.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        return new EventLog(jdbc, template, threads.executor, clock);
+        return new EventLog(jdbc, template, threads.executor, clock, instanceId::get);
     }
 
     @Bean
@@ -138,27 +139,17 @@ class ForwardingConfiguration {
     }
 
     @Bean
-    ResourceProvisioner resourceProvisioner(AwsClients clients, AwsProperties properties, SettingsSinkNames names) {
-        var provisioner = new ResourceProvisioner(clients, properties, names);
-        // In the background, so creating streams doesn't hold up the login page; ensure() is
-        // synchronized and every send calls it first, so no event goes out before its resource exists.
-        Thread background = new Thread(provisioner::ensure, "resource-provisioner");
-        background.setDaemon(true);
-        background.start();
-        return provisioner;
+    EventForwarder eventForwarder(PublicationClaims claims, SendOrder order, KinesisSink kinesis,
+                                  FirehoseSink firehose, EventLog eventLog, ObjectMapper json,
+                                  ResourceProvisioner provisioned) {
+        return new EventForwarder(claims, order, Map.of(SinkKind.KINESIS, kinesis, SinkKind.FIREHOSE, firehose),
+                eventLog, json);
     }
 
     @Bean
-    EventForwarder eventForwarder(SettingsSinkNames names, KinesisSink kinesis, FirehoseSink firehose,
-                                  EventLog eventLog, ObjectMapper json, ResourceProvisioner provisioned) {
-        return new EventForwarder(() -> names.get().route(),
-                Map.of(SinkKind.KINESIS, kinesis, SinkKind.FIREHOSE, firehose), eventLog, json);
-    }
-
-    @Bean
-    ChangeForwardingListener changeForwardingListener(EventForwarder forwarder, EventLog eventLog,
+    ChangeForwardingListener changeForwardingListener(EventForwarder forwarder, PublicationClaims claims,
                                                       ResourceProvisioner provisioner) {
-        return new ChangeForwardingListener(forwarder, eventLog, provisioner);
+        return new ChangeForwardingListener(forwarder, claims, provisioner);
     }
 
     @Bean

@@ -14,6 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param resubmitOlderThan only publications at least this old are resubmitted; larger than the
  *                          retry window so a publication still being retried is left alone
  * @param maxBatchRecords   records in one PutRecords / PutRecordBatch call (AWS allows 500)
+ * @param claimTime         how long a console's claim on an event lasts unless renewed (renewed every
+ *                          quarter of it while the send goes on); a dead console's claims are taken
+ *                          over after it. At least twice {@code memberstream.aws.call-timeout}.
+ * @param orderWait         how long an event waits for an earlier undelivered event of its member
+ *                          (sent by another console) before it is left for resubmission
  */
 @ConfigurationProperties("memberstream.forwarding")
 public record ForwardingProperties(
@@ -22,7 +27,9 @@ public record ForwardingProperties(
         @DefaultValue("5s") Duration maxBackoff,
         @DefaultValue("30s") Duration resubmitEvery,
         @DefaultValue("60s") Duration resubmitOlderThan,
-        @DefaultValue("500") int maxBatchRecords) {
+        @DefaultValue("500") int maxBatchRecords,
+        @DefaultValue("60s") Duration claimTime,
+        @DefaultValue("30s") Duration orderWait) {
 
     public ForwardingProperties {
         if (maxAttempts < 1) {

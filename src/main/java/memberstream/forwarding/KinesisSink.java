@@ -2,8 +2,11 @@ package memberstream.forwarding;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import memberstream.aws.AwsClients;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -21,8 +24,13 @@ class KinesisSink implements EventSink, AutoCloseable {
     private final RecordBatcher batcher;
 
     KinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords) {
+        this(clients, retryPolicy, completions, maxBatchRecords, eventId -> true);
+    }
+
+    KinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords,
+                Predicate<UUID> mayStillSend) {
         this.batcher = new RecordBatcher(SinkKind.KINESIS, new PutRecordsTransport(clients), retryPolicy,
-                completions, maxBatchRecords);
+                completions, maxBatchRecords, mayStillSend);
     }
 
     @Override

@@ -2,6 +2,7 @@ package memberstream.forwarding;
 
 import java.util.UUID;
 import java.util.function.Predicate;
+import memberstream.aws.ResourceProvisioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.modulith.events.EventPublication;

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.retry.support.RetryTemplate;
@@ -29,6 +30,10 @@ import org.springframework.retry.support.RetryTemplate;
  * key fail at once, without being sent, until the given-up record is submitted again. Resubmission in
  * publication order therefore restores the order.
  *
+ * <p>Claims: before each send, a record whose claim this console no longer holds for long enough
+ * is dropped from the call and failed ({@code mayStillSend}), so no event is in flight from two
+ * consoles at once.
+ *
  * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog and the
  * blocked keys. Futures are completed on the completion executor, never on the sender thread, so
  * whatever callers chain onto them (database writes) does not hold up the next batch.
@@ -36,6 +41,8 @@ import org.springframework.retry.support.RetryTemplate;
 final class RecordBatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RecordBatcher.class);
+    /** At DEBUG, one line when a send call starts and one when it ends, with wall-clock millis and event ids. */
+    private static final Logger sendTrace = LoggerFactory.getLogger("memberstream.forwarding.SendTrace");
 
     /** The one call a sink makes to send a batch. */
     interface Transport {
@@ -91,6 +98,7 @@ final class RecordBatcher implements AutoCloseable {
     private final DeliveryRetryPolicy retryPolicy;
     private final Executor completions;
     private final int maxBatchRecords;
+    private final Predicate<UUID> mayStillSend;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private final Map<String, UUID> blockedBy = new HashMap<>();
@@ -99,6 +107,16 @@ final class RecordBatcher implements AutoCloseable {
 
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
                   int maxBatchRecords) {
+        this(kind, transport, retryPolicy, completions, maxBatchRecords, eventId -> true);
+    }
+
+    /**
+     * @param mayStillSend asked before each send of a record: false once this console's claim on the
+     *                     event is too short for another call ({@link PublicationClaims#holds})
+     */
+    RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
+                  int maxBatchRecords, Predicate<UUID> mayStillSend) {
+        this.mayStillSend = mayStillSend;
         this.kind = kind;
         this.transport = transport;
         this.retryPolicy = retryPolicy;
@@ -232,9 +250,17 @@ final class RecordBatcher implements AutoCloseable {
 
     /** One send of the remaining entries; stored ones leave {@code remaining} and are acknowledged. */
     private void attempt(String destination, List<Pending> remaining) throws Exception {
+        dropUnclaimed(remaining);
+        if (remaining.isEmpty()) {
+            return;
+        }
         remaining.forEach(p -> p.attempts++);
         List<Outcome> outcomes;
+        String traced = sendTrace.isDebugEnabled() ? traceIds(remaining) : null;
         try {
+            if (traced != null) {
+                sendTrace.debug("send-start {} {}", System.currentTimeMillis(), traced);
+            }
             outcomes = transport.send(destination, remaining.stream().map(p -> p.record).toList());
         } catch (Exception callFailed) {
             String message = describe(callFailed);
@@ -243,6 +269,10 @@ final class RecordBatcher implements AutoCloseable {
                 p.lastCause = callFailed;
             });
             throw callFailed;
+        } finally {
+            if (traced != null) {
+                sendTrace.debug("send-end {} {}", System.currentTimeMillis(), traced);
+            }
         }
         if (outcomes.size() != remaining.size()) {
             throw new IllegalStateException("The sink answered " + outcomes.size() + " results for "
@@ -270,6 +300,35 @@ final class RecordBatcher implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /** Records whose claim lapsed are not sent: they fail, and block their key like any given-up record. */
+    private void dropUnclaimed(List<Pending> remaining) {
+        List<Pending> lapsed = new ArrayList<>();
+        for (Iterator<Pending> it = remaining.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (!mayStillSend.test(p.record.eventId())) {
+                it.remove();
+                lapsed.add(p);
+                if (p.record.partitionKey() != null) {
+                    blockedBy.put(p.record.partitionKey(), p.record.eventId());
+                }
+            }
+        }
+        if (!lapsed.isEmpty()) {
+            log.warn("{}: not sending {} record(s) whose claim lapsed (another console may take them over)", kind,
+                    lapsed.size());
+            completions.execute(() -> lapsed.forEach(p -> p.future.completeExceptionally(new DeliveryFailedException(
+                    kind, p.attempts, "Not sent: this console's claim on the event lapsed", null))));
+        }
+    }
+
+    private static String traceIds(List<Pending> records) {
+        StringBuilder ids = new StringBuilder();
+        for (Pending p : records) {
+            ids.append(ids.isEmpty() ? "" : ",").append(p.record.eventId());
+        }
+        return ids.toString();
     }
 
     private static String describe(Throwable e) {

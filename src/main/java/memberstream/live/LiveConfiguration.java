@@ -1,7 +1,7 @@
 package memberstream.live;
 
 import java.time.Clock;
-import memberstream.forwarding.AwsClients;
+import memberstream.aws.AwsClients;
 import memberstream.settings.SettingsService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -9,7 +9,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
 
-/** A shard's read position in table {@code live_checkpoint}, one row per (stream, shard). */
+/** A console's read position of a shard in table {@code live_checkpoint}, one row per (console, stream, shard). */
 @Entity
 @Table(name = "live_checkpoint")
 class ShardCheckpoint {
@@ -17,6 +17,9 @@ class ShardCheckpoint {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
+
+    @Column(name = "instance_id", nullable = false, length = 128)
+    private String instanceId;
 
     @Column(name = "stream_name", nullable = false, length = 128)
     private String streamName;
@@ -42,7 +45,8 @@ class ShardCheckpoint {
     protected ShardCheckpoint() {
     }
 
-    ShardCheckpoint(String streamName, Instant streamCreatedAt, String shardId) {
+    ShardCheckpoint(String instanceId, String streamName, Instant streamCreatedAt, String shardId) {
+        this.instanceId = instanceId;
         this.streamName = streamName;
         this.streamCreatedAt = streamCreatedAt;
         this.shardId = shardId;

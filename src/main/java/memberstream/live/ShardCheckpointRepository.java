@@ -5,5 +5,5 @@ import org.springframework.data.jpa.repository.JpaRepository;
 
 interface ShardCheckpointRepository extends JpaRepository<ShardCheckpoint, Long> {
 
-    List<ShardCheckpoint> findByStreamName(String streamName);
+    List<ShardCheckpoint> findByInstanceIdAndStreamName(String instanceId, String streamName);
 }

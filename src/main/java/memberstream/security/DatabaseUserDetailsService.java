@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
 @Component
 class DatabaseUserDetailsService implements UserDetailsService {
 
-    static final Duration REMEMBER_FOR = Duration.ofSeconds(10);
+    /** Short, because consoles sharing one database must see a changed or removed user within a second. */
+    static final Duration REMEMBER_FOR = Duration.ofSeconds(1);
     private static final int MAX_ENTRIES = 10_000;
 
     private record Remembered(String username, String passwordHash, Role role, Instant until) {

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import memberstream.Eventually;
+import memberstream.aws.AwsClients;
+import memberstream.aws.AwsProperties;
 import memberstream.engine.EngineServer;
 import memberstream.member.Member;
 import memberstream.member.MemberRole;

@@ -64,7 +64,7 @@ class RecordBatcherTest {
     final ScriptedTransport transport = new ScriptedTransport();
     final DeliveryRetryPolicy policy = new DeliveryRetryPolicy(
             new ForwardingProperties(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30),
-                    Duration.ofSeconds(60), 500),
+                    Duration.ofSeconds(60), 500, Duration.ofSeconds(60), Duration.ofSeconds(30)),
             backOffMillis -> { });
     final RecordBatcher batcher = new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, 500);
 

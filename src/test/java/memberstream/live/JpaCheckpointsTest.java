@@ -15,6 +15,9 @@ class JpaCheckpointsTest {
     @Autowired
     JpaCheckpoints checkpoints;
 
+    @Autowired
+    ShardCheckpointRepository repository;
+
     private final String stream = "checkpoints-" + UUID.randomUUID();
     private final Instant created = Instant.parse("2026-12-01T10:00:00.123456Z");
 
@@ -42,5 +45,19 @@ class JpaCheckpointsTest {
         assertThat(checkpoints.load(stream, recreated)).containsOnlyKeys("shardId-000000000000")
                 .extractingByKey("shardId-000000000000").extracting(Checkpoints.Checkpoint::sequenceNumber).isEqualTo("7");
         assertThat(checkpoints.load(stream, created)).isEmpty();
+    }
+
+    @Test
+    void eachConsoleKeepsItsOwnPositionsAndNeverMovesAnothers() {
+        checkpoints.save(stream, created, List.of(new Checkpoints.Checkpoint("shardId-000000000000", "5", false)));
+        var other = new JpaCheckpoints(repository, java.time.Clock.systemUTC(), () -> "another-console:8081");
+
+        assertThat(other.load(stream, created)).as("another console starts without this one's positions").isEmpty();
+        other.save(stream, created, List.of(new Checkpoints.Checkpoint("shardId-000000000000", "9", false)));
+
+        assertThat(checkpoints.load(stream, created)).extractingByKey("shardId-000000000000")
+                .extracting(Checkpoints.Checkpoint::sequenceNumber).isEqualTo("5");
+        assertThat(other.load(stream, created)).extractingByKey("shardId-000000000000")
+                .extracting(Checkpoints.Checkpoint::sequenceNumber).isEqualTo("9");
     }
 }

@@ -3,7 +3,7 @@ package memberstream.live.ui;
 import java.time.Duration;
 import java.util.Arrays;
 import memberstream.Eventually;
-import memberstream.forwarding.AwsClients;
+import memberstream.aws.AwsClients;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.firehose.model.CompressionFormat;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamType;

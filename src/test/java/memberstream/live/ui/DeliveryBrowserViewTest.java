@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import memberstream.AbstractViewTest;
 import memberstream.Eventually;
-import memberstream.forwarding.AwsClients;
+import memberstream.aws.AwsClients;
 import memberstream.live.DeliveryBrowser.DeliveryStreamRow;
 import memberstream.live.DeliveryBrowser.ObjectRow;
 import org.junit.jupiter.api.BeforeEach;

@@ -9,7 +9,7 @@ import java.util.UUID;
 import memberstream.ConsoleTest;
 import memberstream.Eventually;
 import memberstream.HeadlessChromium;
-import memberstream.forwarding.AwsClients;
+import memberstream.aws.AwsClients;
 import memberstream.settings.SettingsService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package memberstream.forwarding;
+package memberstream.aws;
 
 /** Where the sinks are: which endpoint the AWS clients talk to and whether resources are created. */
 public enum AwsMode {

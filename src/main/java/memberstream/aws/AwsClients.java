@@ -1,4 +1,4 @@
-package memberstream.forwarding;
+package memberstream.aws;
 
 import java.net.URI;
 import java.util.Objects;

@@ -1,7 +1,8 @@
-package memberstream.forwarding;
+package memberstream.aws;
 
 import java.time.Duration;
 import java.util.function.Supplier;
+import memberstream.settings.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -19,28 +20,33 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Only when {@link AwsProperties#shouldCreateResources()}: never on real AWS unless asked.
  * Thread-safe: calls are serialised.
  */
-class ResourceProvisioner {
+public class ResourceProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(ResourceProvisioner.class);
     private static final Duration ACTIVE_WITHIN = Duration.ofSeconds(30);
 
     private final AwsClients clients;
     private final AwsProperties properties;
-    private final Supplier<SinkNames> names;
-    private SinkNames provisioned;
+    private final Supplier<Settings> settings;
+    private Names provisioned;
 
-    ResourceProvisioner(AwsClients clients, AwsProperties properties, Supplier<SinkNames> names) {
+    /** The two resource names the settings give; the switch between them does not matter here. */
+    private record Names(String kinesisStream, String firehoseDeliveryStream) {
+    }
+
+    ResourceProvisioner(AwsClients clients, AwsProperties properties, Supplier<Settings> settings) {
         this.clients = clients;
         this.properties = properties;
-        this.names = names;
+        this.settings = settings;
     }
 
     /** Makes sure the resources of the current settings exist; logs and returns false when it cannot. */
-    synchronized boolean ensure() {
+    public synchronized boolean ensure() {
         if (!properties.shouldCreateResources()) {
             return true;
         }
-        SinkNames wanted = names.get();
+        Settings current = settings.get();
+        Names wanted = new Names(current.kinesisStreamName(), current.firehoseDeliveryStreamName());
         if (wanted.equals(provisioned)) {
             return true;
         }
@@ -70,7 +76,7 @@ class ResourceProvisioner {
     }
 
     /** Forget what was done, so the next {@link #ensure()} checks again (the endpoint may have been reset). */
-    synchronized void recheck() {
+    public synchronized void recheck() {
         provisioned = null;
     }
 
