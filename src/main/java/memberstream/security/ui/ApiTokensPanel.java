@@ -69,7 +69,7 @@ class ApiTokensPanel extends VerticalLayout {
             var revoke = new Button("Revoke", click -> revoke(token));
             revoke.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
             return revoke;
-        }).setHeader("");
+        }).setHeader("").setKey("revoke");
         grid.setAllRowsVisible(true);
     }
 

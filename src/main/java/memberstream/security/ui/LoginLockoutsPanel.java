@@ -41,7 +41,7 @@ class LoginLockoutsPanel extends VerticalLayout {
             var lift = new Button("Lift", click -> lift(lockout));
             lift.addThemeVariants(ButtonVariant.LUMO_SMALL);
             return lift;
-        }).setHeader("");
+        }).setHeader("").setKey("lift");
         grid.setAllRowsVisible(true);
         grid.setEmptyStateText("Nobody is locked out.");
     }

@@ -54,6 +54,7 @@ public class UsersView extends VerticalLayout {
         grid.addColumn(UserSummary::username).setHeader("Username");
         grid.addColumn(user -> user.role().name()).setHeader("Role");
         grid.addColumn(user -> WHEN.format(user.createdAt())).setHeader("Created");
+        grid.addClassName("users-grid");
         grid.setWidthFull();
         grid.setHeight("20em");
     }
