@@ -52,7 +52,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         var parameters = event.getLocation().getQueryParameters().getParameters();
         if (parameters.containsKey("locked")) {
             login.showErrorMessage("Too many failed logins", "Logins for this user name or from this address "
-                    + "are paused after repeated wrong passwords. Try again in " + wait(parameters.get("locked"))
+                    + "are paused after repeated wrong passwords. Try again in " + waitInWords(parameters.get("locked"))
                     + "; an admin can lift the pause on the Users page.");
         } else {
             login.setError(parameters.containsKey("error"));
@@ -60,7 +60,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** The wait in words; the number comes from the URL, so anything odd reads as "a few minutes". */
-    static String wait(List<String> seconds) {
+    static String waitInWords(List<String> seconds) {
         long value;
         try {
             value = seconds.isEmpty() ? -1 : Long.parseLong(seconds.get(0));

@@ -43,12 +43,12 @@ class LoginViewTest extends AbstractViewTest {
 
     @Test
     void theWaitReadsWellAndIgnoresNonsense() {
-        assertThat(LoginView.wait(List.of("1"))).isEqualTo("1 second");
-        assertThat(LoginView.wait(List.of("16"))).isEqualTo("16 seconds");
-        assertThat(LoginView.wait(List.of("512"))).isEqualTo("9 minutes");
-        assertThat(LoginView.wait(List.of("-5"))).isEqualTo("a few minutes");
-        assertThat(LoginView.wait(List.of("<script>"))).isEqualTo("a few minutes");
-        assertThat(LoginView.wait(List.of())).isEqualTo("a few minutes");
+        assertThat(LoginView.waitInWords(List.of("1"))).isEqualTo("1 second");
+        assertThat(LoginView.waitInWords(List.of("16"))).isEqualTo("16 seconds");
+        assertThat(LoginView.waitInWords(List.of("512"))).isEqualTo("9 minutes");
+        assertThat(LoginView.waitInWords(List.of("-5"))).isEqualTo("a few minutes");
+        assertThat(LoginView.waitInWords(List.of("<script>"))).isEqualTo("a few minutes");
+        assertThat(LoginView.waitInWords(List.of())).isEqualTo("a few minutes");
     }
 
     @Test
