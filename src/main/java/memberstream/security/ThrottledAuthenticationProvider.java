@@ -1,7 +1,9 @@
 package memberstream.security;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
@@ -25,7 +27,13 @@ final class ThrottledAuthenticationProvider implements AuthenticationProvider {
     public Authentication authenticate(Authentication authentication) {
         String address = authentication.getDetails() instanceof WebAuthenticationDetails web
                 ? web.getRemoteAddress() : null;
-        LoginThrottle.Attempt attempt = throttle.attempt(authentication.getName(), address);
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.attempt(authentication.getName(), address);
+        } catch (DataAccessException databaseDown) {
+            // fail closed, as the password check itself does when it cannot read the user
+            throw new InternalAuthenticationServiceException("Cannot count login attempts", databaseDown);
+        }
         Authentication result;
         try {
             result = passwords.authenticate(authentication);
