@@ -62,6 +62,12 @@ class ApiTokenTest {
     @BeforeEach
     void noFailuresYet() {
         jdbc.update("delete from login_failures");
+        clock.freeze();
+    }
+
+    @AfterEach
+    void timeMovesOn() {
+        clock.thaw();
     }
 
     @AfterEach

@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.UUID;
 import memberstream.ConsoleTest;
 import memberstream.TestUsers;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +64,12 @@ class LoginThrottlingTest {
     @BeforeEach
     void noFailuresYet() {
         jdbc.update("delete from login_failures");
+        clock.freeze();
+    }
+
+    @AfterEach
+    void timeMovesOn() {
+        clock.thaw();
     }
 
     @Test
