@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import memberstream.security.ApiTokenService;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole console as a benchmark command runs it, in the benchmark's JVM: random ports, a fresh data
- * directory under {@code target/bench/}, an admin of the benchmark's own for HTTP Basic, logging at WARN
- * so the printed numbers stand out. Not thread-safe to start or close; its getters are.
+ * directory under {@code target/bench/}, an admin of the benchmark's own with an API token, logging at
+ * WARN so the printed numbers stand out. Not thread-safe to start or close; its getters are.
  */
 public final class BenchmarkConsole implements AutoCloseable {
 
@@ -21,10 +23,14 @@ public final class BenchmarkConsole implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final Path dataDir;
+    private final String token;
 
     private BenchmarkConsole(ConfigurableApplicationContext context, Path dataDir) {
         this.context = context;
         this.dataDir = dataDir;
+        AtomicReference<String> created = new AtomicReference<>();
+        TestUsers.runAsAdmin(() -> created.set(context.getBean(ApiTokenService.class).create(USER, "benchmark").token()));
+        this.token = created.get();
     }
 
     /** Starts a console on {@code target/bench/<name>-<millis>}; {@code arguments} add or override properties. */
@@ -76,9 +82,15 @@ public final class BenchmarkConsole implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port") + path);
     }
 
-    /** The {@code Authorization} header value for the benchmark's admin. */
+    /**
+     * The {@code Authorization} header value for the benchmark's admin: its API token, since HTTP Basic
+     * runs BCrypt on every request; {@code -Dbench.auth=basic} measures with HTTP Basic instead.
+     */
     public String authorization() {
-        return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        if ("basic".equals(System.getProperty("bench.auth"))) {
+            return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        }
+        return "Bearer " + token;
     }
 
     @Override

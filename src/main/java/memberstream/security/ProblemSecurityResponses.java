@@ -13,7 +13,10 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
-/** 401 and 403 on the API as RFC 7807 problem details, like every other API error. */
+/**
+ * 401, 403 and 429 on the API as RFC 7807 problem details, like every other API error. A 429 (a
+ * user name or address that must wait after failed logins) carries {@code Retry-After} in seconds.
+ */
 final class ProblemSecurityResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
     private final ObjectMapper objectMapper;
@@ -25,9 +28,23 @@ final class ProblemSecurityResponses implements AuthenticationEntryPoint, Access
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response,
             AuthenticationException authException) throws IOException {
+        if (authException instanceof LoginThrottledException mustWait) {
+            response.setHeader("Retry-After", Long.toString(mustWait.retryAfterSeconds()));
+            write(request, response, HttpStatus.TOO_MANY_REQUESTS, "Too many failed logins for this user name "
+                    + "or from this address; try again in " + mustWait.retryAfterSeconds() + " seconds.");
+            return;
+        }
         response.setHeader("WWW-Authenticate", "Basic realm=\"Memberstream\"");
+        response.addHeader("WWW-Authenticate", "Bearer realm=\"Memberstream\"");
+        write(request, response, HttpStatus.UNAUTHORIZED, "Log in with HTTP Basic using a console user's name "
+                + "and password, or send an API token as 'Authorization: Bearer <token>'.");
+    }
+
+    /** An unknown or revoked API token (RFC 6750's invalid_token). */
+    void invalidToken(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"Memberstream\", error=\"invalid_token\"");
         write(request, response, HttpStatus.UNAUTHORIZED,
-                "Log in with HTTP Basic using a console user's name and password.");
+                "This API token is unknown or was revoked; ask an admin for a new one.");
     }
 
     @Override

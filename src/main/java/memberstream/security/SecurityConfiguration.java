@@ -2,27 +2,34 @@ package memberstream.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.spring.security.VaadinWebSecurity;
-import java.time.Clock;
 import memberstream.security.ui.LoginView;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
- * Two filter chains over the same users: {@code /api/**} is stateless HTTP Basic (reads for any
- * user, writes for admins, errors as RFC 7807 problem details); everything else is Vaadin with its
- * login view. {@code /actuator/health} is open; its details are shown to admins only. The login form
+ * Two filter chains over the same users: {@code /api/**} is stateless, with API tokens (bearer) or
+ * HTTP Basic (reads for any user, writes for admins, errors as RFC 7807 problem details); everything
+ * else is Vaadin with its login view. {@code /actuator/health} is open; its details are shown to
+ * admins only. Every password check, form or Basic, goes through {@link LoginThrottle}. The login form
  * needs the session's CSRF token ({@link LoginFormCsrfFilter}); every answer carries a
  * Content-Security-Policy, Referrer-Policy and Spring's defaults (nosniff, X-Frame-Options DENY).
  */
@@ -47,9 +54,18 @@ class SecurityConfiguration extends VaadinWebSecurity {
     }
 
     @Bean
-    PasswordEncoder passwordEncoder(Clock clock) {
-        // BCrypt once per credentials and period, not on every HTTP Basic request (see the class).
-        return new VerifiedPasswordCache(new BCryptPasswordEncoder(), clock);
+    PasswordEncoder passwordEncoder() {
+        // BCrypt on every HTTP Basic request too: scripts that call often should use an API token
+        return new BCryptPasswordEncoder();
+    }
+
+    /** The global password check, throttled; both chains use it. */
+    @Bean
+    AuthenticationProvider throttledAuthenticationProvider(UserDetailsService users, PasswordEncoder passwordEncoder,
+            LoginThrottle throttle) {
+        var passwords = new DaoAuthenticationProvider(users);
+        passwords.setPasswordEncoder(passwordEncoder);
+        return new ThrottledAuthenticationProvider(passwords, throttle);
     }
 
     /**
@@ -64,9 +80,13 @@ class SecurityConfiguration extends VaadinWebSecurity {
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain apiFilterChain(HttpSecurity http, ApiTokens tokens, LoginThrottle throttle,
+            ObjectProvider<SecurityContextHolderStrategy> securityContexts) throws Exception {
         var problems = new ProblemSecurityResponses(objectMapper);
+        var bearer = new ApiTokenFilter(tokens, throttle, problems,
+                securityContexts.getIfUnique(SecurityContextHolder::getContextHolderStrategy));
         http.securityMatcher("/api/**")
+                .addFilterBefore(bearer, BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.GET, "/api/**").authenticated()
                         .requestMatchers(HttpMethod.HEAD, "/api/**").authenticated()
@@ -92,5 +112,6 @@ class SecurityConfiguration extends VaadinWebSecurity {
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONSOLE_CSP))
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
+        http.formLogin(form -> form.failureHandler(new LoginFailureRedirect()));
     }
 }

@@ -12,10 +12,12 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.util.List;
 
 /**
  * Vaadin's login form posting to Spring Security's form login at {@code /login}. A user who is
- * already logged in goes on to the start page instead.
+ * already logged in goes on to the start page instead. After too many failed logins the form login
+ * comes back with {@code ?locked=<seconds>}, and the form says how long to wait.
  */
 @Route("login")
 @PageTitle("Log in | Memberstream")
@@ -47,6 +49,31 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
             event.forwardTo("");
             return;
         }
-        login.setError(event.getLocation().getQueryParameters().getParameters().containsKey("error"));
+        var parameters = event.getLocation().getQueryParameters().getParameters();
+        if (parameters.containsKey("locked")) {
+            login.showErrorMessage("Too many failed logins", "Logins for this user name or from this address "
+                    + "are paused after repeated wrong passwords. Try again in " + waitInWords(parameters.get("locked"))
+                    + "; an admin can lift the pause on the Users page.");
+        } else {
+            login.setError(parameters.containsKey("error"));
+        }
+    }
+
+    /** The wait in words; the number comes from the URL, so anything odd reads as "a few minutes". */
+    static String waitInWords(List<String> seconds) {
+        long value;
+        try {
+            value = seconds.isEmpty() ? -1 : Long.parseLong(seconds.get(0));
+        } catch (NumberFormatException notANumber) {
+            value = -1;
+        }
+        if (value <= 0 || value > 86_400) {
+            return "a few minutes";
+        }
+        if (value < 90) {
+            return value + (value == 1 ? " second" : " seconds");
+        }
+        long minutes = (value + 59) / 60;
+        return minutes + " minutes";
     }
 }

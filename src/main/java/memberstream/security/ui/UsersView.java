@@ -16,12 +16,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import memberstream.base.ui.MainLayout;
 import memberstream.base.ui.MenuOrder;
+import memberstream.security.ApiTokenService;
+import memberstream.security.LoginLockouts;
 import memberstream.security.NewUser;
 import memberstream.security.UserService;
 import memberstream.security.UserSummary;
 import memberstream.security.UsernameTakenException;
 
-/** Admins list the console's users and add new ones. */
+/** Admins list the console's users and add new ones, manage API tokens and lift login lockouts. */
 @Route(value = "users", layout = MainLayout.class)
 @PageTitle("Users | Memberstream")
 @Menu(order = MenuOrder.USERS, title = "Users", icon = "vaadin:users")
@@ -35,13 +37,16 @@ public class UsersView extends VerticalLayout {
     private final Grid<UserSummary> grid = new Grid<>();
     private final AddUserForm form = new AddUserForm();
 
-    public UsersView(UserService users) {
+    private final ApiTokensPanel tokens;
+
+    public UsersView(UserService users, ApiTokenService tokens, LoginLockouts lockouts) {
         this.users = users;
+        this.tokens = new ApiTokensPanel(tokens, users);
         addClassName("users-view");
-        setSizeFull();
+        setWidthFull();
         configureGrid();
         form.addAddListener(event -> add(event.user()));
-        add(new H2("Users"), new H3("Add a user"), form, grid);
+        add(new H2("Users"), new H3("Add a user"), form, grid, this.tokens, new LoginLockoutsPanel(lockouts));
         updateList();
     }
 
@@ -49,7 +54,9 @@ public class UsersView extends VerticalLayout {
         grid.addColumn(UserSummary::username).setHeader("Username");
         grid.addColumn(user -> user.role().name()).setHeader("Role");
         grid.addColumn(user -> WHEN.format(user.createdAt())).setHeader("Created");
-        grid.setSizeFull();
+        grid.addClassName("users-grid");
+        grid.setWidthFull();
+        grid.setHeight("20em");
     }
 
     private void updateList() {
@@ -61,6 +68,7 @@ public class UsersView extends VerticalLayout {
             users.add(user);
             form.clear();
             updateList();
+            tokens.refresh();
             notify("Added " + user.username() + " as " + user.role().name().toLowerCase() + ".",
                     NotificationVariant.LUMO_SUCCESS);
         } catch (UsernameTakenException taken) {

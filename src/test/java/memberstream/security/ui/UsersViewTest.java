@@ -5,14 +5,20 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static com.github.mvysny.kaributesting.v10.GridKt._size;
 import static com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow;
+import static com.github.mvysny.kaributesting.v10.GridKt._getCellComponent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +26,7 @@ import memberstream.AbstractViewTest;
 import memberstream.security.Role;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
@@ -30,6 +37,9 @@ class UsersViewTest extends AbstractViewTest {
 
     @Autowired
     PasswordEncoder passwordEncoder;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void adminAddsAViewerWhoCanThenLogIn() {
@@ -75,6 +85,72 @@ class UsersViewTest extends AbstractViewTest {
         assertThat(gridUsernames()).doesNotContain(name);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void adminCreatesATokenSeesItOnceThenRevokesIt() {
+        loginAsAdmin();
+        UI.getCurrent().navigate(UsersView.class);
+        String label = "nightly-" + UUID.randomUUID().toString().substring(0, 8);
+
+        _setValue(_get(ComboBox.class, spec -> spec.withLabel("User")), "admin");
+        _setValue(_get(TextField.class, spec -> spec.withLabel("Token name (optional)")), label);
+        _click(_get(Button.class, spec -> spec.withText("Create token")));
+
+        Dialog shown = _get(Dialog.class);
+        String token = _get(shown, TextField.class, spec -> spec.withLabel("Token")).getValue();
+        assertThat(token).startsWith("mst_").hasSize(47);
+        Grid<Object> tokens = tokenGrid();
+        int row = rowOf(tokens, label);
+        assertThat(_getFormattedRow(tokens, row)).contains("admin", "never");
+        assertThat(String.join(" ", _getFormattedRow(tokens, row))).doesNotContain(token);
+
+        _click((Button) _getCellComponent(tokens, row, "revoke"));
+
+        assertThat(rowOf(tokenGrid(), label)).isNegative();
+        assertThat(jdbc.queryForObject("select count(*) from api_tokens where name = ?", Integer.class, label)).isZero();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void adminSeesALockoutAndLiftsIt() {
+        String name = "locked-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        jdbc.update("insert into login_failures (kind, subject, failures, last_failure_at, blocked_until) "
+                + "values ('USERNAME', ?, 10, ?, ?)", name, now.atOffset(ZoneOffset.UTC),
+                now.plus(15, ChronoUnit.MINUTES).atOffset(ZoneOffset.UTC));
+        loginAsAdmin();
+        UI.getCurrent().navigate(UsersView.class);
+
+        Grid<Object> lockouts = lockoutGrid();
+        int row = rowOf(lockouts, name);
+        assertThat(_getFormattedRow(lockouts, row)).contains("User name", "10", "locked");
+
+        _click((Button) _getCellComponent(lockouts, row, "lift"));
+
+        assertThat(rowOf(lockoutGrid(), name)).isNegative();
+        assertThat(jdbc.queryForObject("select count(*) from login_failures where subject = ?", Integer.class, name))
+                .isZero();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Grid<Object> tokenGrid() {
+        return (Grid<Object>) (Grid<?>) _get(ApiTokensPanel.class).grid;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Grid<Object> lockoutGrid() {
+        return (Grid<Object>) (Grid<?>) _get(LoginLockoutsPanel.class).grid;
+    }
+
+    private static int rowOf(Grid<Object> grid, String text) {
+        for (int row = 0; row < _size(grid); row++) {
+            if (_getFormattedRow(grid, row).contains(text)) {
+                return row;
+            }
+        }
+        return -1;
+    }
+
     @SuppressWarnings("unchecked")
     private static void fillIn(String username, String password, Role role) {
         _setValue(_get(TextField.class, spec -> spec.withLabel("Username")), username);
@@ -84,7 +160,7 @@ class UsersViewTest extends AbstractViewTest {
 
     @SuppressWarnings("unchecked")
     private static List<String> gridUsernames() {
-        Grid<Object> grid = _get(Grid.class);
+        Grid<Object> grid = _get(Grid.class, spec -> spec.withClasses("users-grid"));
         List<String> names = new ArrayList<>();
         for (int row = 0; row < _size(grid); row++) {
             names.add(_getFormattedRow(grid, row).get(0));
