@@ -83,12 +83,35 @@ public final class FirehoseService implements AutoCloseable {
             List<DeliveryBuffer.StoredRecord> undelivered = new ArrayList<>();
             DeliveryBuffer buffer = DeliveryBuffer.open(bufferDirectory(definition.name()), fsync, undelivered);
             DeliveryStream stream = new DeliveryStream(definition, settings, buffer);
-            undelivered.forEach(stream::recover);
+            recover(stream, undelivered);
             streams.put(definition.name(), stream);
             if (!undelivered.isEmpty()) {
                 log.info("Delivery stream {}: {} records not yet in S3 buffered again after restart",
                         definition.name(), undelivered.size());
             }
+        }
+    }
+
+    /**
+     * Buffers again what was not yet in S3. Records carry their partitioning decision; only those stored
+     * by an earlier version without one are partitioned here, once, at a bounded cost (one batch for
+     * all of them, so a query that keeps timing out cannot slow start-up by more than a few limits).
+     */
+    private static void recover(DeliveryStream stream, List<DeliveryBuffer.StoredRecord> undelivered) {
+        List<byte[]> legacy = new ArrayList<>();
+        for (DeliveryBuffer.StoredRecord record : undelivered) {
+            if (record.decision() == null) {
+                legacy.add(record.data());
+            }
+        }
+        List<RecordProcessing.Extraction> legacyDecisions = legacy.isEmpty() ? null : stream.partition(legacy);
+        int next = 0;
+        for (DeliveryBuffer.StoredRecord record : undelivered) {
+            RecordProcessing.Extraction decision = null;
+            if (record.decision() == null && legacyDecisions != null) {
+                decision = legacyDecisions.get(next++);
+            }
+            stream.recover(record, decision);
         }
     }
 
@@ -321,10 +344,11 @@ public final class FirehoseService implements AutoCloseable {
             throw FirehoseError.INVALID_ARGUMENT.exception("This operation is not permitted on KinesisStreamAsSource "
                     + "delivery stream type.");
         }
+        List<RecordProcessing.Extraction> decisions = stream.partition(records);
         long now = clock.millis();
         long[] positions;
         try {
-            positions = stream.accept(records, now);
+            positions = stream.accept(records, decisions, now);
         } catch (IllegalStateException closed) {
             if (!streams.containsKey(name)) {
                 throw notFound(name); // deleted while this put was on its way
@@ -475,7 +499,7 @@ public final class FirehoseService implements AutoCloseable {
                 batch.add(records.get(to).data());
                 to++;
             }
-            long[] positionsInBuffer = stream.accept(batch, Math.min(arrival, now));
+            long[] positionsInBuffer = stream.accept(batch, stream.partition(batch), Math.min(arrival, now));
             end = positionsInBuffer[batch.size()];
             from = to;
         }
