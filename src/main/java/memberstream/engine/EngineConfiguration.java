@@ -19,7 +19,7 @@ import org.springframework.core.env.MapPropertySource;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnEmbeddedEngine
-@EnableConfigurationProperties(EngineProperties.class)
+@EnableConfigurationProperties({EngineProperties.class, ConnectionLimits.class})
 public class EngineConfiguration {
 
     @Bean(destroyMethod = "close")
@@ -29,8 +29,9 @@ public class EngineConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    EngineServer engineServer(List<EngineRoute> routes, EngineProperties properties, ConfigurableEnvironment environment) {
-        EngineServer server = new EngineServer(routes, properties.bindAddress(), properties.port()).start();
+    EngineServer engineServer(List<EngineRoute> routes, EngineProperties properties, ConnectionLimits limits,
+                              ConfigurableEnvironment environment) {
+        EngineServer server = new EngineServer(routes, properties.bindAddress(), properties.port(), 16, limits).start();
         environment.getPropertySources().addFirst(new MapPropertySource("memberstreamEngine",
                 Map.of("local.memberstream.engine.port", server.port())));
         return server;

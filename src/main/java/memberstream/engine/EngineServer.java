@@ -41,13 +41,15 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import memberstream.engine.protocol.AwsJsonService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import memberstream.engine.protocol.CallerProtocolErrors;
 import memberstream.engine.protocol.EngineRequest;
 import memberstream.engine.protocol.EngineResponse;
 import memberstream.engine.protocol.EngineRoute;
-import memberstream.engine.protocol.ProtocolError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,9 @@ import org.slf4j.LoggerFactory;
  * and handed to the first {@link EngineRoute} that accepts it. Routes run on a pool of worker threads,
  * never on the I/O threads, because they may wait for the disk. All engine threads are named
  * {@code engine-*} (the benchmark sums their CPU time).
+ * Connections are held to {@link ConnectionLimits} (idle and read timeouts, open connections, bytes of
+ * bodies still arriving; see {@link ConnectionGuard}). Errors the front door answers itself are in the
+ * caller's protocol ({@link CallerProtocolErrors}).
  * Lifecycle: construct, {@link #start()}, {@link #close()}; {@link #port()} is the bound port.
  */
 public final class EngineServer implements AutoCloseable {
@@ -71,6 +76,9 @@ public final class EngineServer implements AutoCloseable {
     private final String bindAddress;
     private final int requestedPort;
     private final int workerThreads;
+    private final ConnectionLimits limits;
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicLong bufferedBodyBytes = new AtomicLong();
     private EventLoopGroup acceptors;
     private EventLoopGroup io;
     private EventExecutorGroup workers;
@@ -83,10 +91,15 @@ public final class EngineServer implements AutoCloseable {
     }
 
     public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads) {
+        this(routes, bindAddress, port, workerThreads, ConnectionLimits.defaults());
+    }
+
+    public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads, ConnectionLimits limits) {
         this.routes = List.copyOf(routes);
         this.bindAddress = bindAddress;
         this.requestedPort = port;
         this.workerThreads = workerThreads;
+        this.limits = limits;
     }
 
     /** Binds and starts serving; throws {@link IllegalStateException} with a clear message if the port is taken. */
@@ -106,9 +119,16 @@ public final class EngineServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (openConnections.incrementAndGet() > limits.maxOpen()) {
+                            openConnections.decrementAndGet();
+                            channel.close();
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> openConnections.decrementAndGet());
                         connections.add(channel);
                         ChannelPipeline pipeline = channel.pipeline();
                         pipeline.addLast(new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
+                        pipeline.addLast(new ConnectionGuard(limits, bufferedBodyBytes));
                         DrainAfterRefusal drain = new DrainAfterRefusal();
                         pipeline.addLast(new AwsShapedAggregator(MAX_REQUEST_BYTES, drain));
                         pipeline.addLast(drain);
@@ -158,17 +178,19 @@ public final class EngineServer implements AutoCloseable {
             if (route.accepts(request)) {
                 try {
                     return route.handle(request);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | StackOverflowError e) {
                     log.error("Route {} failed on {} {}", route.getClass().getSimpleName(), request.method(), request.path(), e);
-                    return AwsJsonService.jsonError(ProtocolError.INTERNAL_FAILURE, "Internal service failure.");
+                    return CallerProtocolErrors.error(request.method(), request.headers(), CallerProtocolErrors.Kind.INTERNAL,
+                            "Internal service failure.");
                 }
             }
         }
         String target = request.target();
         if (target != null) {
-            return AwsJsonService.jsonError(ProtocolError.UNKNOWN_OPERATION, "No service of this engine handles " + target);
+            return CallerProtocolErrors.error(request.method(), request.headers(), CallerProtocolErrors.Kind.UNKNOWN_OPERATION,
+                    "No service of this engine handles " + target);
         }
-        return AwsJsonService.jsonError(ProtocolError.UNKNOWN_OPERATION,
+        return CallerProtocolErrors.error(request.method(), request.headers(), CallerProtocolErrors.Kind.UNKNOWN_OPERATION,
                 "No service of this engine handles " + request.method() + " " + request.path());
     }
 
@@ -179,7 +201,8 @@ public final class EngineServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             EngineResponse response;
             if (!request.decoderResult().isSuccess()) {
-                response = AwsJsonService.jsonError(ProtocolError.SERIALIZATION, "Malformed HTTP request.");
+                response = CallerProtocolErrors.error(request.method().name(), lowerCaseHeaders(request),
+                        CallerProtocolErrors.Kind.MALFORMED, "Malformed HTTP request.");
                 keepAlive = false;
             } else {
                 response = dispatch(toEngineRequest(request));
@@ -194,11 +217,16 @@ public final class EngineServer implements AutoCloseable {
         }
     }
 
-    private static EngineRequest toEngineRequest(FullHttpRequest request) {
+    private static Map<String, String> lowerCaseHeaders(HttpMessage request) {
         Map<String, String> headers = new HashMap<>();
         for (Map.Entry<String, String> header : request.headers()) {
-            headers.merge(header.getKey().toLowerCase(), header.getValue(), (a, b) -> a + "," + b);
+            headers.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + "," + b);
         }
+        return headers;
+    }
+
+    private static EngineRequest toEngineRequest(FullHttpRequest request) {
+        Map<String, String> headers = lowerCaseHeaders(request);
         String uri = request.uri();
         int question = uri.indexOf('?');
         String path = question < 0 ? uri : uri.substring(0, question);
@@ -207,7 +235,7 @@ public final class EngineServer implements AutoCloseable {
         return new EngineRequest(request.method().name(), path, query, headers, body);
     }
 
-    private static FullHttpResponse toHttp(EngineResponse response) {
+    static FullHttpResponse toHttp(EngineResponse response) {
         ByteBuf content = Unpooled.wrappedBuffer(response.body());
         FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), content);
@@ -245,8 +273,9 @@ public final class EngineServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            EngineResponse response = AwsJsonService.jsonError(ProtocolError.REQUEST_TOO_LARGE,
-                    "Request body exceeds the limit of " + MAX_REQUEST_BYTES + " bytes.");
+            String method = oversized instanceof io.netty.handler.codec.http.HttpRequest request ? request.method().name() : "POST";
+            EngineResponse response = CallerProtocolErrors.error(method, lowerCaseHeaders(oversized),
+                    CallerProtocolErrors.Kind.TOO_LARGE, "Request body exceeds the limit of " + MAX_REQUEST_BYTES + " bytes.");
             FullHttpResponse http = toHttp(response);
             http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(http);
