@@ -31,6 +31,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private final ConnectionLimits limits;
     private final AtomicLong buffered;
     private HttpRequest current;
+    /** Bytes arrived that the codec has not yet turned into a whole request (blank lines, a partial head). */
+    private boolean partialBytes;
     private long held;
     private int awaitingAnswers;
     private long lastReadNanos = System.nanoTime();
@@ -74,6 +76,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                 buffered.addAndGet(-held);
                 held = 0;
                 current = null;
+                partialBytes = false;
                 awaitingAnswers++;
             }
         }
@@ -114,11 +117,24 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             return;
         }
         long now = System.nanoTime();
-        if (current != null && now - lastReadNanos > limits.readTimeout().toNanos()) {
+        if ((current != null || partialBytes) && now - lastReadNanos > limits.readTimeout().toNanos()) {
             refuse(ctx, CallerProtocolErrors.Kind.TIMEOUT, "The request did not arrive in full within "
                     + limits.readTimeout().toSeconds() + " s of its last bytes.");
         } else if (current == null && awaitingAnswers == 0 && now - lastActivityNanos > limits.idleTimeout().toNanos()) {
             ctx.close();
+        }
+    }
+
+    /** Sits before the HTTP codec and tells the guard that bytes arrived, whether or not they make a request yet. */
+    final class RawReads extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof io.netty.buffer.ByteBuf bytes && bytes.isReadable() && !refused) {
+                partialBytes = true;
+                lastReadNanos = System.nanoTime();
+                lastActivityNanos = lastReadNanos;
+            }
+            ctx.fireChannelRead(message);
         }
     }
 

@@ -127,8 +127,10 @@ public final class EngineServer implements AutoCloseable {
                         channel.closeFuture().addListener(closed -> openConnections.decrementAndGet());
                         connections.add(channel);
                         ChannelPipeline pipeline = channel.pipeline();
+                        ConnectionGuard guard = new ConnectionGuard(limits, bufferedBodyBytes);
+                        pipeline.addLast(guard.new RawReads());
                         pipeline.addLast(new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
-                        pipeline.addLast(new ConnectionGuard(limits, bufferedBodyBytes));
+                        pipeline.addLast(guard);
                         DrainAfterRefusal drain = new DrainAfterRefusal();
                         pipeline.addLast(new AwsShapedAggregator(MAX_REQUEST_BYTES, drain));
                         pipeline.addLast(drain);

@@ -50,6 +50,8 @@ public final class FirehoseService implements AutoCloseable {
     static final String ACCOUNT_ID = "000000000000";
     static final String DESTINATION_ID = "destinationId-000000000001";
     static final int MAX_TAGS = 50;
+    /** Each stream holds a log with its own write buffer, so their number is bounded (AWS's quota is per region). */
+    static final int MAX_DELIVERY_STREAMS = 500;
     static final int MAX_SOURCE_RECORDS_PER_POLL = 10_000;
     private static final Logger log = LoggerFactory.getLogger(FirehoseService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -166,6 +168,10 @@ public final class FirehoseService implements AutoCloseable {
         }
         if (tags.size() > MAX_TAGS) {
             throw FirehoseError.LIMIT_EXCEEDED.exception("A delivery stream can have at most " + MAX_TAGS + " tags.");
+        }
+        if (streams.size() >= MAX_DELIVERY_STREAMS) {
+            throw FirehoseError.LIMIT_EXCEEDED.exception("You have already consumed your firehose quota of "
+                    + MAX_DELIVERY_STREAMS + " hoses.");
         }
         ObjectNode sourceConfig = null;
         if ("KinesisStreamAsSource".equals(type)) {

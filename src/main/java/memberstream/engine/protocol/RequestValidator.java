@@ -117,6 +117,11 @@ public final class RequestValidator {
             }
             case INTEGER, LONG -> {
                 // Exact: 18446744073709551617 is not 1, and 2.5 is not 2.
+                if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
+                    errors.add("Value '" + echo(value.asText()) + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must be a finite number");
+                    break;
+                }
                 java.math.BigDecimal number = value.decimalValue();
                 String shown = echo(value.asText());
                 long typeMin = rule.kind() == FieldRule.Kind.INTEGER ? Integer.MIN_VALUE : Long.MIN_VALUE;

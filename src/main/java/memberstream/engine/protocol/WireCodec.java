@@ -150,7 +150,7 @@ public final class WireCodec {
             BigDecimal millis = format == WireFormat.CBOR ? number : number.movePointRight(3);
             // Exact, and within what Instant holds: a wrapped long would be another time.
             return Instant.ofEpochMilli(millis.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
-        } catch (java.time.DateTimeException | ArithmeticException e) {
+        } catch (java.time.DateTimeException | ArithmeticException | NumberFormatException e) {
             throw ProtocolError.SERIALIZATION.exception("'" + abbreviate(node.asText()) + "' can not be converted to a Timestamp");
         }
     }
