@@ -18,7 +18,7 @@ import org.springframework.core.env.PropertySource;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnEmbeddedEngine
-@EnableConfigurationProperties({EngineProperties.class, EngineAccessProperties.class})
+@EnableConfigurationProperties({EngineProperties.class, EngineAccessProperties.class, ConnectionLimits.class})
 public class EngineConfiguration {
 
     @Bean(destroyMethod = "close")
@@ -29,9 +29,9 @@ public class EngineConfiguration {
 
     @Bean(destroyMethod = "close")
     EngineServer engineServer(List<EngineRoute> routes, EngineProperties properties, EngineAccessProperties access,
-                              EngineContext context, ConfigurableEnvironment environment) {
+                              ConnectionLimits limits, EngineContext context, ConfigurableEnvironment environment) {
         EngineServer server = new EngineServer(routes, properties.bindAddress(), properties.port(), 16,
-                access.frontDoor(properties.bindAddress(), context.clock())).start();
+                access.frontDoor(properties.bindAddress(), context.clock()), limits).start();
         environment.getPropertySources().addFirst(new PortPropertySource(server));
         return server;
     }

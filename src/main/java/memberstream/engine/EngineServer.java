@@ -41,9 +41,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import memberstream.engine.protocol.AwsJsonService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import memberstream.engine.protocol.CallerProtocolErrors;
 import memberstream.engine.protocol.EngineRequest;
 import memberstream.engine.protocol.EngineResponse;
 import memberstream.engine.protocol.EngineRoute;
@@ -61,6 +64,9 @@ import org.slf4j.LoggerFactory;
  * {@link EngineRoute} that accepts it. Routes run on a pool of worker threads,
  * never on the I/O threads, because they may wait for the disk. All engine threads are named
  * {@code engine-*} (the benchmark sums their CPU time).
+ * Connections are held to {@link ConnectionLimits} (idle and read timeouts, open connections, bytes of
+ * bodies still arriving; see {@link ConnectionGuard}). Errors the front door answers itself are in the
+ * caller's protocol ({@link CallerProtocolErrors}).
  * Lifecycle: construct, {@link #start()}, {@link #close()}; {@link #port()} is the bound port.
  */
 public final class EngineServer implements AutoCloseable {
@@ -75,6 +81,9 @@ public final class EngineServer implements AutoCloseable {
     private final int requestedPort;
     private final int workerThreads;
     private final FrontDoor frontDoor;
+    private final ConnectionLimits limits;
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicLong bufferedBodyBytes = new AtomicLong();
     private EventLoopGroup acceptors;
     private EventLoopGroup io;
     private EventExecutorGroup workers;
@@ -87,12 +96,27 @@ public final class EngineServer implements AutoCloseable {
     }
 
     public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads) {
-        this(routes, bindAddress, port, workerThreads, FrontDoor.standard(bindAddress, java.time.Clock.systemUTC()));
+        this(routes, bindAddress, port, workerThreads, FrontDoor.standard(bindAddress, java.time.Clock.systemUTC()),
+                ConnectionLimits.defaults());
     }
 
     /** @param frontDoor the signature, Host and Origin checks every request passes before a route sees it */
     public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads, FrontDoor frontDoor) {
+        this(routes, bindAddress, port, workerThreads, frontDoor, ConnectionLimits.defaults());
+    }
+
+    public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads, ConnectionLimits limits) {
+        this(routes, bindAddress, port, workerThreads, FrontDoor.standard(bindAddress, java.time.Clock.systemUTC()), limits);
+    }
+
+    /**
+     * @param frontDoor the signature, Host and Origin checks every request passes before a route sees it
+     * @param limits    timeouts and caps on connections and on bodies still arriving
+     */
+    public EngineServer(List<EngineRoute> routes, String bindAddress, int port, int workerThreads, FrontDoor frontDoor,
+                        ConnectionLimits limits) {
         this.frontDoor = frontDoor;
+        this.limits = limits;
         this.routes = List.copyOf(routes);
         this.bindAddress = bindAddress;
         this.requestedPort = port;
@@ -116,9 +140,18 @@ public final class EngineServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (openConnections.incrementAndGet() > limits.maxOpen()) {
+                            openConnections.decrementAndGet();
+                            channel.close();
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> openConnections.decrementAndGet());
                         connections.add(channel);
                         ChannelPipeline pipeline = channel.pipeline();
+                        ConnectionGuard guard = new ConnectionGuard(limits, bufferedBodyBytes);
+                        pipeline.addLast(guard.new RawReads());
                         pipeline.addLast(new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
+                        pipeline.addLast(guard);
                         DrainAfterRefusal drain = new DrainAfterRefusal();
                         pipeline.addLast(new AwsShapedAggregator(MAX_REQUEST_BYTES, drain));
                         pipeline.addLast(drain);
@@ -169,17 +202,19 @@ public final class EngineServer implements AutoCloseable {
             if (route.accepts(request)) {
                 try {
                     return route.handle(request);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | StackOverflowError e) {
                     log.error("Route {} failed on {} {}", route.getClass().getSimpleName(), request.method(), request.path(), e);
-                    return AwsJsonService.jsonError(ProtocolError.INTERNAL_FAILURE, "Internal service failure.");
+                    return CallerProtocolErrors.error(request.method(), request.headers(), CallerProtocolErrors.Kind.INTERNAL,
+                            "Internal service failure.");
                 }
             }
         }
         String target = request.target();
         if (target != null) {
-            return AwsJsonService.jsonError(ProtocolError.UNKNOWN_OPERATION, "No service of this engine handles " + target);
+            return CallerProtocolErrors.error(request.method(), request.headers(), CallerProtocolErrors.Kind.UNKNOWN_OPERATION,
+                    "No service of this engine handles " + target);
         }
-        return AwsJsonService.jsonError(ProtocolError.UNKNOWN_OPERATION,
+        return CallerProtocolErrors.error(request.method(), request.headers(), CallerProtocolErrors.Kind.UNKNOWN_OPERATION,
                 "No service of this engine handles " + request.method() + " " + request.path());
     }
 
@@ -190,7 +225,8 @@ public final class EngineServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             EngineResponse response;
             if (!request.decoderResult().isSuccess()) {
-                response = AwsJsonService.jsonError(ProtocolError.SERIALIZATION, "Malformed HTTP request.");
+                response = CallerProtocolErrors.error(request.method().name(), lowerCaseHeaders(request),
+                        CallerProtocolErrors.Kind.MALFORMED, "Malformed HTTP request.");
                 keepAlive = false;
             } else {
                 response = dispatch(toEngineRequest(request));
@@ -205,11 +241,16 @@ public final class EngineServer implements AutoCloseable {
         }
     }
 
-    private static EngineRequest toEngineRequest(FullHttpRequest request) {
+    private static Map<String, String> lowerCaseHeaders(HttpMessage request) {
         Map<String, String> headers = new HashMap<>();
         for (Map.Entry<String, String> header : request.headers()) {
-            headers.merge(header.getKey().toLowerCase(), header.getValue(), (a, b) -> a + "," + b);
+            headers.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + "," + b);
         }
+        return headers;
+    }
+
+    private static EngineRequest toEngineRequest(FullHttpRequest request) {
+        Map<String, String> headers = lowerCaseHeaders(request);
         String uri = request.uri();
         int question = uri.indexOf('?');
         String path = question < 0 ? uri : uri.substring(0, question);
@@ -218,7 +259,7 @@ public final class EngineServer implements AutoCloseable {
         return new EngineRequest(request.method().name(), path, query, headers, body);
     }
 
-    private static FullHttpResponse toHttp(EngineResponse response) {
+    static FullHttpResponse toHttp(EngineResponse response) {
         ByteBuf content = Unpooled.wrappedBuffer(response.body());
         FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), content);
@@ -256,8 +297,9 @@ public final class EngineServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            EngineResponse response = AwsJsonService.jsonError(ProtocolError.REQUEST_TOO_LARGE,
-                    "Request body exceeds the limit of " + MAX_REQUEST_BYTES + " bytes.");
+            String method = oversized instanceof io.netty.handler.codec.http.HttpRequest request ? request.method().name() : "POST";
+            EngineResponse response = CallerProtocolErrors.error(method, lowerCaseHeaders(oversized),
+                    CallerProtocolErrors.Kind.TOO_LARGE, "Request body exceeds the limit of " + MAX_REQUEST_BYTES + " bytes.");
             FullHttpResponse http = toHttp(response);
             http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(http);

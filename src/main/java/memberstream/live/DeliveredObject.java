@@ -27,36 +27,68 @@ import org.xerial.snappy.SnappyFramedInputStream;
  * none, so a {@code .snappy} object without the framing magic is read as that). Records are JSON
  * values one after another, with or without a newline between them (Firehose adds none unless the
  * AppendDelimiterToRecord processor is on); anything else is split into lines.
+ *
+ * <p>Reading is bounded, because anyone who can write to the bucket chooses what is in it (a 61 KB
+ * gzip can expand to gigabytes): decompression stops after {@link #MAX_CONTENT_BYTES}, at most
+ * {@link #MAX_RECORDS} records are kept, and {@code cut} says that what is shown is only the start of
+ * the object. The object as stored can still be downloaded whole.
  */
-public record DeliveredObject(String compression, byte[] content, List<String> records, boolean json) {
+public record DeliveredObject(String compression, byte[] content, List<String> records, boolean json, boolean cut) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final byte[] SNAPPY_FRAMED_MAGIC = {(byte) 0xff, 0x06, 0x00, 0x00, 's', 'N', 'a', 'P', 'p', 'Y'};
-    /** A decompressed object larger than this is cut, so a huge object cannot take the console's memory. */
-    static final int MAX_CONTENT_BYTES = 64 * 1024 * 1024;
+    /** Decompression stops here: a larger object is shown cut, so that it cannot take the console's memory and CPU. */
+    public static final int MAX_CONTENT_BYTES = 8 * 1024 * 1024;
+    /** Records kept (and pretty-printed) of one object. */
+    public static final int MAX_RECORDS = 10_000;
+
+    /** Thrown inside decompression when the limit is reached; what was read so far is kept. */
+    private static final class LimitReached extends IOException {
+        LimitReached() {
+            super(null, null);
+        }
+    }
 
     public static DeliveredObject decode(String key, byte[] stored) {
+        return decode(key, stored, false);
+    }
+
+    /** @param storedCut the stored bytes are only the start of the object (it was downloaded in part) */
+    public static DeliveredObject decode(String key, byte[] stored, boolean storedCut) {
         String compression = compressionOf(key, stored);
-        byte[] content;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean cut = storedCut;
         try {
-            content = switch (compression) {
-                case "GZIP" -> readAll(new GZIPInputStream(new ByteArrayInputStream(stored)));
-                case "ZIP" -> unzip(stored);
-                case "Snappy" -> readAll(new SnappyFramedInputStream(new ByteArrayInputStream(stored)));
-                case "HADOOP_SNAPPY" -> unHadoopSnappy(stored);
-                default -> stored;
-            };
+            switch (compression) {
+                case "GZIP" -> copy(new GZIPInputStream(new ByteArrayInputStream(stored)), out);
+                case "ZIP" -> unzip(stored, out);
+                case "Snappy" -> copy(new SnappyFramedInputStream(new ByteArrayInputStream(stored)), out);
+                case "HADOOP_SNAPPY" -> unHadoopSnappy(stored, out);
+                default -> {
+                    out.write(stored, 0, Math.min(stored.length, MAX_CONTENT_BYTES));
+                    cut |= stored.length > MAX_CONTENT_BYTES;
+                }
+            }
+        } catch (LimitReached limit) {
+            cut = true;
         } catch (IOException e) {
-            throw new IllegalArgumentException("The object " + key + " looks " + compression
-                    + "-compressed but could not be decompressed: " + e.getMessage(), e);
+            if (!storedCut || out.size() == 0) {
+                throw new IllegalArgumentException("The object " + key + " looks " + compression
+                        + "-compressed but could not be decompressed: " + e.getMessage(), e);
+            }
         }
-        List<String> jsonRecords = jsonValues(content);
+        byte[] content = out.toByteArray();
+        List<String> jsonRecords = jsonValues(content, cut);
         if (jsonRecords != null) {
-            return new DeliveredObject(compression, content, jsonRecords, true);
+            return new DeliveredObject(compression, content, limited(jsonRecords), true, cut || jsonRecords.size() > MAX_RECORDS);
         }
         String text = new String(content, StandardCharsets.UTF_8);
-        List<String> lines = text.lines().filter(line -> !line.isBlank()).toList();
-        return new DeliveredObject(compression, content, lines, false);
+        List<String> lines = text.lines().filter(line -> !line.isBlank()).limit(MAX_RECORDS + 1L).toList();
+        return new DeliveredObject(compression, content, limited(lines), false, cut || lines.size() > MAX_RECORDS);
+    }
+
+    private static List<String> limited(List<String> records) {
+        return records.size() > MAX_RECORDS ? List.copyOf(records.subList(0, MAX_RECORDS)) : records;
     }
 
     /** What the object's bytes say about its compression (the extension decides only between the Snappy formats). */
@@ -91,12 +123,13 @@ public record DeliveredObject(String compression, byte[] content, List<String> r
         return "UNCOMPRESSED";
     }
 
-    private static List<String> jsonValues(byte[] content) {
+    /** The JSON values of the content, or null if it is not JSON; a cut content may end inside a value. */
+    private static List<String> jsonValues(byte[] content, boolean cut) {
         List<String> records = new ArrayList<>();
         try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class)
                 .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .with(JsonParser.Feature.AUTO_CLOSE_SOURCE).readValues(content)) {
-            while (values.hasNextValue()) {
+            while (records.size() <= MAX_RECORDS && values.hasNextValue()) {
                 JsonNode value = values.nextValue();
                 if (!value.isContainerNode()) {
                     return null; // plain text that happens to start like a number or a word
@@ -105,12 +138,11 @@ public record DeliveredObject(String compression, byte[] content, List<String> r
             }
             return records;
         } catch (IOException | RuntimeException notJson) {
-            return null;
+            return cut && !records.isEmpty() ? records : null;
         }
     }
 
-    private static byte[] unzip(byte[] stored) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private static void unzip(byte[] stored, ByteArrayOutputStream out) throws IOException {
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(stored))) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
@@ -119,12 +151,10 @@ public record DeliveredObject(String compression, byte[] content, List<String> r
                 }
             }
         }
-        return out.toByteArray();
     }
 
     /** Hadoop's BlockCompressorStream: per block, the raw length, then compressed chunks (length + bytes). */
-    private static byte[] unHadoopSnappy(byte[] stored) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private static void unHadoopSnappy(byte[] stored, ByteArrayOutputStream out) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored));
         while (in.available() > 0) {
             int rawLength = in.readInt();
@@ -138,35 +168,27 @@ public record DeliveredObject(String compression, byte[] content, List<String> r
                 if (chunk.length < compressedLength) {
                     throw new EOFException("object ends inside a chunk");
                 }
+                int chunkRawLength = Snappy.uncompressedLength(chunk);
+                if (chunkRawLength < 0 || chunkRawLength > MAX_CONTENT_BYTES - out.size()) {
+                    throw new LimitReached();
+                }
                 byte[] raw = Snappy.uncompress(chunk);
                 out.write(raw);
                 produced += raw.length;
-                checkSize(out.size());
             }
         }
-        return out.toByteArray();
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            copy(in, out);
-            return out.toByteArray();
-        }
-    }
-
+    /** Copies until the end or until {@link #MAX_CONTENT_BYTES} are out (then throws {@link LimitReached}). */
     private static void copy(InputStream in, ByteArrayOutputStream out) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         int n;
-        while ((n = in.read(buffer)) > 0) {
-            out.write(buffer, 0, n);
-            checkSize(out.size());
-        }
-    }
-
-    private static void checkSize(int size) throws IOException {
-        if (size > MAX_CONTENT_BYTES) {
-            throw new IOException("more than " + MAX_CONTENT_BYTES / (1024 * 1024) + " MiB once decompressed");
+        while ((n = in.read(buffer, 0, Math.min(buffer.length, MAX_CONTENT_BYTES - out.size() + 1))) > 0) {
+            int room = MAX_CONTENT_BYTES - out.size();
+            out.write(buffer, 0, Math.min(n, room));
+            if (n > room) {
+                throw new LimitReached();
+            }
         }
     }
 }

@@ -36,6 +36,8 @@ public class DeliveryBrowser {
 
     /** Objects larger than this are not read just to count their records in a listing. */
     static final long COUNT_RECORDS_UP_TO_BYTES = 8L * 1024 * 1024;
+    /** The viewer downloads at most this much of an object; the whole object is only ever streamed to a download. */
+    static final long MAX_STORED_BYTES_SHOWN = 16L * 1024 * 1024;
     static final String BUFFER_HEADER_PREFIX = "x-memberstream-buffered-";
     static final String NOT_REPORTED = "This endpoint doesn't report its buffer: Firehose's API has no such field "
             + "(the embedded engine reports it as an extension).";
@@ -197,8 +199,23 @@ public class DeliveryBrowser {
         });
     }
 
+    /**
+     * Reads an object for the viewer: at most {@link #MAX_STORED_BYTES_SHOWN} of it are downloaded, and
+     * decompression stops at {@link DeliveredObject#MAX_CONTENT_BYTES}; the result says when it was cut.
+     */
     public Attempted<DeliveredObject> open(String bucket, String key) {
-        return Attempted.call(pause, () -> DeliveredObject.decode(key, download(bucket, key)));
+        return Attempted.call(pause, () -> {
+            var response = s3.get().getObjectAsBytes(r -> r.bucket(bucket).key(key).range("bytes=0-" + (MAX_STORED_BYTES_SHOWN - 1)));
+            byte[] stored = response.asByteArray();
+            String range = response.response().contentRange();
+            boolean storedCut = range != null && range.contains("/") && !range.endsWith("/" + stored.length);
+            return DeliveredObject.decode(key, stored, storedCut);
+        });
+    }
+
+    /** The object whole, as stored (compressed or not), for the viewer's download link. */
+    public java.io.InputStream downloadStream(String bucket, String key) {
+        return s3.get().getObject(r -> r.bucket(bucket).key(key));
     }
 
     public byte[] download(String bucket, String key) {
@@ -232,7 +249,8 @@ public class DeliveryBrowser {
         }
         int count = recordCountByEtag.computeIfAbsent(bucket + "/" + object.key() + "@" + object.eTag(), k -> {
             try {
-                return DeliveredObject.decode(object.key(), download(bucket, object.key())).records().size();
+                DeliveredObject decoded = DeliveredObject.decode(object.key(), download(bucket, object.key()));
+                return decoded.cut() ? -1 : decoded.records().size();
             } catch (RuntimeException unreadable) {
                 return -1;
             }

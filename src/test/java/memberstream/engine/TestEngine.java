@@ -17,6 +17,7 @@ import memberstream.engine.firehose.KinesisRouteSourceReader;
 import memberstream.engine.firehose.KinesisSourceReader;
 import memberstream.engine.kinesis.KinesisService;
 import memberstream.engine.protocol.EngineRoute;
+import memberstream.engine.protocol.FrontDoor;
 import memberstream.engine.s3.S3ObjectStore;
 import memberstream.engine.s3.S3Route;
 import memberstream.engine.storage.FsyncPolicy;
@@ -40,6 +41,7 @@ public final class TestEngine implements AutoCloseable {
     public final MutableClock clock = new MutableClock(Instant.parse("2026-03-04T05:06:07.890Z"));
     public final Path directory;
     private final boolean withKinesis;
+    private final boolean signed;
     public KinesisService kinesis;
     public S3ObjectStore s3Store;
     public FirehoseService firehose;
@@ -51,6 +53,15 @@ public final class TestEngine implements AutoCloseable {
 
     /** With {@code withKinesis}, the engine's Kinesis runs too (no throughput limits, no status delay). */
     public TestEngine(String name, boolean withKinesis) {
+        this(name, withKinesis, true);
+    }
+
+    /**
+     * With {@code signed} false the front door checks Host and Origin only: for tests that send raw,
+     * unsigned requests to reach the services behind the signature check.
+     */
+    public TestEngine(String name, boolean withKinesis, boolean signed) {
+        this.signed = signed;
         this.directory = Path.of("target/test-data", name).toAbsolutePath();
         this.withKinesis = withKinesis;
         deleteRecursively(directory);
@@ -71,7 +82,9 @@ public final class TestEngine implements AutoCloseable {
                 RETRY_INTERVAL, reader);
         routes.add(new FirehoseRoute(firehose));
         routes.add(new S3Route(s3Store));
-        server = new EngineServer(routes, "127.0.0.1", 0, 4).start();
+        FrontDoor door = signed ? FrontDoor.standard("127.0.0.1", java.time.Clock.systemUTC())
+                : FrontDoor.unsigned("127.0.0.1", java.time.Clock.systemUTC());
+        server = new EngineServer(routes, "127.0.0.1", 0, 4, door).start();
     }
 
     /** Moves the clock to {@code instant} (backwards too). */

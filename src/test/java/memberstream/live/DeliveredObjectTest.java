@@ -59,6 +59,44 @@ class DeliveredObjectTest {
     }
 
     @Test
+    void aDecompressionBombIsCutAtTheLimitAndSaysSo() throws IOException {
+        // 64 MiB of records in a gzip of well under 1 MiB: reading it whole cost seconds of CPU and gigabytes.
+        byte[] line = "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bomb = compress(new byte[0], out -> new GZIPOutputStream(out) {
+            @Override
+            public void close() throws IOException {
+                for (long written = 0; written < 64L * 1024 * 1024; written += line.length * 1024L) {
+                    for (int i = 0; i < 1024; i++) {
+                        write(line);
+                    }
+                }
+                super.close();
+            }
+        });
+        assertThat(bomb.length).isLessThan(1024 * 1024);
+
+        DeliveredObject object = DeliveredObject.decode("bomb.gz", bomb);
+        assertThat(object.cut()).isTrue();
+        assertThat(object.content()).hasSize(DeliveredObject.MAX_CONTENT_BYTES);
+        assertThat(object.json()).isTrue();
+        assertThat(object.records()).hasSize(DeliveredObject.MAX_RECORDS);
+    }
+
+    @Test
+    void aSmallObjectIsNotCut() {
+        assertThat(DeliveredObject.decode("k", TWO_EVENTS.getBytes(StandardCharsets.UTF_8)).cut()).isFalse();
+    }
+
+    @Test
+    void aDownloadCutShortStillShowsItsWholeRecords() throws IOException {
+        byte[] whole = compress("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n".repeat(2000).getBytes(StandardCharsets.UTF_8), GZIPOutputStream::new);
+        byte[] start = java.util.Arrays.copyOf(whole, whole.length / 2);
+        DeliveredObject object = DeliveredObject.decode("k.gz", start, true);
+        assertThat(object.cut()).isTrue();
+        assertThat(object.records()).isNotEmpty().allSatisfy(record -> assertThat(record).startsWith("{"));
+    }
+
+    @Test
     void compressionFromTheKeyForListings() {
         assertThat(DeliveredObject.compressionFromKey("a/b.gz")).isEqualTo("GZIP");
         assertThat(DeliveredObject.compressionFromKey("a/b")).isEqualTo("UNCOMPRESSED");

@@ -91,19 +91,45 @@ final class DeliveryStream {
 
     /**
      * Appends the records to the durable buffer and to the pending objects, all at one arrival time.
-     * Returns their log positions plus, as last element, the end to wait on for durability.
+     * {@code decisions} are their partitioning decisions, made before by {@link #partition} (outside
+     * this lock: a query must never hold up the stream), or null without dynamic partitioning; they are
+     * stored with the records. Returns their log positions plus, as last element, the end to wait on
+     * for durability.
      */
-    synchronized long[] accept(List<byte[]> records, long arrivalMillis) {
-        long[] positions = buffer.append(records, arrivalMillis);
+    synchronized long[] accept(List<byte[]> records, List<RecordProcessing.Extraction> decisions, long arrivalMillis) {
+        long[] positions = buffer.append(records, decisions, arrivalMillis);
         for (int i = 0; i < records.size(); i++) {
-            route(positions[i], arrivalMillis, records.get(i));
+            route(positions[i], arrivalMillis, records.get(i), decisions == null ? null : decisions.get(i));
         }
         return positions;
     }
 
-    /** Buffers a record read back from the durable buffer at start-up. */
-    synchronized void recover(DeliveryBuffer.StoredRecord record) {
-        route(record.position(), record.arrivalMillis(), record.data());
+    /**
+     * The partitioning decisions for records about to be accepted, or null when the stream does not
+     * partition. Runs the query (bounded by {@link QueryEvaluator}); call it without holding any lock.
+     */
+    List<RecordProcessing.Extraction> partition(List<byte[]> records) {
+        DestinationSettings current = settings();
+        RecordProcessing processing = current.processing();
+        if (!processing.extractsMetadata()) {
+            return null;
+        }
+        QueryEvaluator.Batch batch = new QueryEvaluator.Batch();
+        List<RecordProcessing.Extraction> decisions = new ArrayList<>(records.size());
+        for (byte[] data : records) {
+            decisions.add(processing.extract(data, current.keys().prefix().partitionKeyNames(), batch));
+        }
+        return decisions;
+    }
+
+    /**
+     * Buffers a record read back from the durable buffer at start-up. Its stored decision is used; a
+     * record stored without one by an earlier version gets {@code legacyDecision} (see
+     * {@link #partition}), so recovery never runs a query under this lock.
+     */
+    synchronized void recover(DeliveryBuffer.StoredRecord record, RecordProcessing.Extraction legacyDecision) {
+        RecordProcessing.Extraction decision = record.decision() != null ? record.decision() : legacyDecision;
+        route(record.position(), record.arrivalMillis(), record.data(), decision);
     }
 
     /**
@@ -115,10 +141,11 @@ final class DeliveryStream {
         this.settings = newSettings;
     }
 
-    private void route(long position, long arrivalMillis, byte[] data) {
+    private void route(long position, long arrivalMillis, byte[] data, RecordProcessing.Extraction decision) {
         RecordProcessing processing = settings.processing();
         if (processing.extractsMetadata()) {
-            RecordProcessing.Extraction extraction = processing.extract(data, settings.keys().prefix().partitionKeyNames());
+            RecordProcessing.Extraction extraction = decision != null ? decision
+                    : new RecordProcessing.Extraction(Map.of(), "The record was accepted without a partitioning decision");
             if (extraction.failed()) {
                 add("!" + PARTITIONING_FAILED, PARTITIONING_FAILED, Map.of(), position, arrivalMillis,
                         errorRecord(data, arrivalMillis, extraction.error()));

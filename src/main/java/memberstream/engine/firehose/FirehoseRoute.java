@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import memberstream.engine.protocol.AwsCall;
+import memberstream.engine.protocol.Arn;
 import memberstream.engine.protocol.AwsJsonService;
+import memberstream.engine.protocol.TextPattern;
 import memberstream.engine.protocol.FieldRule;
 import memberstream.engine.protocol.WireCodec;
 import memberstream.engine.protocol.WithHeaders;
@@ -37,9 +39,25 @@ public final class FirehoseRoute extends AwsJsonService {
     static final String BUFFER_HEADER_PREFIX = "x-memberstream-buffered-";
 
     private static final String NAME_PATTERN = "[a-zA-Z0-9_.-]+";
-    private static final String ROLE_ARN_PATTERN = "arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+";
-    private static final String BUCKET_ARN_PATTERN = "arn:.*:s3:::[\\w\\.\\-]{1,255}";
-    private static final String KINESIS_ARN_PATTERN = "arn:.*:kinesis:[a-zA-Z0-9\\-]+:\\d{12}:stream/[a-zA-Z0-9_.-]+";
+    // ARNs are read by their parts (Arn), never matched by a regular expression that can backtrack.
+    private static final TextPattern ROLE_ARN_PATTERN = TextPattern.of(
+            "arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+", text -> {
+                Arn arn = Arn.parse(text);
+                return arn != null && arn.service().equals("iam") && arn.region().isEmpty() && Arn.digits(arn.account(), 12)
+                        && arn.resource().startsWith("role/") && Arn.wordChars(arn.resource().substring(5), "_+=,.@-/");
+            });
+    private static final TextPattern BUCKET_ARN_PATTERN = TextPattern.of("arn:.*:s3:::[\\w\\.\\-]{1,255}", text -> {
+        Arn arn = Arn.parse(text);
+        return arn != null && arn.service().equals("s3") && arn.region().isEmpty() && arn.account().isEmpty()
+                && arn.resource().length() <= 255 && Arn.wordChars(arn.resource(), "_.-");
+    });
+    private static final TextPattern KINESIS_ARN_PATTERN = TextPattern.of(
+            "arn:.*:kinesis:[a-zA-Z0-9\\-]+:\\d{12}:stream/[a-zA-Z0-9_.-]+", text -> {
+                Arn arn = Arn.parse(text);
+                return arn != null && arn.service().equals("kinesis") && Arn.wordChars(arn.region(), "-")
+                        && Arn.digits(arn.account(), 12) && arn.resource().startsWith("stream/")
+                        && Arn.wordChars(arn.resource().substring(7), "_.-");
+            });
 
     /** Tag keys and values as the model has them: no {@code aws:} key prefix, no tab, newline, {@code ;} or {@code ,}. */
     private static final String TAG_KEY_PATTERN = "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$";

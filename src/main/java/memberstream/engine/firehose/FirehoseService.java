@@ -50,6 +50,8 @@ public final class FirehoseService implements AutoCloseable {
     static final String ACCOUNT_ID = "000000000000";
     static final String DESTINATION_ID = "destinationId-000000000001";
     static final int MAX_TAGS = 50;
+    /** Each stream holds a log with its own write buffer, so their number is bounded (AWS's quota is per region). */
+    static final int MAX_DELIVERY_STREAMS = 500;
     static final int MAX_SOURCE_RECORDS_PER_POLL = 10_000;
     private static final Logger log = LoggerFactory.getLogger(FirehoseService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,12 +85,35 @@ public final class FirehoseService implements AutoCloseable {
             List<DeliveryBuffer.StoredRecord> undelivered = new ArrayList<>();
             DeliveryBuffer buffer = DeliveryBuffer.open(bufferDirectory(definition.name()), fsync, undelivered);
             DeliveryStream stream = new DeliveryStream(definition, settings, buffer);
-            undelivered.forEach(stream::recover);
+            recover(stream, undelivered);
             streams.put(definition.name(), stream);
             if (!undelivered.isEmpty()) {
                 log.info("Delivery stream {}: {} records not yet in S3 buffered again after restart",
                         definition.name(), undelivered.size());
             }
+        }
+    }
+
+    /**
+     * Buffers again what was not yet in S3. Records carry their partitioning decision; only those stored
+     * by an earlier version without one are partitioned here, once, at a bounded cost (one batch for
+     * all of them, so a query that keeps timing out cannot slow start-up by more than a few limits).
+     */
+    private static void recover(DeliveryStream stream, List<DeliveryBuffer.StoredRecord> undelivered) {
+        List<byte[]> legacy = new ArrayList<>();
+        for (DeliveryBuffer.StoredRecord record : undelivered) {
+            if (record.decision() == null) {
+                legacy.add(record.data());
+            }
+        }
+        List<RecordProcessing.Extraction> legacyDecisions = legacy.isEmpty() ? null : stream.partition(legacy);
+        int next = 0;
+        for (DeliveryBuffer.StoredRecord record : undelivered) {
+            RecordProcessing.Extraction decision = null;
+            if (record.decision() == null && legacyDecisions != null) {
+                decision = legacyDecisions.get(next++);
+            }
+            stream.recover(record, decision);
         }
     }
 
@@ -143,6 +168,10 @@ public final class FirehoseService implements AutoCloseable {
         }
         if (tags.size() > MAX_TAGS) {
             throw FirehoseError.LIMIT_EXCEEDED.exception("A delivery stream can have at most " + MAX_TAGS + " tags.");
+        }
+        if (streams.size() >= MAX_DELIVERY_STREAMS) {
+            throw FirehoseError.LIMIT_EXCEEDED.exception("You have already consumed your firehose quota of "
+                    + MAX_DELIVERY_STREAMS + " hoses.");
         }
         ObjectNode sourceConfig = null;
         if ("KinesisStreamAsSource".equals(type)) {
@@ -326,10 +355,11 @@ public final class FirehoseService implements AutoCloseable {
             throw FirehoseError.INVALID_ARGUMENT.exception("This operation is not permitted on KinesisStreamAsSource "
                     + "delivery stream type.");
         }
+        List<RecordProcessing.Extraction> decisions = stream.partition(records);
         long now = clock.millis();
         long[] positions;
         try {
-            positions = stream.accept(records, now);
+            positions = stream.accept(records, decisions, now);
         } catch (IllegalStateException closed) {
             if (!streams.containsKey(name)) {
                 throw notFound(name); // deleted while this put was on its way
@@ -480,7 +510,7 @@ public final class FirehoseService implements AutoCloseable {
                 batch.add(records.get(to).data());
                 to++;
             }
-            long[] positionsInBuffer = stream.accept(batch, Math.min(arrival, now));
+            long[] positionsInBuffer = stream.accept(batch, stream.partition(batch), Math.min(arrival, now));
             end = positionsInBuffer[batch.size()];
             from = to;
         }

@@ -3,14 +3,11 @@ package memberstream.engine.firehose;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import memberstream.engine.protocol.AwsServiceException;
-import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
-import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 
@@ -18,14 +15,14 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * The processors of one destination that the engine runs itself: {@code MetadataExtraction} (a jq 1.6
  * query, evaluated with jackson-jq, whose object result gives the partition keys for
  * {@code !{partitionKeyFromQuery:name}}) and {@code AppendDelimiterToRecord} (a newline after each
- * record; without it Firehose concatenates records with nothing between them). Immutable; the compiled
- * query is safe to share between threads (each evaluation gets its own child scope).
+ * record; without it Firehose concatenates records with nothing between them). Queries run through
+ * {@link QueryEvaluator}, at a bounded cost. Immutable; the compiled query is safe to share between
+ * threads (each evaluation gets its own child scope).
  */
 final class RecordProcessing {
 
     static final RecordProcessing NONE = new RecordProcessing(null, null, false);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Scope ROOT_SCOPE = rootScope();
 
     private final String query;
     private final JsonQuery compiled;
@@ -35,12 +32,6 @@ final class RecordProcessing {
         this.query = query;
         this.compiled = compiled;
         this.appendDelimiter = appendDelimiter;
-    }
-
-    private static Scope rootScope() {
-        Scope scope = Scope.newEmptyScope();
-        BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, scope);
-        return scope;
     }
 
     /**
@@ -76,8 +67,10 @@ final class RecordProcessing {
                     }
                     try {
                         compiled = JsonQuery.compile(query, Versions.JQ_1_6);
-                    } catch (JsonQueryException e) {
+                    } catch (JsonQueryException | RuntimeException e) {
                         throw invalid("Invalid MetadataExtractionQuery '" + query + "': " + e.getMessage());
+                    } catch (StackOverflowError e) {
+                        throw invalid("Invalid MetadataExtractionQuery: it nests deeper than the engine allows.");
                     }
                 }
                 case "Lambda", "RecordDeAggregation", "Decompression", "CloudWatchLogProcessing" ->
@@ -108,23 +101,26 @@ final class RecordProcessing {
         }
     }
 
-    /** Runs the metadata query on a record and checks it yields every key the prefix needs. */
-    Extraction extract(byte[] data, Iterable<String> requiredKeys) {
+    /**
+     * Runs the metadata query on a record and checks it yields every key the prefix needs. Never throws:
+     * a query that runs out of time, steps or stack fails the record. {@code batch} is shared by the
+     * records of one request, so that a query that keeps timing out is not run on all of them.
+     */
+    Extraction extract(byte[] data, Iterable<String> requiredKeys, QueryEvaluator.Batch batch) {
         JsonNode input;
         try {
             input = JSON.readTree(data);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return new Extraction(Map.of(), "Non JSON record provided");
         }
         if (input == null || input.isMissingNode()) {
             return new Extraction(Map.of(), "Non JSON record provided");
         }
-        List<JsonNode> results = new ArrayList<>(1);
-        try {
-            compiled.apply(Scope.newChildScope(ROOT_SCOPE), input, results::add);
-        } catch (JsonQueryException e) {
-            return new Extraction(Map.of(), "Failed to execute the MetadataExtractionQuery " + query + ": " + e.getMessage());
+        QueryEvaluator.Outcome outcome = QueryEvaluator.evaluate(compiled, input, batch);
+        if (outcome.failure() != null) {
+            return new Extraction(Map.of(), "Failed to execute the MetadataExtractionQuery " + query + ": " + outcome.failure());
         }
+        List<JsonNode> results = outcome.results();
         if (results.size() != 1 || !results.get(0).isObject()) {
             return new Extraction(Map.of(), "The MetadataExtractionQuery " + query + " did not produce one JSON object");
         }

@@ -10,7 +10,9 @@ import static memberstream.engine.protocol.FieldRule.structure;
 import static memberstream.engine.protocol.FieldRule.timestamp;
 
 import java.util.List;
+import memberstream.engine.protocol.Arn;
 import memberstream.engine.protocol.FieldRule;
+import memberstream.engine.protocol.TextPattern;
 
 /**
  * The validation table of each Kinesis action: members, types and constraints as the API model
@@ -23,7 +25,7 @@ final class KinesisRules {
 
     static final FieldRule STREAM_NAME = string("StreamName").length(1, 128).pattern("[a-zA-Z0-9_.-]+");
     static final FieldRule STREAM_ARN = string("StreamARN").length(1, 2048)
-            .pattern("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
+            .pattern(TextPattern.of("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+", KinesisRules::streamArn));
     static final String SHARD_ID_PATTERN = "[a-zA-Z0-9_.-]+";
     static final String HASH_KEY_PATTERN = "0|([1-9]\\d{0,38})";
     static final java.util.regex.Pattern EXPLICIT_HASH_KEY = java.util.regex.Pattern.compile(HASH_KEY_PATTERN);
@@ -132,4 +134,12 @@ final class KinesisRules {
             list("TagKeys", string("TagKey").length(1, 128)).required().length(1, 50));
 
     static final List<FieldRule> LIST_TAGS_FOR_RESOURCE = List.of(RESOURCE_ARN);
+
+    /** {@code arn:aws.*:kinesis:.*:\d{12}:stream/\S+}, read by parts. */
+    static boolean streamArn(String text) {
+        Arn arn = Arn.parse(text);
+        return arn != null && arn.partition().startsWith("aws") && arn.service().equals("kinesis")
+                && Arn.digits(arn.account(), 12) && arn.resource().startsWith("stream/")
+                && Arn.noWhitespace(arn.resource().substring("stream/".length()));
+    }
 }

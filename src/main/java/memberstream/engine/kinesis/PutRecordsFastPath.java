@@ -167,6 +167,6 @@ final class PutRecordsFastPath implements FastPath {
     }
 
     private static boolean valid(FieldRule rule, String text) {
-        return text.length() >= rule.minLength() && text.length() <= rule.maxLength() && rule.pattern().matcher(text).matches();
+        return text.length() >= rule.minLength() && text.length() <= rule.maxLength() && rule.pattern().matches(text);
     }
 }

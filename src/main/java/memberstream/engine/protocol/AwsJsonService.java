@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public abstract class AwsJsonService implements EngineRoute {
 
     private static final Logger log = LoggerFactory.getLogger(AwsJsonService.class);
-    private static final Pattern REGION_IN_CREDENTIAL = Pattern.compile("Credential=[^/,\\s]*/\\d{8}/([a-z0-9-]+)/");
 
     /**
      * The answer of an operation whose model has no output shape (Kinesis's CreateStream, SplitShard,
@@ -114,11 +111,16 @@ public abstract class AwsJsonService implements EngineRoute {
     }
 
     private String region(EngineRequest request) {
+        // Credential=<key>/<yyyyMMdd>/<region>/<service>/aws4_request, read by its parts (no backtracking).
         String authorization = request.header("authorization");
         if (authorization != null) {
-            Matcher matcher = REGION_IN_CREDENTIAL.matcher(authorization);
-            if (matcher.find()) {
-                return matcher.group(1);
+            int at = authorization.indexOf("Credential=");
+            if (at >= 0) {
+                String[] parts = authorization.substring(at + "Credential=".length()).split("[/,\\s]", 5);
+                if (parts.length >= 4 && Arn.digits(parts[1], 8) && Arn.wordChars(parts[2], "-")
+                        && parts[2].chars().noneMatch(Character::isUpperCase)) {
+                    return parts[2];
+                }
             }
         }
         return defaultRegion;

@@ -1,7 +1,6 @@
 package memberstream.engine.protocol;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * One member of a request shape and its constraints, as the API model states them. A service
@@ -9,7 +8,7 @@ import java.util.regex.Pattern;
  * words the failures as AWS does. Immutable: each "with" method returns a new rule.
  */
 public record FieldRule(String name, Kind kind, boolean mandatory, Long minLength, Long maxLength,
-                        Pattern pattern, Long min, Long max, List<String> enumValues,
+                        TextPattern pattern, Long min, Long max, List<String> enumValues,
                         FieldRule member, List<FieldRule> children, FieldRule mapKey, FieldRule mapValue) {
 
     public enum Kind { STRING, INTEGER, LONG, BOOLEAN, BLOB, TIMESTAMP, LIST, MAP, STRUCTURE }
@@ -65,8 +64,13 @@ public record FieldRule(String name, Kind kind, boolean mandatory, Long minLengt
         return new FieldRule(name, kind, mandatory, minimum, maximum, pattern, min, max, enumValues, member, children, mapKey, mapValue);
     }
 
+    /** A pattern that cannot backtrack badly (see {@link TextPattern#regex}). */
     public FieldRule pattern(String regex) {
-        return new FieldRule(name, kind, mandatory, minLength, maxLength, Pattern.compile(regex), min, max, enumValues, member, children, mapKey, mapValue);
+        return pattern(TextPattern.regex(regex));
+    }
+
+    public FieldRule pattern(TextPattern textPattern) {
+        return new FieldRule(name, kind, mandatory, minLength, maxLength, textPattern, min, max, enumValues, member, children, mapKey, mapValue);
     }
 
     public FieldRule range(long minimum, long maximum) {

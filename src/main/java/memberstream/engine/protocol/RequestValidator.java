@@ -102,25 +102,41 @@ public final class RequestValidator {
         switch (rule.kind()) {
             case STRING -> {
                 String text = value.asText();
-                lengthCheck(text.length(), rule, "'" + text + "' ", path, errors);
-                if (rule.pattern() != null && !rule.pattern().matcher(text).matches()) {
-                    errors.add("Value '" + text + "' at '" + path + "' failed to satisfy constraint: "
-                            + "Member must satisfy regular expression pattern: " + rule.pattern().pattern());
+                String shown = echo(text);
+                int before = errors.size();
+                lengthCheck(text.length(), rule, "'" + shown + "' ", path, errors);
+                // Sizes before patterns: a pattern only ever sees text of an allowed length.
+                if (errors.size() == before && rule.pattern() != null && !rule.pattern().matches(text)) {
+                    errors.add("Value '" + shown + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must satisfy regular expression pattern: " + rule.pattern().shown());
                 }
                 if (rule.enumValues() != null && !rule.enumValues().contains(text)) {
-                    errors.add("Value '" + text + "' at '" + path + "' failed to satisfy constraint: "
+                    errors.add("Value '" + shown + "' at '" + path + "' failed to satisfy constraint: "
                             + "Member must satisfy enum value set: [" + String.join(", ", rule.enumValues()) + "]");
                 }
             }
             case INTEGER, LONG -> {
-                long number = value.asLong();
-                if (rule.min() != null && number < rule.min()) {
-                    errors.add("Value '" + number + "' at '" + path + "' failed to satisfy constraint: "
-                            + "Member must have value greater than or equal to " + rule.min());
+                // Exact: 18446744073709551617 is not 1, and 2.5 is not 2.
+                if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
+                    errors.add("Value '" + echo(value.asText()) + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must be a finite number");
+                    break;
                 }
-                if (rule.max() != null && number > rule.max()) {
-                    errors.add("Value '" + number + "' at '" + path + "' failed to satisfy constraint: "
-                            + "Member must have value less than or equal to " + rule.max());
+                java.math.BigDecimal number = value.decimalValue();
+                String shown = echo(value.asText());
+                long typeMin = rule.kind() == FieldRule.Kind.INTEGER ? Integer.MIN_VALUE : Long.MIN_VALUE;
+                long typeMax = rule.kind() == FieldRule.Kind.INTEGER ? Integer.MAX_VALUE : Long.MAX_VALUE;
+                long min = rule.min() != null ? rule.min() : typeMin;
+                long max = rule.max() != null ? rule.max() : typeMax;
+                if (number.stripTrailingZeros().scale() > 0) {
+                    errors.add("Value '" + shown + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must be a whole number");
+                } else if (number.compareTo(java.math.BigDecimal.valueOf(min)) < 0) {
+                    errors.add("Value '" + shown + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must have value greater than or equal to " + min);
+                } else if (number.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+                    errors.add("Value '" + shown + "' at '" + path + "' failed to satisfy constraint: "
+                            + "Member must have value less than or equal to " + max);
                 }
             }
             case BLOB -> lengthCheck(blobLength(value), rule, "", path, errors);
@@ -165,7 +181,13 @@ public final class RequestValidator {
                 }
             }
             case STRUCTURE -> checkStructure(value, rule.children(), path.where(), errors);
-            case BOOLEAN, TIMESTAMP -> {
+            case TIMESTAMP -> {
+                if (!WireCodec.isTimestamp(value)) {
+                    throw ProtocolError.SERIALIZATION.exception("'" + abbreviate(value.asText())
+                            + "' can not be converted to a Timestamp");
+                }
+            }
+            case BOOLEAN -> {
             }
         }
     }
@@ -217,6 +239,11 @@ public final class RequestValidator {
 
     private static String abbreviate(String text) {
         return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+
+    /** A value as echoed in a message: whole unless it is far longer than any member allows. */
+    private static String echo(String text) {
+        return text.length() > 4096 ? text.substring(0, 4096) + "..." : text;
     }
 
     private static String typeName(JsonNode value) {

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * Reads request bodies into trees and writes answers, in JSON or CBOR (Jackson underneath).
@@ -56,7 +57,42 @@ public final class WireCodec {
         if (!tree.isObject()) {
             throw ProtocolError.SERIALIZATION.exception("Expected a structure at the top of the request body.");
         }
+        requireWellFormedText(tree);
         return tree;
+    }
+
+    /**
+     * Refuses text that is not a sequence of Unicode characters (a lone surrogate, from a JSON
+     * {@code \ud800} escape or a CBOR text string): it cannot be stored, echoed or written back.
+     */
+    private static void requireWellFormedText(JsonNode node) {
+        if (node.isTextual()) {
+            requireWellFormed(node.textValue());
+        } else if (node.isObject()) {
+            for (java.util.Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                requireWellFormed(field.getKey());
+                requireWellFormedText(field.getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                requireWellFormedText(item);
+            }
+        }
+    }
+
+    private static void requireWellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw ProtocolError.SERIALIZATION.exception("The request body holds text that is not valid Unicode "
+                            + "(an unpaired surrogate at character " + i + ").");
+                }
+            }
+        }
     }
 
     /** A streaming parser over a body, for {@link FastPath}s. */
@@ -106,17 +142,30 @@ public final class WireCodec {
 
     /** A timestamp field of a parsed body: epoch millis in CBOR, epoch seconds (with fraction) in JSON, or ISO-8601 text. */
     public static Instant timestamp(JsonNode node, WireFormat format) {
-        if (node.isTextual()) {
-            return Instant.parse(node.asText());
+        try {
+            if (node.isTextual()) {
+                return Instant.parse(node.asText());
+            }
+            BigDecimal number = node.decimalValue();
+            BigDecimal millis = format == WireFormat.CBOR ? number : number.movePointRight(3);
+            // Exact, and within what Instant holds: a wrapped long would be another time.
+            return Instant.ofEpochMilli(millis.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+        } catch (java.time.DateTimeException | ArithmeticException | NumberFormatException e) {
+            throw ProtocolError.SERIALIZATION.exception("'" + abbreviate(node.asText()) + "' can not be converted to a Timestamp");
         }
-        if (format == WireFormat.CBOR && node.isIntegralNumber()) {
-            return Instant.ofEpochMilli(node.asLong());
+    }
+
+    /** True when {@code node} is a timestamp {@link #timestamp} can read (in either encoding). */
+    static boolean isTimestamp(JsonNode node) {
+        if (!node.isTextual() && !node.isNumber()) {
+            return false;
         }
-        BigDecimal seconds = node.decimalValue();
-        if (format == WireFormat.CBOR) {
-            return Instant.ofEpochMilli(seconds.longValue());
+        try {
+            timestamp(node, WireFormat.JSON);
+            return true;
+        } catch (AwsServiceException e) {
+            return false;
         }
-        return Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
     }
 
     /** A byte array output stream without synchronisation, sized up front. */

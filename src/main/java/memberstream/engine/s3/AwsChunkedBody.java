@@ -37,13 +37,16 @@ record AwsChunkedBody(byte[] payload, Map<String, String> trailers) {
             try {
                 size = Integer.parseInt(hex, 16);
             } catch (NumberFormatException e) {
-                throw S3Error.INVALID_REQUEST.exception("Malformed aws-chunked chunk header: " + header);
+                throw S3Error.INVALID_REQUEST.exception("Malformed aws-chunked chunk header: " + abbreviate(header));
             }
             at = lineEnd + 2;
+            if (size < 0 || hex.startsWith("+") || hex.startsWith("-")) {
+                throw S3Error.INVALID_REQUEST.exception("Malformed aws-chunked chunk header: " + abbreviate(header));
+            }
             if (size == 0) {
                 break;
             }
-            if (at + size > body.length) {
+            if (size > body.length - at) {
                 throw S3Error.INCOMPLETE_BODY.exception();
             }
             payload.write(body, at, size);
@@ -66,6 +69,10 @@ record AwsChunkedBody(byte[] payload, Map<String, String> trailers) {
             }
         }
         return new AwsChunkedBody(payload.toByteArray(), trailers);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 
     private static int indexOfCrlf(byte[] body, int from) {

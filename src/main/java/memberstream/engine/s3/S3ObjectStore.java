@@ -392,7 +392,9 @@ public final class S3ObjectStore {
                 last = key;
             }
         }
-        return new Listing(objects, prefixes, truncated, truncated ? last : null);
+        // max-keys=0 asks for an empty page: there is nothing to continue from, so it is not a truncated one.
+        boolean resumable = truncated && last != null;
+        return new Listing(objects, prefixes, resumable, resumable ? last : null);
     }
 
     private List<String> keysUnder(Path bucketDir, String prefix) throws IOException {

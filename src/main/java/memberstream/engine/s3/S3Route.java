@@ -71,8 +71,9 @@ public final class S3Route implements EngineRoute {
             return response;
         } catch (S3Exception e) {
             return errorResponse(request, e, requestId);
-        } catch (UncheckedIOException | IllegalStateException e) {
-            log.warn("S3 request {} {} failed", request.method(), request.path(), e);
+        } catch (RuntimeException e) {
+            // Client mistakes are S3Exceptions; anything else is the engine's own fault.
+            log.error("S3 request {} {} failed", request.method(), request.path(), e);
             return errorResponse(request, S3Error.INTERNAL_ERROR.exception(), requestId);
         }
     }
@@ -222,6 +223,7 @@ public final class S3Route implements EngineRoute {
             from = startAfter;
         }
         S3ObjectStore.Listing listing = store.list(call.bucket, q.get("prefix"), delimiter, from, maxKeys);
+
         String next = listing.truncated()
                 ? Base64.getUrlEncoder().withoutPadding().encodeToString(listing.nextMarker().getBytes(StandardCharsets.UTF_8))
                 : null;
@@ -624,9 +626,13 @@ public final class S3Route implements EngineRoute {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-            query.put(name, value);
+            try {
+                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                query.put(name, value);
+            } catch (IllegalArgumentException badEscape) {
+                throw S3Error.INVALID_URI.exception();
+            }
         }
         return query;
     }

@@ -15,10 +15,17 @@ final class S3Xml {
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private final StringBuilder xml = new StringBuilder(512)
-            .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    private final StringBuilder xml = new StringBuilder(512);
+    /** XML 1.1, which can hold control characters as references (&#1;); used only for a listing that needs it. */
+    private final boolean xml11;
 
     private S3Xml() {
+        this(false);
+    }
+
+    private S3Xml(boolean xml11) {
+        this.xml11 = xml11;
+        xml.append("<?xml version=\"").append(xml11 ? "1.1" : "1.0").append("\" encoding=\"UTF-8\"?>\n");
     }
 
     static String timestamp(Instant instant) {
@@ -53,8 +60,23 @@ final class S3Xml {
         }
     }
 
+    /**
+     * A listing; one holding a key with a control character (which XML 1.0 cannot hold, not even as a
+     * reference) is written as XML 1.1 unless the keys are URL-encoded, so that XML parsers still read it.
+     */
     static byte[] listObjects(ListRequest request, S3ObjectStore.Listing listing, String nextContinuationToken) {
-        S3Xml doc = new S3Xml().open("ListBucketResult", true);
+        boolean needs11 = false;
+        if (!request.urlEncoded()) {
+            for (S3ObjectStore.ObjectInfo object : listing.objects()) {
+                needs11 |= !xmlSafe(object.key());
+            }
+            for (String prefix : listing.commonPrefixes()) {
+                needs11 |= !xmlSafe(prefix);
+            }
+            needs11 |= !xmlSafe(request.prefix()) || !xmlSafe(request.delimiter()) || !xmlSafe(request.startAfter())
+                    || !xmlSafe(request.marker());
+        }
+        S3Xml doc = new S3Xml(needs11).open("ListBucketResult", true);
         doc.element("Name", request.bucket())
                 .element("Prefix", request.encode(request.prefix() == null ? "" : request.prefix()));
         if (request.version2()) {
@@ -159,7 +181,7 @@ final class S3Xml {
 
     private S3Xml element(String name, String text) {
         xml.append('<').append(name).append('>');
-        escape(xml, text == null ? "" : text);
+        escape(xml, text == null ? "" : text, xml11);
         xml.append("</").append(name).append('>');
         return this;
     }
@@ -169,6 +191,10 @@ final class S3Xml {
     }
 
     private static void escape(StringBuilder out, String text) {
+        escape(out, text, false);
+    }
+
+    private static void escape(StringBuilder out, String text, boolean xml11) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
@@ -180,14 +206,42 @@ final class S3Xml {
                 case '\r' -> out.append("&#13;");
                 case '\n' -> out.append("&#10;");
                 default -> {
-                    if (c < 0x20 && c != '\t') {
+                    // XML 1.0 cannot hold the other control characters, not even as references; XML 1.1 can
+                    // as references (all but NUL). Elsewhere (messages) they become U+FFFD.
+                    if (isXmlChar(text, i)) {
+                        out.append(c);
+                    } else if (xml11 && c != 0 && c < 0x20) {
                         out.append("&#").append((int) c).append(';');
                     } else {
-                        out.append(c);
+                        out.append('\uFFFD');
                     }
                 }
             }
         }
+    }
+
+    /** True when every character of {@code text} can appear in an XML 1.0 document. */
+    static boolean xmlSafe(String text) {
+        if (text == null) {
+            return true;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!isXmlChar(text, i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isXmlChar(String text, int i) {
+        char c = text.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+        }
+        return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xFFFD);
     }
 
     /** URL-encodes keys when the client asked for {@code encoding-type=url}, as the AWS CLI does. */

@@ -31,7 +31,6 @@ import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.DownloadResponse;
 import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +57,8 @@ import memberstream.live.DeliveryBrowser.ObjectRow;
 public class DeliveryBrowserView extends VerticalLayout {
 
     private static final int LAST_DELIVERIES = 10;
+    /** Characters of one record put on the page; a record longer than this is cut there. */
+    static final int RECORD_CHARS_SHOWN = 64 * 1024;
     private static final int RECORDS_SHOWN = 200;
     /** How often the buffered numbers are asked again (the UI poll). */
     static final int BUFFER_REFRESH_MILLIS = 1000;
@@ -355,11 +356,10 @@ public class DeliveryBrowserView extends VerticalLayout {
             opened.removeAll();
             opened.setVisible(true);
             String fileName = object.key().substring(object.key().lastIndexOf('/') + 1);
-            Anchor download = new Anchor(DownloadHandler.fromInputStream(event -> {
-                byte[] bytes = browser.download(object.bucket(), object.key());
-                return new DownloadResponse(new ByteArrayInputStream(bytes), fileName, "application/octet-stream",
-                        bytes.length);
-            }), "Download as stored (" + humanBytes(object.size()) + ")");
+            // Streamed from S3 as stored: the download costs the console no memory, whatever the object's size.
+            Anchor download = new Anchor(DownloadHandler.fromInputStream(event -> new DownloadResponse(
+                    browser.downloadStream(object.bucket(), object.key()), fileName, "application/octet-stream",
+                    object.size())), "Download as stored (" + humanBytes(object.size()) + ")");
             download.setId("download-object");
             download.getElement().setAttribute("download", true);
             H3 title = new H3(object.key());
@@ -369,8 +369,16 @@ public class DeliveryBrowserView extends VerticalLayout {
                     + (decoded.json() ? "" : " (not JSON: shown line by line)"));
             summary.setId("opened-summary");
             opened.add(title, new HorizontalLayout(summary, download));
+            if (decoded.cut()) {
+                Paragraph cut = new Paragraph("Only the start of this object is shown: the console reads at most "
+                        + humanBytes(DeliveredObject.MAX_CONTENT_BYTES) + " once decompressed and "
+                        + DeliveredObject.MAX_RECORDS + " records. Download it as stored to see it all.");
+                cut.setId("opened-cut");
+                opened.add(cut);
+            }
             decoded.records().stream().limit(RECORDS_SHOWN).forEach(record -> {
-                Pre pre = new Pre(record);
+                Pre pre = new Pre(record.length() > RECORD_CHARS_SHOWN
+                        ? record.substring(0, RECORD_CHARS_SHOWN) + "… (" + record.length() + " characters in all)" : record);
                 pre.addClassName("record");
                 opened.add(pre);
             });

@@ -77,6 +77,30 @@ class DeliveryBrowserViewTest extends AbstractViewTest {
     }
 
     @Test
+    void aDecompressionBombOpensCutWithANoteAndCanStillBeDownloaded() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+            byte[] zeros = new byte[1024 * 1024];
+            for (int i = 0; i < 64; i++) {
+                gzip.write(zeros);
+            }
+        }
+        String key = "events/bomb-" + suffix + ".gz";
+        aws.s3().putObject(b -> b.bucket(bucket).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes.toByteArray()));
+        loginAsViewer();
+        UI.getCurrent().navigate(DeliveryBrowserView.class);
+
+        DeliveryBrowserView view = _get(DeliveryBrowserView.class);
+        view.openObject(new ObjectRow(bucket, key, bytes.size(), java.time.Instant.now(), "GZIP", null));
+
+        assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withId("opened-cut")).getText())
+                .startsWith("Only the start of this object is shown").contains("Download it as stored");
+        assertThat(_get(Span.class, spec -> spec.withId("opened-summary")).getText()).contains("8.0 MiB decompressed");
+        assertThat(_get(Anchor.class, spec -> spec.withId("download-object")).getText()).startsWith("Download as stored");
+    }
+
+    @Test
     void showsWhatIsBufferedAndRefreshesItUntilTheIntervalFlushDeliversIt() {
         String held = "aaa-held-" + suffix;
         aws.firehose().createDeliveryStream(r -> r.deliveryStreamName(held)
