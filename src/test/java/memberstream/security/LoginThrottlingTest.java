@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -194,17 +193,14 @@ class LoginThrottlingTest {
 
     /** Posts the login form as a browser would and answers where it redirects to. */
     private String logIn(HttpClient browser, String username, String password) throws Exception {
-        browser.send(HttpRequest.newBuilder(uri("/login")).GET().build(), HttpResponse.BodyHandlers.discarding());
+        String page = browser.send(HttpRequest.newBuilder(uri("/login")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
         HttpResponse<Void> response = browser.send(HttpRequest.newBuilder(uri("/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + encode(username) + "&password=" + encode(password)))
+                .POST(HttpRequest.BodyPublishers.ofString(LoginPage.formBody(page, username, password)))
                 .build(), HttpResponse.BodyHandlers.discarding());
         assertThat(response.statusCode()).isEqualTo(302);
         return response.headers().firstValue("Location").orElseThrow();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private URI uri(String path) {
