@@ -114,8 +114,11 @@ class FirehoseHostileQueryTest {
         // 20 records whose query times out cost a few time limits, not 20 of them.
         assertThat(slowPut.get(30, TimeUnit.SECONDS)).isZero();
         flushLater();
+        // On a loaded machine the query runs out of time, and after two timeouts the rest of the request is
+        // not run; on a quiet one it reaches the intermediate-values budget first, within its time.
         assertThat(errorLines("slow")).hasSize(20)
-                .last().asString().contains("was not run");
+                .allSatisfy(line -> assertThat(line).contains("\"errorCode\":\"DynamicPartitioning.MetadataExtractionFailed\""))
+                .last().asString().containsAnyOf("was not run", "intermediate values");
         assertThat(keys(s3, "landing", "plain/")).hasSize(1);
     }
 
