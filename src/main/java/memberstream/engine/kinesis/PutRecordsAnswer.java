@@ -43,7 +43,7 @@ final class PutRecordsAnswer implements WireWritable {
                 writer.string("ShardId", shards[i].shardId);
             } else {
                 writer.string("ErrorCode", KinesisError.PROVISIONED_THROUGHPUT_EXCEEDED.type());
-                writer.string("ErrorMessage", KinesisService.rateExceeded(shards[i], streamName));
+                writer.string("ErrorMessage", KinesisOperations.rateExceeded(shards[i], streamName));
             }
             writer.endObject();
         }
