@@ -85,9 +85,12 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) throws Exception {
-        if (message instanceof HttpResponse) {
-            awaitingAnswers = Math.max(0, awaitingAnswers - 1);
+        if (message instanceof HttpResponse || message instanceof HttpContent) {
+            // A streamed answer keeps the connection busy until its last chunk.
             lastActivityNanos = System.nanoTime();
+        }
+        if (message instanceof LastHttpContent) {
+            awaitingAnswers = Math.max(0, awaitingAnswers - 1);
         }
         super.write(ctx, message, promise);
     }

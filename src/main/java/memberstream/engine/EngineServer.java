@@ -39,6 +39,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -218,10 +219,32 @@ public final class EngineServer implements AutoCloseable {
                 "No service of this engine handles " + request.method() + " " + request.path());
     }
 
+    /**
+     * Hands each request to its route and writes the answer. While a streamed answer is being written on
+     * an HTTP/1.1 connection, further (pipelined) requests wait, at most {@link #MAX_WAITING_REQUESTS} of
+     * them, so answers keep their order. Confined to the connection's worker executor.
+     */
     private final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        static final int MAX_WAITING_REQUESTS = 16;
+
+        private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+        private boolean streaming;
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (streaming) {
+                if (waiting.size() >= MAX_WAITING_REQUESTS) {
+                    ctx.close();
+                    return;
+                }
+                waiting.addLast(request.retain());
+                return;
+            }
+            answer(ctx, request);
+        }
+
+        private void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             EngineResponse response;
             if (!request.decoderResult().isSuccess()) {
@@ -231,7 +254,31 @@ public final class EngineServer implements AutoCloseable {
             } else {
                 response = dispatch(toEngineRequest(request));
             }
-            write(ctx, response, keepAlive);
+            if (response.streamed()) {
+                streaming = true;
+                StreamedAnswer.start(ctx, response, keepAlive, () -> ctx.executor().execute(() -> streamEnded(ctx)));
+            } else {
+                write(ctx, response, keepAlive);
+            }
+        }
+
+        private void streamEnded(ChannelHandlerContext ctx) {
+            streaming = false;
+            while (!streaming && !waiting.isEmpty() && ctx.channel().isActive()) {
+                FullHttpRequest next = waiting.pollFirst();
+                try {
+                    answer(ctx, next);
+                } finally {
+                    next.release();
+                }
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            waiting.forEach(FullHttpRequest::release);
+            waiting.clear();
+            super.channelInactive(ctx);
         }
 
         @Override
