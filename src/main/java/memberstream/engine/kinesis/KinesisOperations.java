@@ -1,6 +1,8 @@
 package memberstream.engine.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,6 +212,108 @@ abstract class KinesisOperations {
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw KinesisError.INVALID_ARGUMENT.exception("Invalid NextToken.");
         }
+    }
+
+    /**
+     * Where a reader starting at {@code type} (a ShardIteratorType or StartingPosition type) begins in
+     * the record log, checked as GetShardIterator checks it. Call with the lock held.
+     */
+    long startingPosition(KinesisStream stream, Shard shard, String type, String startingSequence, Instant timestamp) {
+        boolean bySequence = type.equals("AT_SEQUENCE_NUMBER") || type.equals("AFTER_SEQUENCE_NUMBER");
+        if (bySequence && startingSequence == null) {
+            throw KinesisError.INVALID_ARGUMENT.exception("Must either specify (1) AT_SEQUENCE_NUMBER or "
+                    + "AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no "
+                    + "StartingSequenceNumber. Request specified " + type + " and no StartingSequenceNumber.");
+        }
+        if (!bySequence && startingSequence != null && !type.equals("AT_TIMESTAMP")) {
+            throw KinesisError.INVALID_ARGUMENT.exception("Must either specify (1) AT_SEQUENCE_NUMBER or "
+                    + "AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no "
+                    + "StartingSequenceNumber. Request specified " + type + " and also a StartingSequenceNumber.");
+        }
+        return switch (type) {
+            case "TRIM_HORIZON" -> shard.startPosition;
+            case "LATEST" -> shard.isOpen() ? store.logEnd() : shard.closedPosition;
+            case "AT_TIMESTAMP" -> {
+                if (timestamp == null) {
+                    throw KinesisError.INVALID_ARGUMENT.exception("Must specify timestampInMillis parameter for "
+                            + "iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.");
+                }
+                long at = timestamp.toEpochMilli();
+                if (at > store.now()) {
+                    throw KinesisError.INVALID_ARGUMENT.exception("The timestampInMillis parameter cannot be greater "
+                            + "than the currentTimestampInMillis. timestampInMillis: " + at
+                            + ", currentTimestampInMillis: " + store.now());
+                }
+                long first = store.firstArrivedAtOrAfter(shard, at);
+                yield first >= 0 ? first : (shard.isOpen() ? store.logEnd() : shard.closedPosition);
+            }
+            default -> {
+                SequenceNumber sequence = sequenceFor(startingSequence, shard, stream);
+                yield type.equals("AT_SEQUENCE_NUMBER") ? sequence.position() : sequence.position() + 1;
+            }
+        };
+    }
+
+    SequenceNumber sequenceFor(String text, Shard shard, KinesisStream stream) {
+        SequenceNumber sequence = SequenceNumber.parse(text);
+        if (sequence == null) {
+            throw KinesisError.INVALID_ARGUMENT.exception("StartingSequenceNumber " + text + " used in GetShardIterator on shard "
+                    + shard.shardId + " in stream " + stream.name + " under account " + ACCOUNT + " is invalid.");
+        }
+        if (sequence.shardUid() != shard.uid) {
+            Shard other = store.shardByUid(sequence.shardUid());
+            if (other != null && store.streamOfShard(other.uid) == stream) {
+                throw KinesisError.INVALID_ARGUMENT.exception("Invalid StartingSequenceNumber. It encodes " + other.shardId
+                        + ", while it was used in a call to a shard with " + shard.shardId);
+            }
+            throw KinesisError.INVALID_ARGUMENT.exception("StartingSequenceNumber " + text + " used in GetShardIterator on shard "
+                    + shard.shardId + " in stream " + stream.name + " under account " + ACCOUNT
+                    + " is invalid because it did not come from this stream.");
+        }
+        return sequence;
+    }
+
+    /**
+     * The shards that name {@code parent} as a parent. Streams resharded by an older engine may hold a
+     * child with more than two overlapping parents, which names only two: for a closed shard nobody
+     * names, the children are found by position and overlap, as that engine reported them.
+     */
+    List<Object> childShards(KinesisStream stream, Shard parent) {
+        List<Object> named = new ArrayList<>();
+        for (Shard child : stream.shards) {
+            if (parent.shardId.equals(child.parentShardId) || parent.shardId.equals(child.adjacentParentShardId)) {
+                List<String> parents = new ArrayList<>(2);
+                parents.add(child.parentShardId);
+                if (child.adjacentParentShardId != null) {
+                    parents.add(child.adjacentParentShardId);
+                }
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("ShardId", child.shardId);
+                entry.put("ParentShards", parents);
+                entry.put("HashKeyRange", hashRange(child));
+                named.add(entry);
+            }
+        }
+        if (!named.isEmpty()) {
+            return named;
+        }
+        List<Object> children = new ArrayList<>();
+        for (Shard child : stream.shards) {
+            if (child.startPosition == parent.closedPosition && child.parentShardId != null && child.overlaps(parent)) {
+                List<String> parents = new ArrayList<>();
+                for (Shard candidate : stream.shards) {
+                    if (!candidate.isOpen() && candidate.closedPosition == parent.closedPosition && candidate.overlaps(child)) {
+                        parents.add(candidate.shardId);
+                    }
+                }
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("ShardId", child.shardId);
+                entry.put("ParentShards", parents);
+                entry.put("HashKeyRange", hashRange(child));
+                children.add(entry);
+            }
+        }
+        return children;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper TOKEN_JSON = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -135,6 +135,31 @@ final class KinesisRules {
 
     static final List<FieldRule> LIST_TAGS_FOR_RESOURCE = List.of(RESOURCE_ARN);
 
+    static final FieldRule CONSUMER_NAME = string("ConsumerName").length(1, 128).pattern("[a-zA-Z0-9_.-]+");
+    static final FieldRule CONSUMER_ARN = string("ConsumerARN").length(1, 2048)
+            .pattern(TextPattern.of("arn:aws.*:kinesis:.*:\\d{12}:.*stream/[a-zA-Z0-9_.-]+/consumer/[a-zA-Z0-9_.-]+:[0-9]+",
+                    text -> ConsumerArn.parse(text) != null));
+
+    static final List<FieldRule> REGISTER_STREAM_CONSUMER = List.of(STREAM_ARN.required(), CONSUMER_NAME.required(),
+            map("Tags", string("TagKey").length(1, 128), string("TagValue").length(0, 256)).length(1, 50));
+
+    static final List<FieldRule> DESCRIBE_STREAM_CONSUMER = List.of(STREAM_ARN, CONSUMER_NAME, CONSUMER_ARN);
+
+    static final List<FieldRule> DEREGISTER_STREAM_CONSUMER = DESCRIBE_STREAM_CONSUMER;
+
+    static final List<FieldRule> LIST_STREAM_CONSUMERS = List.of(STREAM_ARN.required(),
+            string("NextToken").length(1, 1048576),
+            integer("MaxResults").range(1, 10000),
+            timestamp("StreamCreationTimestamp"));
+
+    static final List<FieldRule> SUBSCRIBE_TO_SHARD = List.of(CONSUMER_ARN.required(),
+            string("ShardId").required().length(1, 128).pattern(SHARD_ID_PATTERN),
+            structure("StartingPosition",
+                    string("Type").required().oneOf("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON",
+                            "LATEST", "AT_TIMESTAMP"),
+                    string("SequenceNumber").pattern(SEQUENCE_NUMBER_PATTERN),
+                    timestamp("Timestamp")).required());
+
     /** {@code arn:aws.*:kinesis:.*:\d{12}:stream/\S+}, read by parts. */
     static boolean streamArn(String text) {
         Arn arn = Arn.parse(text);

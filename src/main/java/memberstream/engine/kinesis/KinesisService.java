@@ -10,7 +10,8 @@ import memberstream.engine.storage.SegmentLog;
 /**
  * The local Kinesis Data Streams: the route-facing dispatcher. Each action is checked first against
  * its table in {@link KinesisRules}, then handled by its class ({@link StreamOperations},
- * {@link StreamSettingsOperations}, {@link RecordOperations}, {@link ReshardOperations}); state and
+ * {@link StreamSettingsOperations}, {@link RecordOperations}, {@link ReshardOperations},
+ * {@link ConsumerOperations} with its {@link ShardSubscriptions}); state and
  * durability live in {@link KinesisStore}. Accepts
  * {@code X-Amz-Target: Kinesis_20131202.*}. Thread-safe (see the store for the locking).
  * Streams are kept per engine, not per region; ARNs carry the region the request was signed for.
@@ -22,6 +23,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
     static final Object EMPTY_ANSWER = NO_OUTPUT;
 
     private final KinesisStore store;
+    private final ShardSubscriptions subscriptions;
 
     public KinesisService(EngineContext context) {
         this(context.directory("kinesis"), context.properties(), context.clock(), SegmentLog.DEFAULT_SEGMENT_BYTES);
@@ -35,6 +37,8 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         StreamSettingsOperations settings = new StreamSettingsOperations(store);
         RecordOperations records = new RecordOperations(store);
         ReshardOperations resharding = new ReshardOperations(store);
+        this.subscriptions = new ShardSubscriptions(store, codec());
+        ConsumerOperations consumers = new ConsumerOperations(store, subscriptions);
         register("CreateStream", KinesisRules.CREATE_STREAM, streams::createStream);
         register("DeleteStream", KinesisRules.DELETE_STREAM, streams::deleteStream);
         register("DescribeStream", KinesisRules.DESCRIBE_STREAM, streams::describeStream);
@@ -61,6 +65,11 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         register("DescribeLimits", KinesisRules.DESCRIBE_LIMITS, streams::describeLimits);
         register("StartStreamEncryption", KinesisRules.START_ENCRYPTION, settings::startEncryption);
         register("StopStreamEncryption", KinesisRules.STOP_ENCRYPTION, settings::stopEncryption);
+        register("RegisterStreamConsumer", KinesisRules.REGISTER_STREAM_CONSUMER, consumers::registerStreamConsumer);
+        register("DescribeStreamConsumer", KinesisRules.DESCRIBE_STREAM_CONSUMER, consumers::describeStreamConsumer);
+        register("ListStreamConsumers", KinesisRules.LIST_STREAM_CONSUMERS, consumers::listStreamConsumers);
+        register("DeregisterStreamConsumer", KinesisRules.DEREGISTER_STREAM_CONSUMER, consumers::deregisterStreamConsumer);
+        register("SubscribeToShard", KinesisRules.SUBSCRIBE_TO_SHARD, consumers::subscribeToShard);
     }
 
     /** Deletes record segments past retention now (also runs every ten seconds on its own). */
@@ -70,6 +79,7 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
 
     @Override
     public void close() {
+        subscriptions.close();
         store.close();
     }
 

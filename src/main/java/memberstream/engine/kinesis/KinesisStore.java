@@ -30,12 +30,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code meta/}: one entry per change of a stream, the whole stream as JSON
  *     ({@link KinesisStream.Snapshot}: settings, tags, status times, every shard with its hash range,
- *     lineage and log positions). The last entry for a name wins on replay. Always fsynced: changes are rare.</li>
+ *     lineage and log positions, and the registered fan-out consumers). The last entry for a name wins on replay. Always fsynced: changes are rare.</li>
  * <li>{@code records/}: one entry per record, in arrival order across all streams:
  *     {@code byte 1 (version), int32 shard uid, int64 arrival epoch millis, uint16 partition key
  *     length, partition key (UTF-8), data}. The entry's log position is the record's sequence number
  *     ({@link SequenceNumber}). Synced per the engine's fsync policy, group-committed per PutRecords.</li>
  * </ul>
+ * A new record log starts with one padding entry ({@code byte 0, int32 -1}) that belongs to no shard.
  * On start the metadata is replayed, then the record log rebuilds each shard's in-memory
  * {@link ShardIndex}. Records become readable once durable per the policy, so a reader never sees a
  * record that a crash could take back. Old segments are deleted once all their records are past
@@ -96,6 +97,11 @@ final class KinesisStore implements AutoCloseable {
                 replayed[0]++;
             }
         });
+        if (records.endPosition() == 0) {
+            // A padding entry (version 0, no shard) at position 0: every record then lies above 0, so
+            // "just before the next record" (a fan-out ContinuationSequenceNumber) always has a number.
+            records.appendDurably(ByteBuffer.wrap(new byte[] {0, -1, -1, -1, -1}));
+        }
         log.info("Kinesis: {} streams and {} records recovered from {}", streams.size(), replayed[0], directory);
         maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "engine-kinesis-maintenance");
@@ -193,6 +199,8 @@ final class KinesisStore implements AutoCloseable {
     void close(Shard shard) {
         shard.closedPosition = records.endPosition();
         shard.closedAt = now();
+        // Fan-out subscribers look for the shard's end (they only schedule work here).
+        shard.durableListeners.forEach(Runnable::run);
     }
 
     /** Makes the stream's current state durable (fsync) before the change is acknowledged. */
@@ -297,7 +305,25 @@ final class KinesisStore implements AutoCloseable {
             lock.unlock();
         }
         records.awaitDurable(end);
+        tellListeners(shards, outcome);
         return new Appended(shards, outcome);
+    }
+
+    /** Tells each shard that took a record of the request, once, that it has new durable records. */
+    private static void tellListeners(Shard[] shards, long[] outcome) {
+        for (int i = 0; i < shards.length; i++) {
+            Shard shard = shards[i];
+            if (outcome[i] < 0 || shard == null || shard.durableListeners.isEmpty()) {
+                continue;
+            }
+            boolean told = false;
+            for (int j = 0; j < i && !told; j++) {
+                told = shards[j] == shard && outcome[j] >= 0;
+            }
+            if (!told) {
+                shard.durableListeners.forEach(Runnable::run);
+            }
+        }
     }
 
     /** The lock holder's scratch array for a request's log entries (the log copies them before the lock is released). */
@@ -326,6 +352,11 @@ final class KinesisStore implements AutoCloseable {
      * past {@code notBefore} (retention), at most {@link #MAX_READ_BYTES} of data.
      */
     Read read(Shard shard, long position, long notBefore, int limit) {
+        return read(shard, position, notBefore, limit, MAX_READ_BYTES);
+    }
+
+    /** As {@link #read(Shard, long, long, int)}, with at most {@code maxBytes} of data and keys (at least one record). */
+    Read read(Shard shard, long position, long notBefore, int limit, long maxBytes) {
         ShardIndex.Slice slice = shard.records.slice(position, notBefore, records.durablePosition(), limit);
         List<StoredRecord> result = new ArrayList<>(slice.positions().length);
         long[] bytes = {0};
@@ -343,7 +374,7 @@ final class KinesisStore implements AutoCloseable {
                     long arrival = payload.getLong(start + 5);
                     int keyLength = Short.toUnsignedInt(payload.getShort(start + 13));
                     int dataLength = payload.remaining() - 15 - keyLength;
-                    if (!result.isEmpty() && bytes[0] + dataLength + keyLength > MAX_READ_BYTES) {
+                    if (!result.isEmpty() && bytes[0] + dataLength + keyLength > maxBytes) {
                         full[0] = true;
                         return;
                     }

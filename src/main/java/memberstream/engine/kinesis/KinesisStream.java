@@ -23,6 +23,8 @@ final class KinesisStream {
     long updatingUntil;
     int nextShardIndex;
     final List<Shard> shards = new ArrayList<>();
+    /** Registered consumers, in registration order, deregistered ones included until they are gone. */
+    final List<StreamConsumer> consumers = new ArrayList<>();
     volatile Router router = new Router(List.of());
 
     KinesisStream(String name, long createdAt) {
@@ -37,6 +39,23 @@ final class KinesisStream {
 
     List<Shard> openShards() {
         return shards.stream().filter(Shard::isOpen).toList();
+    }
+
+    /** The consumer of that name that is not gone yet (CREATING, ACTIVE or DELETING), or null. */
+    StreamConsumer consumer(String consumerName, long now, long delayMillis) {
+        consumers.removeIf(c -> c.status(now, delayMillis) == null);
+        for (StreamConsumer consumer : consumers) {
+            if (consumer.name.equals(consumerName)) {
+                return consumer;
+            }
+        }
+        return null;
+    }
+
+    /** The consumers not gone yet at {@code now}, in registration order. */
+    List<StreamConsumer> liveConsumers(long now, long delayMillis) {
+        consumers.removeIf(c -> c.status(now, delayMillis) == null);
+        return List.copyOf(consumers);
     }
 
     Shard shard(int index) {
@@ -92,10 +111,13 @@ final class KinesisStream {
                          long startPosition, long createdAt, long closedPosition, long closedAt) {
     }
 
-    /** What the metadata log stores for a stream after each change (JSON). */
+    record ConsumerSnapshot(String name, long createdAt, Long deletedAt) {
+    }
+
+    /** What the metadata log stores for a stream after each change (JSON); entries written before consumers existed have none. */
     record Snapshot(String name, long createdAt, String mode, int retentionHours, String encryptionType, String keyId,
                     Map<String, String> tags, Long deletedAt, long updatingUntil, int nextShardIndex,
-                    List<ShardSnapshot> shards) {
+                    List<ShardSnapshot> shards, List<ConsumerSnapshot> consumers) {
     }
 
     Snapshot snapshot() {
@@ -105,8 +127,12 @@ final class KinesisStream {
                     shard.startKey.toString(), shard.endKey.toString(), shard.startPosition, shard.createdAt,
                     shard.closedPosition, shard.closedAt));
         }
+        List<ConsumerSnapshot> consumerSnapshots = new ArrayList<>();
+        for (StreamConsumer consumer : consumers) {
+            consumerSnapshots.add(new ConsumerSnapshot(consumer.name, consumer.createdAt, consumer.deletedAt));
+        }
         return new Snapshot(name, createdAt, mode, retentionHours, encryptionType, keyId, new LinkedHashMap<>(tags),
-                deletedAt, updatingUntil, nextShardIndex, shardSnapshots);
+                deletedAt, updatingUntil, nextShardIndex, shardSnapshots, consumerSnapshots);
     }
 
     static KinesisStream restore(Snapshot snapshot) {
@@ -127,6 +153,13 @@ final class KinesisStream {
             shard.closedPosition = s.closedPosition();
             shard.closedAt = s.closedAt();
             stream.shards.add(shard);
+        }
+        if (snapshot.consumers() != null) {
+            for (ConsumerSnapshot c : snapshot.consumers()) {
+                StreamConsumer consumer = new StreamConsumer(c.name(), c.createdAt());
+                consumer.deletedAt = c.deletedAt();
+                stream.consumers.add(consumer);
+            }
         }
         stream.reroute();
         return stream;

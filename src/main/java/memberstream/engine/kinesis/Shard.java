@@ -21,6 +21,11 @@ final class Shard {
     volatile long closedPosition = -1;
     volatile long closedAt;
     final ShardIndex records = new ShardIndex();
+    /**
+     * Told after records of this shard became durable, on the writer's thread (so they only schedule
+     * work): how fan-out subscriptions learn of new records without polling.
+     */
+    final java.util.concurrent.CopyOnWriteArrayList<Runnable> durableListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Arrival time of the newest record; arrivals never go backwards within a shard. Guarded by the store's lock. */
     long lastArrival = Long.MIN_VALUE;
 

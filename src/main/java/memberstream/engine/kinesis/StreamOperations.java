@@ -60,9 +60,16 @@ final class StreamOperations extends KinesisOperations {
 
     Object deleteStream(AwsCall call) {
         String name = streamName(call);
+        boolean enforceConsumerDeletion = Boolean.TRUE.equals(call.bool("EnforceConsumerDeletion"));
         return store.locked(() -> {
             KinesisStream stream = existing(name);
+            List<StreamConsumer> consumers = stream.liveConsumers(store.now(), store.statusDelayMillis());
+            if (stream.deletedAt == null && !consumers.isEmpty() && !enforceConsumerDeletion) {
+                throw KinesisError.RESOURCE_IN_USE.exception("Stream " + name + " under account " + ACCOUNT
+                        + " has registered consumers; deregister them or set EnforceConsumerDeletion.");
+            }
             if (stream.deletedAt == null) {
+                consumers.forEach(consumer -> consumer.deletedAt = store.now());
                 stream.deletedAt = store.now();
                 store.persist(stream);
             }
@@ -123,7 +130,7 @@ final class StreamOperations extends KinesisOperations {
             summary.put("EncryptionType", stream.encryptionType);
             summary.put("KeyId", stream.keyId);
             summary.put("OpenShardCount", stream.openShards().size());
-            summary.put("ConsumerCount", 0);
+            summary.put("ConsumerCount", stream.liveConsumers(store.now(), store.statusDelayMillis()).size());
             return Map.of("StreamDescriptionSummary", summary);
         });
     }

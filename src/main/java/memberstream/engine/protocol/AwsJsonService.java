@@ -94,6 +94,9 @@ public abstract class AwsJsonService implements EngineRoute {
             RequestValidator.validate(body, registered.rules());
             AwsCall call = new AwsCall(operationName, body, format, region(request), requestId);
             Object answer = registered.operation().invoke(call);
+            if (answer instanceof EngineResponse streamed) {
+                return streamed; // an event stream (SubscribeToShard), headers set by the operation
+            }
             Map<String, String> extraHeaders = Map.of();
             if (answer instanceof WithHeaders withHeaders) {
                 answer = withHeaders.answer();

@@ -1,0 +1,213 @@
+package memberstream.engine.kinesis;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import memberstream.engine.EngineProperties;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
+
+/**
+ * The enhanced fan-out benchmark, against the engine in this JVM (default fsync policy, throughput
+ * limits off), through the AWS SDK's clients over HTTP:
+ * <ol>
+ * <li>put → delivered latency, p50/p99, to a SubscribeToShard subscriber and to a GetRecords poller
+ *     polling every 200 ms (KCL's polling default), same stream, same records, same run;</li>
+ * <li>records/s delivered to 1 and to 5 fan-out consumers at once, and the engine's CPU per record
+ *     delivered (CPU time of its {@code engine-*} threads, the fan-out threads included).</li>
+ * </ol>
+ * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=memberstream.engine.kinesis.FanOutBenchmark} (options: {@code -Dbench.seconds=20}
+ * latency phase length, {@code -Dbench.rate=50} puts a second in it, {@code -Dbench.records=50000}
+ * records in each throughput run, {@code -Dbench.http=1.1|2} the async client's protocol).
+ */
+public final class FanOutBenchmark {
+
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    private static final int RATE = Integer.getInteger("bench.rate", 50);
+    private static final int RECORDS = Integer.getInteger("bench.records", 50_000);
+    private static final Protocol PROTOCOL = "2".equals(System.getProperty("bench.http", "1.1")) ? Protocol.HTTP2 : Protocol.HTTP1_1;
+
+    public static void main(String[] args) throws Exception {
+        Path data = Files.createTempDirectory("fanout-bench");
+        EngineProperties properties = EngineProperties.defaults().withPort(0).withStatusDelay(Duration.ZERO)
+                .withThroughputLimits(false);
+        try (LocalKinesis engine = new LocalKinesis(data, properties, Clock.systemUTC())) {
+            KinesisClient kinesis = engine.client(false);
+            try (KinesisAsyncClient async = KinesisAsyncClient.builder()
+                    .endpointOverride(URI.create("http://127.0.0.1:" + engine.server.port()))
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .httpClient(NettyNioAsyncHttpClient.builder().protocol(PROTOCOL).maxConcurrency(64).build())
+                    .build()) {
+                latency(kinesis, async);
+                throughput(kinesis, async, engine);
+            }
+        } finally {
+            org.springframework.util.FileSystemUtils.deleteRecursively(data);
+        }
+        System.exit(0);
+    }
+
+    private static String stream(KinesisClient kinesis, String name) {
+        kinesis.createStream(b -> b.streamName(name).shardCount(1));
+        return kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().streamARN();
+    }
+
+    private static String consumer(KinesisClient kinesis, String streamArn, String name) {
+        return kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name)).consumer().consumerARN();
+    }
+
+    private static void subscribe(KinesisAsyncClient async, String consumerArn, java.util.function.Consumer<Record> onRecord) {
+        SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+                .onError(e -> System.err.println("subscription failed: " + e))
+                .subscriber(event -> {
+                    if (event instanceof SubscribeToShardEvent shardEvent) {
+                        shardEvent.records().forEach(onRecord);
+                    }
+                })
+                .build();
+        async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000000")
+                .startingPosition(StartingPosition.builder().type(ShardIteratorType.LATEST).build()), handler);
+    }
+
+    /** Each record's data starts with the nanoTime just before its PutRecord was sent. */
+    private static void latency(KinesisClient kinesis, KinesisAsyncClient async) throws Exception {
+        String streamArn = stream(kinesis, "latency");
+        String consumerArn = consumer(kinesis, streamArn, "latency-tail");
+        List<Long> fanOut = Collections.synchronizedList(new ArrayList<>());
+        List<Long> polled = Collections.synchronizedList(new ArrayList<>());
+        subscribe(async, consumerArn, r -> fanOut.add(System.nanoTime() - r.data().asByteBuffer().getLong()));
+        Thread.sleep(500);
+        String[] iterator = {kinesis.getShardIterator(b -> b.streamName("latency").shardId("shardId-000000000000")
+                .shardIteratorType(ShardIteratorType.LATEST)).shardIterator()};
+        Thread poller = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                GetRecordsResponse answer = kinesis.getRecords(b -> b.shardIterator(iterator[0]));
+                long now = System.nanoTime();
+                answer.records().forEach(r -> polled.add(now - r.data().asByteBuffer().getLong()));
+                iterator[0] = answer.nextShardIterator();
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-poller");
+        poller.start();
+        int total = SECONDS * RATE;
+        long intervalNanos = 1_000_000_000L / RATE;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            while (System.nanoTime() < due) {
+                Thread.sleep(0, 200_000);
+            }
+            ByteBuffer payload = ByteBuffer.allocate(100);
+            payload.putLong(System.nanoTime()).rewind();
+            kinesis.putRecord(b -> b.streamName("latency").partitionKey("k").data(SdkBytes.fromByteBuffer(payload)));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while ((fanOut.size() < total || polled.size() < total) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        poller.interrupt();
+        System.out.printf("put -> delivered, %d records at %d/s over %d s:%n", total, RATE, SECONDS);
+        System.out.printf("  SubscribeToShard (%s): %s%n", PROTOCOL, percentiles(fanOut, total));
+        System.out.printf("  GetRecords every 200 ms:  %s%n", percentiles(polled, total));
+    }
+
+    private static String percentiles(List<Long> nanos, int expected) {
+        List<Long> sorted;
+        synchronized (nanos) {
+            sorted = new ArrayList<>(nanos);
+        }
+        if (sorted.isEmpty()) {
+            return "nothing delivered";
+        }
+        Collections.sort(sorted);
+        return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d delivered)",
+                sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1)) / 1e6,
+                sorted.get(sorted.size() - 1) / 1e6, sorted.size(), expected);
+    }
+
+    private static void throughput(KinesisClient kinesis, KinesisAsyncClient async, LocalKinesis engine) throws Exception {
+        String streamArn = stream(kinesis, "throughput");
+        List<String> consumers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            consumers.add(consumer(kinesis, streamArn, "c" + i));
+        }
+        double oneCpu = run(kinesis, async, consumers.subList(0, 1));
+        Thread.sleep(5_100); // the five-second takeover rule for consumer c0
+        double fiveCpu = run(kinesis, async, consumers);
+        System.out.printf("engine CPU for the same records, 5 consumers / 1 consumer: %.2fx (goal < 2x)%n", fiveCpu / oneCpu);
+    }
+
+    /** Puts RECORDS records and waits until every consumer has them; returns the engine CPU nanos spent. */
+    private static double run(KinesisClient kinesis, KinesisAsyncClient async, List<String> consumerArns) throws Exception {
+        AtomicLong delivered = new AtomicLong();
+        for (String arn : consumerArns) {
+            subscribe(async, arn, r -> delivered.incrementAndGet());
+        }
+        Thread.sleep(500);
+        long cpuBefore = engineCpuNanos();
+        long start = System.nanoTime();
+        List<PutRecordsRequestEntry> batch = new ArrayList<>();
+        byte[] data = new byte[100];
+        for (int i = 0; i < 500; i++) {
+            batch.add(PutRecordsRequestEntry.builder().partitionKey("k" + i).data(SdkBytes.fromByteArray(data)).build());
+        }
+        for (int put = 0; put < RECORDS; put += 500) {
+            kinesis.putRecords(b -> b.streamName("throughput").records(batch));
+        }
+        long expected = (long) RECORDS * consumerArns.size();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (delivered.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = engineCpuNanos() - cpuBefore;
+        System.out.printf("%d consumer(s): %d of %d records delivered in %.2f s, %.0f records/s delivered, "
+                        + "engine CPU %.1f us per record delivered (%.0f ms in all, puts included)%n",
+                consumerArns.size(), delivered.get(), expected, seconds, delivered.get() / seconds,
+                cpu / 1e3 / Math.max(1, delivered.get()), cpu / 1e6);
+        return cpu;
+    }
+
+    private static long engineCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("engine-")) {
+                long cpu = threads.getThreadCpuTime(info.getThreadId());
+                if (cpu > 0) {
+                    total += cpu;
+                }
+            }
+        }
+        return total;
+    }
+}
