@@ -30,6 +30,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
     private final ConnectionLimits limits;
     private final AtomicLong buffered;
+    private final boolean holdUntilAnswered;
     private HttpRequest current;
     /** Bytes arrived that the codec has not yet turned into a whole request (blank lines, a partial head). */
     private boolean partialBytes;
@@ -41,15 +42,39 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private ScheduledFuture<?> check;
 
     ConnectionGuard(ConnectionLimits limits, AtomicLong buffered) {
+        this(limits, buffered, false);
+    }
+
+    /**
+     * @param holdUntilAnswered count a request's body against the budget until its answer is written, not
+     *                          only while it arrives: for HTTP/2, where one connection has many requests in
+     *                          flight at once, so that bodies waiting for a worker stay bounded too
+     */
+    ConnectionGuard(ConnectionLimits limits, AtomicLong buffered, boolean holdUntilAnswered) {
         this.limits = limits;
         this.buffered = buffered;
+        this.holdUntilAnswered = holdUntilAnswered;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            startChecks(ctx);
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        startChecks(ctx);
+        super.channelActive(ctx);
+    }
+
+    private void startChecks(ChannelHandlerContext ctx) {
+        if (check != null) {
+            return;
+        }
         long periodMillis = Math.max(50, Math.min(limits.idleTimeout().toMillis(), limits.readTimeout().toMillis()) / 4);
         check = ctx.executor().scheduleAtFixedRate(() -> check(ctx), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-        super.channelActive(ctx);
     }
 
     @Override
@@ -73,8 +98,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                 return;
             }
             if (content instanceof LastHttpContent) {
-                buffered.addAndGet(-held);
-                held = 0;
+                if (!holdUntilAnswered) {
+                    buffered.addAndGet(-held);
+                    held = 0;
+                }
                 current = null;
                 partialBytes = false;
                 awaitingAnswers++;
@@ -89,10 +116,20 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             // A streamed answer keeps the connection busy until its last chunk.
             lastActivityNanos = System.nanoTime();
         }
-        if (message instanceof LastHttpContent) {
+        if (message instanceof LastHttpContent && !isInterim(message)) {
             awaitingAnswers = Math.max(0, awaitingAnswers - 1);
+            if (holdUntilAnswered && current == null) {
+                buffered.addAndGet(-held);
+                held = 0;
+            }
         }
         super.write(ctx, message, promise);
+    }
+
+    /** A 100 Continue: the request's answer is still to come. */
+    private static boolean isInterim(Object message) {
+        return message instanceof HttpResponse response
+                && response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
     }
 
     @Override

@@ -58,7 +58,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's single HTTP port (HTTP/1.1, keep-alive). Each request is read whole (up to
+ * The engine's single HTTP port: HTTP/1.1 (keep-alive) and cleartext HTTP/2, by prior knowledge or
+ * {@code Upgrade: h2c} ({@link CleartextProtocols}; each HTTP/2 stream is served like one HTTP/1.1
+ * request). Each request is read whole (up to
  * {@link #MAX_REQUEST_BYTES}; larger ones get a 413 in AWS's error shape as soon as their headers say
  * so, and the connection closes once the rest of their body has been read and dropped)
  * and, once the {@link FrontDoor} has checked its Host, Origin and SigV4 signature, handed to the first
@@ -85,6 +87,7 @@ public final class EngineServer implements AutoCloseable {
     private final ConnectionLimits limits;
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong bufferedBodyBytes = new AtomicLong();
+    private final AtomicLong http2Connections = new AtomicLong();
     private EventLoopGroup acceptors;
     private EventLoopGroup io;
     private EventExecutorGroup workers;
@@ -148,16 +151,9 @@ public final class EngineServer implements AutoCloseable {
                         }
                         channel.closeFuture().addListener(closed -> openConnections.decrementAndGet());
                         connections.add(channel);
-                        ChannelPipeline pipeline = channel.pipeline();
-                        ConnectionGuard guard = new ConnectionGuard(limits, bufferedBodyBytes);
-                        pipeline.addLast(guard.new RawReads());
-                        pipeline.addLast(new HttpServerCodec(8192, 64 * 1024, 64 * 1024));
-                        pipeline.addLast(guard);
-                        DrainAfterRefusal drain = new DrainAfterRefusal();
-                        pipeline.addLast(new AwsShapedAggregator(MAX_REQUEST_BYTES, drain));
-                        pipeline.addLast(drain);
-                        pipeline.addLast(workers, new FrontDoorHandler(frontDoor));
-                        pipeline.addLast(workers, new Dispatcher());
+                        channel.pipeline().addLast("protocols",
+                                new CleartextProtocols(limits, bufferedBodyBytes, EngineServer.this::addRequestHandlers,
+                                        http2Connections));
                     }
                 });
         try {
@@ -173,6 +169,26 @@ public final class EngineServer implements AutoCloseable {
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         log.info("Engine listening on http://{}:{} ({} routes)", bindAddress, port, routes.size());
         return this;
+    }
+
+    /** The names of the handlers {@link #addRequestHandlers} adds. */
+    static final java.util.Set<String> REQUEST_HANDLER_NAMES = java.util.Set.of("aggregator", "drain", "front-door", "dispatcher");
+
+    /**
+     * Adds what turns decoded HTTP/1.x messages into answers, at the end of an HTTP/1.1 connection's
+     * pipeline or an HTTP/2 stream's (whose codec presents the stream as HTTP/1.x messages).
+     */
+    private void addRequestHandlers(ChannelPipeline pipeline) {
+        DrainAfterRefusal drain = new DrainAfterRefusal();
+        pipeline.addLast("aggregator", new AwsShapedAggregator(MAX_REQUEST_BYTES, drain));
+        pipeline.addLast("drain", drain);
+        pipeline.addLast(workers, "front-door", new FrontDoorHandler(frontDoor));
+        pipeline.addLast(workers, "dispatcher", new Dispatcher());
+    }
+
+    /** Connections accepted so far that speak HTTP/2 (by prior knowledge or after an upgrade). */
+    public long http2Connections() {
+        return http2Connections.get();
     }
 
     /** The bound port (useful with port 0); -1 before {@link #start()}. */
@@ -291,6 +307,9 @@ public final class EngineServer implements AutoCloseable {
     private static Map<String, String> lowerCaseHeaders(HttpMessage request) {
         Map<String, String> headers = new HashMap<>();
         for (Map.Entry<String, String> header : request.headers()) {
+            if (header.getKey().regionMatches(true, 0, "x-http2-", 0, 8)) {
+                continue; // stream id, scheme and path Netty adds when it presents an HTTP/2 stream as HTTP/1.x
+            }
             headers.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + "," + b);
         }
         return headers;

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import memberstream.MutableClock;
@@ -41,11 +40,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
-import software.amazon.awssdk.http.async.SdkAsyncHttpService;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.FirehoseException;
@@ -56,7 +51,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * The front door's SigV4, Host and Origin checks, end to end: the AWS SDK's own clients (sync and async,
@@ -188,16 +182,6 @@ class SignedRequestsTest {
         }
     }
 
-    /**
-     * The SDK's default async HTTP client (Netty, a runtime dependency of the service modules), on HTTP/1.1:
-     * the Kinesis async client asks for HTTP/2 by default, which the engine does not speak yet.
-     */
-    private static SdkAsyncHttpClient nettyHttp11() {
-        SdkAsyncHttpService netty = ServiceLoader.load(SdkAsyncHttpService.class).findFirst().orElseThrow();
-        return keep(netty.createAsyncHttpClientFactory().buildWithDefaults(AttributeMap.builder()
-                .put(SdkHttpConfigurationOption.PROTOCOL, Protocol.HTTP1_1).build()));
-    }
-
     @Test
     void theAsyncKinesisClientWorksWithTheRightPairAndIsRefusedWithAWrongSecret() {
         for (boolean json : new boolean[] {true, false}) {
@@ -206,7 +190,7 @@ class SignedRequestsTest {
             try {
                 String stream = json ? "signed-async-json" : "signed-async-cbor";
                 KinesisAsyncClient right = keep(KinesisAsyncClient.builder().endpointOverride(endpoint())
-                        .region(Region.US_EAST_1).httpClient(nettyHttp11())
+                        .region(Region.US_EAST_1)
                         .credentialsProvider(credentials("test", "test")).build());
                 right.createStream(b -> b.streamName(stream).shardCount(1)).join();
                 assertThat(right.listStreams().join().streamNames()).contains(stream);
@@ -214,7 +198,7 @@ class SignedRequestsTest {
                         .partitionKey("k").data(SdkBytes.fromUtf8String("v")).build())).join().failedRecordCount()).isZero();
 
                 KinesisAsyncClient wrong = keep(KinesisAsyncClient.builder().endpointOverride(endpoint())
-                        .region(Region.US_EAST_1).httpClient(nettyHttp11())
+                        .region(Region.US_EAST_1)
                         .credentialsProvider(credentials("test", "wrong"))
                         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1))).build());
                 assertThatThrownBy(() -> wrong.listStreams().join()).isInstanceOf(CompletionException.class)

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Streamed responses ({@link EngineResponse#streamed}) written over time by a tiny test route, over HTTP/1.1. */
+/** Streamed responses ({@link EngineResponse#streamed}) written over time by a tiny test route, over HTTP/1.1 and HTTP/2. */
 class StreamedResponseTest {
 
     /** Streams "chunk-0".."chunk-4", one line each; waits for {@link #proceed} before the last one. */
@@ -118,6 +118,28 @@ class StreamedResponseTest {
             assertThat(next.statusCode()).isEqualTo(200);
             assertThat(next.body()).isEqualTo("plain");
         }
+    }
+
+    @Test
+    void overHttp2TheChunksArriveAsDataFramesWhileTheStreamIsOpen() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        // The first request upgrades the connection (h2c); the streamed one then runs on an HTTP/2 stream.
+        assertThat(client.send(get("/plain"), HttpResponse.BodyHandlers.ofString()).version())
+                .isEqualTo(HttpClient.Version.HTTP_2);
+        HttpResponse<InputStream> response = client.send(get("/stream"), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.headers().firstValue("transfer-encoding")).isEmpty();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(lines.readLine()).isEqualTo("chunk-" + i);
+            }
+            assertThat(route.sink.get().isOpen()).isTrue();
+            route.proceed.countDown();
+            assertThat(lines.readLine()).isEqualTo("chunk-4");
+            assertThat(lines.readLine()).isNull();
+        }
+        assertThat(route.closed.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.http2Connections()).isEqualTo(1);
     }
 
     @Test
