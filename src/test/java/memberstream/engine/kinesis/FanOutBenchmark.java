@@ -42,14 +42,14 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=memberstream.engine.kinesis.FanOutBenchmark} (options: {@code -Dbench.seconds=20}
  * latency phase length, {@code -Dbench.rate=50} puts a second in it, {@code -Dbench.records=50000}
- * records in each throughput run, {@code -Dbench.http=1.1|2} the async client's protocol).
+ * records in each throughput run, {@code -Dbench.http=2|1.1} the async client's protocol, HTTP/2 by default as the SDK's).
  */
 public final class FanOutBenchmark {
 
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     private static final int RATE = Integer.getInteger("bench.rate", 50);
     private static final int RECORDS = Integer.getInteger("bench.records", 50_000);
-    private static final Protocol PROTOCOL = "2".equals(System.getProperty("bench.http", "1.1")) ? Protocol.HTTP2 : Protocol.HTTP1_1;
+    private static final Protocol PROTOCOL = "1.1".equals(System.getProperty("bench.http", "2")) ? Protocol.HTTP1_1 : Protocol.HTTP2;
 
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("fanout-bench");
@@ -81,17 +81,24 @@ public final class FanOutBenchmark {
         return kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name)).consumer().consumerARN();
     }
 
-    private static void subscribe(KinesisAsyncClient async, String consumerArn, java.util.function.Consumer<Record> onRecord) {
+    /** Subscribes at LATEST and waits for the first event, so that the position is fixed before any put. */
+    private static void subscribe(KinesisAsyncClient async, String consumerArn, java.util.function.Consumer<Record> onRecord)
+            throws InterruptedException {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
-                .onError(e -> System.err.println("subscription failed: " + e))
+                .onError(e -> System.err.println("subscription ended: " + e.getMessage()))
                 .subscriber(event -> {
                     if (event instanceof SubscribeToShardEvent shardEvent) {
                         shardEvent.records().forEach(onRecord);
+                        started.countDown();
                     }
                 })
                 .build();
         async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000000")
                 .startingPosition(StartingPosition.builder().type(ShardIteratorType.LATEST).build()), handler);
+        if (!started.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("The subscription of " + consumerArn + " did not start");
+        }
     }
 
     /** Each record's data starts with the nanoTime just before its PutRecord was sent. */
@@ -101,12 +108,16 @@ public final class FanOutBenchmark {
         List<Long> fanOut = Collections.synchronizedList(new ArrayList<>());
         List<Long> polled = Collections.synchronizedList(new ArrayList<>());
         subscribe(async, consumerArn, r -> fanOut.add(System.nanoTime() - r.data().asByteBuffer().getLong()));
-        Thread.sleep(500);
         String[] iterator = {kinesis.getShardIterator(b -> b.streamName("latency").shardId("shardId-000000000000")
                 .shardIteratorType(ShardIteratorType.LATEST)).shardIterator()};
         Thread poller = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                GetRecordsResponse answer = kinesis.getRecords(b -> b.shardIterator(iterator[0]));
+                GetRecordsResponse answer;
+                try {
+                    answer = kinesis.getRecords(b -> b.shardIterator(iterator[0]));
+                } catch (software.amazon.awssdk.core.exception.AbortedException stopped) {
+                    return;
+                }
                 long now = System.nanoTime();
                 answer.records().forEach(r -> polled.add(now - r.data().asByteBuffer().getLong()));
                 iterator[0] = answer.nextShardIterator();
@@ -130,7 +141,7 @@ public final class FanOutBenchmark {
             payload.putLong(System.nanoTime()).rewind();
             kinesis.putRecord(b -> b.streamName("latency").partitionKey("k").data(SdkBytes.fromByteBuffer(payload)));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while ((fanOut.size() < total || polled.size() < total) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -172,7 +183,6 @@ public final class FanOutBenchmark {
         for (String arn : consumerArns) {
             subscribe(async, arn, r -> delivered.incrementAndGet());
         }
-        Thread.sleep(500);
         long cpuBefore = engineCpuNanos();
         long start = System.nanoTime();
         List<PutRecordsRequestEntry> batch = new ArrayList<>();
@@ -184,7 +194,7 @@ public final class FanOutBenchmark {
             kinesis.putRecords(b -> b.streamName("throughput").records(batch));
         }
         long expected = (long) RECORDS * consumerArns.size();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (delivered.get() < expected && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }

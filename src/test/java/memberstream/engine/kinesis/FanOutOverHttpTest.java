@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
- * SubscribeToShard end to end: the AWS SDK's async client and its {@link SubscribeToShardResponseHandler}
- * against the engine over HTTP, signed and through the front door like any other call.
+ * SubscribeToShard end to end: the AWS SDK's async client (its default, HTTP/2) and its
+ * {@link SubscribeToShardResponseHandler} against the engine over HTTP; also over HTTP/1.1 (chunked).
  */
 class FanOutOverHttpTest {
 
@@ -54,12 +54,12 @@ class FanOutOverHttpTest {
         consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("tail")).consumer().consumerARN();
     }
 
+    /** The SDK's default async client: Netty, HTTP/2 with prior knowledge against an http:// endpoint. */
     static KinesisAsyncClient asyncClient(int port) {
         return KinesisAsyncClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).build())
                 .build();
     }
 
@@ -128,6 +128,25 @@ class FanOutOverHttpTest {
         put("three");
         await("the next record", () -> second.data.size() == 1);
         assertThat(second.data).containsExactly("three");
+    }
+
+    @Test
+    void overHttp11TheEventStreamIsAChunkedBody() throws Exception {
+        async.close();
+        async = KinesisAsyncClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + engine.server.port()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).build())
+                .build();
+        put("one");
+        Seen seen = new Seen();
+
+        subscribe(StartingPosition.builder().type(ShardIteratorType.TRIM_HORIZON).build(), "shardId-000000000000", seen);
+
+        await("the record", () -> seen.data.size() == 1);
+        assertThat(seen.data).containsExactly("one");
+        assertThat(seen.errors).isEmpty();
     }
 
     @Test
