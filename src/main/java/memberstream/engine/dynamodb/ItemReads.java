@@ -97,6 +97,10 @@ final class ItemReads {
                 if (partition == null) {
                     throw DynamoDbError.invalid("Query condition missed key schema element: " + hashKey);
                 }
+                if (!AttributeValues.type(partition).equals(meta.attributeTypes().get(hashKey))) {
+                    throw DynamoDbError.invalid("One or more parameter values were invalid: Condition parameter type does not match "
+                            + "schema type");
+                }
             }
             List<ObjectNode> candidates = candidates(table, index, partition);
             if (!forward) {
@@ -215,6 +219,13 @@ final class ItemReads {
         if (startKey.get(meta.hashKey()) == null || (meta.rangeKey() != null && startKey.get(meta.rangeKey()) == null)
                 || (index != null && startKey.get(index.hashKey()) == null)) {
             throw DynamoDbError.invalid("The provided starting key is invalid: The provided key element does not match the schema");
+        }
+        for (String attribute : new String[] {meta.hashKey(), meta.rangeKey(), index == null ? null : index.hashKey(),
+                index == null ? null : index.rangeKey()}) {
+            if (attribute != null && startKey.has(attribute)
+                    && !AttributeValues.type(startKey.get(attribute)).equals(meta.attributeTypes().get(attribute))) {
+                throw DynamoDbError.invalid("The provided starting key is invalid: The provided key element does not match the schema");
+            }
         }
         Comparator<ObjectNode> order = index == null
                 ? (a, b) -> DynamoDbStore.keyOf(meta, a).compareTo(DynamoDbStore.keyOf(meta, b))

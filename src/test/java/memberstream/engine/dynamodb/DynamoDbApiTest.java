@@ -367,6 +367,11 @@ class DynamoDbApiTest {
         assertThatThrownBy(() -> client.putItem(b -> b.tableName("leases").item(Map.of("leaseKey", s("a")))
                 .conditionExpression(deep).expressionAttributeValues(Map.of(":v", n(1)))))
                 .isInstanceOf(DynamoDbException.class).satisfies(e -> assertThat(((DynamoDbException) e).statusCode()).isEqualTo(400));
+        assertThatThrownBy(() -> client.query(b -> b.tableName("leases").keyConditionExpression("leaseKey = :k")
+                .expressionAttributeValues(Map.of(":k", n(1)))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("Condition parameter type does not match schema type");
+        assertThatThrownBy(() -> client.scan(b -> b.tableName("leases").exclusiveStartKey(Map.of("leaseKey", n(1)))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("The provided starting key is invalid");
         assertThatThrownBy(() -> client.getItem(b -> b.tableName("nope").key(Map.of("leaseKey", s("a")))))
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> client.batchGetItem(b -> b.requestItems(Map.of("leases",
