@@ -106,7 +106,7 @@ public abstract class AwsJsonService implements EngineRoute {
             response.headers().putAll(extraHeaders);
             return response;
         } catch (AwsServiceException e) {
-            return error(e.code(), e.getMessage(), answerFormat, requestId);
+            return error(e.code(), e.getMessage(), answerFormat, requestId, e.details());
         } catch (RuntimeException | StackOverflowError e) {
             log.error("Internal failure in {} (request {})", request.target(), requestId, e);
             return error(ProtocolError.INTERNAL_FAILURE, "Internal service failure.", answerFormat, requestId);
@@ -136,9 +136,15 @@ public abstract class AwsJsonService implements EngineRoute {
 
     /** An AWS-shaped error answer; also used by the front door for failures before a route is chosen. */
     public EngineResponse error(AwsErrorCode code, String message, WireFormat format, String requestId) {
+        return error(code, message, format, requestId, Map.of());
+    }
+
+    private EngineResponse error(AwsErrorCode code, String message, WireFormat format, String requestId,
+                                 Map<String, Object> details) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("__type", code.type());
         body.put("message", message);
+        body.putAll(details);
         Map<String, String> headers = headers(format, requestId);
         headers.put("x-amzn-ErrorType", code.type());
         return new EngineResponse(code.httpStatus(), headers, codec.write(body, format));

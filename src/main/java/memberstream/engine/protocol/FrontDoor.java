@@ -96,7 +96,7 @@ public final class FrontDoor {
         }
         String target = headers.get("x-amz-target");
         if (verifier != null) {
-            verifier.verify(request, serviceOf(target));
+            verifier.verify(request, target == null && isCloudWatch(request) ? "monitoring" : serviceOf(target));
         }
         if (target == null) {
             String bucket = hosts.bucketOf(hostName);
@@ -121,6 +121,21 @@ public final class FrontDoor {
         if (lower.startsWith("firehose_")) {
             return "firehose";
         }
+        if (lower.startsWith("dynamodb_")) {
+            return "dynamodb";
+        }
+        if (lower.startsWith("graniteserviceversion20100801.")) {
+            return "monitoring";
+        }
         return null;
+    }
+
+    /** CloudWatch without a target: the RPC v2 CBOR path, or a query-protocol form (S3 never posts one to "/"). */
+    static boolean isCloudWatch(FullHttpRequest request) {
+        String uri = request.uri();
+        String contentType = request.headers().get("content-type", "");
+        return uri.startsWith("/service/GraniteServiceVersion20100801/")
+                || (HttpMethod.POST.equals(request.method()) && (uri.equals("/") || uri.startsWith("/?"))
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded"));
     }
 }
