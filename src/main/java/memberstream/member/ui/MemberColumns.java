@@ -23,11 +23,11 @@ final class MemberColumns {
         // Fixed widths that fit header, sort indicator and the longest value: auto width measured the
         // header alone on an empty first render and cut it to "R…".
         grid.addColumn(member -> member.getRole().label()).setHeader("Role").setSortProperty("role").setKey("role")
-                .setWidth("9em").setFlexGrow(0);
+                .setWidth("8em").setFlexGrow(0);
         grid.addColumn(new ComponentRenderer<>(MemberColumns::statusBadge)).setHeader("Status")
-                .setSortProperty("status").setKey("status").setWidth("9.5em").setFlexGrow(0);
+                .setSortProperty("status").setKey("status").setWidth("8.5em").setFlexGrow(0);
         grid.addColumn(Member::getJoinedOn).setHeader("Joined").setSortProperty("joinedOn").setKey("joinedOn")
-                .setWidth("9em").setFlexGrow(0);
+                .setWidth("8em").setFlexGrow(0);
         grid.getColumns().forEach(column -> column.setResizable(true));
     }
 

@@ -77,8 +77,15 @@ class MemberForm extends FormLayout {
         addClassName("member-form");
         configureFields();
         // Only the constraints on Member judge a value: the fields' own checks (the email field's
-        // pattern) would refuse other input than the API and show an empty message.
+        // pattern, "required") would refuse other input than the API and show an empty message.
         binder.setDefaultValidatorsEnabled(false);
+        fullName.setManualValidation(true);
+        email.setManualValidation(true);
+        phone.setManualValidation(true);
+        joinedOn.setManualValidation(true);
+        role.setManualValidation(true);
+        status.setManualValidation(true);
+        notes.setManualValidation(true);
         binder.bindInstanceFields(this);
         binder.addStatusChangeListener(change -> {
             if (summary.isVisible() && binder.isValid()) {
@@ -90,8 +97,8 @@ class MemberForm extends FormLayout {
         setColspan(buttons, 2);
         setColspan(history, 2);
         setColspan(summary, 2);
-        // One column below 26em (a phone), two beside the grid.
-        setResponsiveSteps(new ResponsiveStep("0", 1), new ResponsiveStep("26em", 2));
+        // One column below 24em (a phone), two beside the grid.
+        setResponsiveSteps(new ResponsiveStep("0", 1), new ResponsiveStep("24em", 2));
         setColspan(title, 2);
         setColspan(fullName, 2);
         setColspan(email, 2);

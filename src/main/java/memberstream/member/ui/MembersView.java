@@ -80,6 +80,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     static final int NARROW_WIDTH = 700;
     /** Pushed refreshes of one view are at least this far apart: an import's burst costs a few. */
     static final long REFRESH_INTERVAL_MILLIS = 500;
+    private static final String FORM_WIDTH = "27em";
 
     private final MemberService members;
     private final MemberHistory history;
@@ -196,7 +197,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         form.addCloseListener(event -> navigateTo(null));
         formScroller.addClassName("member-form-scroller");
         formScroller.setScrollDirection(Scroller.ScrollDirection.VERTICAL);
-        formScroller.setWidth("30em");
+        formScroller.setWidth(FORM_WIDTH);
         formScroller.setHeightFull();
     }
 
@@ -274,8 +275,14 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
             event.forwardTo(MembersView.class);
             return;
         }
+        MembersUrlState wanted = MembersUrlState.from(event.getLocation().getQueryParameters());
+        boolean onlyTheListChanged = form.isVisible() && event.getLocation().getPath().equals(currentPath)
+                && !wanted.equals(state);
         currentPath = event.getLocation().getPath();
-        applyListState(MembersUrlState.from(event.getLocation().getQueryParameters()));
+        applyListState(wanted);
+        if (onlyTheListChanged) {
+            return; // the form keeps the member and the person's edits
+        }
         if (parameter == null) {
             closeForm();
         } else if (NEW.equals(parameter)) {
@@ -388,16 +395,12 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
             grid.getColumnByKey(secondary).setVisible(!narrow);
         }
         search.setWidth(narrow ? "100%" : "20em");
-        formScroller.setWidth(narrow ? "100%" : "30em");
+        formScroller.setWidth(narrow ? "100%" : FORM_WIDTH);
         layoutContent();
     }
 
     private void layoutContent() {
         grid.setVisible(!(narrow && form.isVisible()));
-    }
-
-    boolean isNarrow() {
-        return narrow;
     }
 
     @Override
