@@ -34,22 +34,34 @@ public class Member {
     /** The earliest join date accepted: older ones are typing mistakes (and PostgreSQL has no year -999999999). */
     public static final String EARLIEST_JOIN_DATE = "1900-01-01";
 
+    /** Longest texts accepted; forms show them as counters, so nothing is ever cut without a word. */
+    public static final int FULL_NAME_MAX = 120;
+    public static final int EMAIL_MAX = 254;
+    public static final int PHONE_MAX = 32;
+    public static final int NOTES_MAX = 2000;
+
+    /**
+     * Bean Validation's {@code @Email} accepts {@code a@b}; a member's address must also have a dot in
+     * its domain (name@example.org), the rule browsers' email fields apply, so form and API agree.
+     */
+    public static final String EMAIL_WITH_DOTTED_DOMAIN = "[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+";
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
 
     @NotBlank(message = "Enter the member's full name")
-    @Size(max = 120, message = "Use at most 120 characters")
+    @Size(max = FULL_NAME_MAX, message = "Use at most 120 characters")
     @PlainText
     private String fullName;
 
     @NotBlank(message = "Enter an email address")
-    @Email(message = "Enter a valid email address, like name@example.org")
-    @Size(max = 254, message = "Use at most 254 characters")
+    @Email(regexp = EMAIL_WITH_DOTTED_DOMAIN, message = "Enter a valid email address, like name@example.org")
+    @Size(max = EMAIL_MAX, message = "Use at most 254 characters")
     @PlainText
     private String email;
 
-    @Size(max = 32, message = "Use at most 32 characters")
+    @Size(max = PHONE_MAX, message = "Use at most 32 characters")
     @Pattern(regexp = "\\+?[0-9 ()./-]*", message = "Use digits, spaces and + ( ) - . / only")
     private String phone;
 
@@ -66,7 +78,7 @@ public class Member {
     @NotBefore(EARLIEST_JOIN_DATE)
     private LocalDate joinedOn;
 
-    @Size(max = 2000, message = "Use at most 2000 characters")
+    @Size(max = NOTES_MAX, message = "Use at most 2000 characters")
     @PlainText(multiline = true)
     private String notes;
 

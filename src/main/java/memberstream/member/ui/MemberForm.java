@@ -2,7 +2,10 @@ package memberstream.member.ui;
 
 import com.vaadin.flow.component.ComponentEvent;
 import com.vaadin.flow.component.ComponentEventListener;
+import com.vaadin.flow.component.Focusable;
+import com.vaadin.flow.component.HasLabel;
 import com.vaadin.flow.component.HasValidation;
+import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.button.Button;
@@ -16,10 +19,14 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.EmailField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.textfield.TextFieldBase;
+import com.vaadin.flow.data.binder.BinderValidationStatus;
+import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.data.binder.BeanValidationBinder;
 import com.vaadin.flow.shared.Registration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import memberstream.member.InvalidMemberException;
@@ -47,6 +54,9 @@ class MemberForm extends FormLayout {
     final DatePicker joinedOn = new DatePicker("Joined on");
     final TextArea notes = new TextArea("Notes");
     private final Span stamps = new Span();
+    /** Says why Save did not save, above the fields (the fields say what is wrong with each). */
+    final Span summary = new Span();
+    final MemberHistoryPanel history = new MemberHistoryPanel();
 
     final Button save = new Button("Save");
     final Button delete = new Button("Delete");
@@ -57,17 +67,38 @@ class MemberForm extends FormLayout {
             "fullName", fullName, "email", email, "phone", phone, "role", role,
             "status", status, "joinedOn", joinedOn, "notes", notes);
 
+    private static final Map<String, String> LABELS = Map.of("fullName", "Full name", "email", "Email",
+            "phone", "Phone", "role", "Role", "status", "Status", "joinedOn", "Joined on", "notes", "Notes");
+
     private Member member;
     private boolean editable = true;
 
     MemberForm() {
         addClassName("member-form");
         configureFields();
+        // Only the constraints on Member judge a value: the fields' own checks (the email field's
+        // pattern, "required") would refuse other input than the API and show an empty message.
+        binder.setDefaultValidatorsEnabled(false);
+        fullName.setManualValidation(true);
+        email.setManualValidation(true);
+        phone.setManualValidation(true);
+        joinedOn.setManualValidation(true);
+        role.setManualValidation(true);
+        status.setManualValidation(true);
+        notes.setManualValidation(true);
         binder.bindInstanceFields(this);
+        binder.addStatusChangeListener(change -> {
+            if (summary.isVisible() && binder.isValid()) {
+                summary.setVisible(false);
+            }
+        });
         var buttons = buttons();
-        add(title, fullName, email, phone, joinedOn, role, status, notes, stamps, buttons);
+        add(title, summary, fullName, email, phone, joinedOn, role, status, notes, stamps, buttons, history);
         setColspan(buttons, 2);
-        setResponsiveSteps(new ResponsiveStep("0", 1), new ResponsiveStep("20em", 2));
+        setColspan(history, 2);
+        setColspan(summary, 2);
+        // One column below 24em (a phone), two beside the grid.
+        setResponsiveSteps(new ResponsiveStep("0", 1), new ResponsiveStep("24em", 2));
         setColspan(title, 2);
         setColspan(fullName, 2);
         setColspan(email, 2);
@@ -89,9 +120,12 @@ class MemberForm extends FormLayout {
         close.setId("member-close");
         fullName.setRequiredIndicatorVisible(true);
         email.setRequiredIndicatorVisible(true);
-        fullName.setMaxLength(120);
-        email.setMaxLength(254);
-        phone.setMaxLength(32);
+        // No maxlength: a browser would cut a pasted 300-character name silently. The counter shows the
+        // limit while typing and Bean Validation refuses what is over it, with the API's own message.
+        counted(fullName, Member.FULL_NAME_MAX);
+        counted(email, Member.EMAIL_MAX);
+        counted(phone, Member.PHONE_MAX);
+        counted(notes, Member.NOTES_MAX);
         phone.setPlaceholder("+44 20 7946 0000");
         role.setLabel("Role");
         role.setItems(MemberRole.values());
@@ -99,11 +133,13 @@ class MemberForm extends FormLayout {
         status.setLabel("Status");
         status.setItems(MemberStatus.values());
         status.setItemLabelGenerator(MemberStatus::label);
-        notes.setMaxLength(2000);
         notes.setHeight("6em");
         // The grid shows ISO dates; the picker shows and accepts the same.
         joinedOn.setI18n(new DatePicker.DatePickerI18n().setDateFormat("yyyy-MM-dd"));
         joinedOn.setPlaceholder("yyyy-mm-dd");
+        summary.setId("member-form-summary");
+        summary.setVisible(false);
+        summary.getStyle().set("color", "var(--lumo-error-text-color)").set("font-size", "var(--lumo-font-size-s)");
         stamps.addClassNames("member-stamps");
         stamps.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
     }
@@ -112,7 +148,9 @@ class MemberForm extends FormLayout {
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         // Blurring the focused field first makes its last keystrokes part of what is saved.
         save.addClickShortcut(Key.KEY_S, KeyModifier.CONTROL).resetFocusOnActiveElement();
-        save.setTooltipText("Save (Ctrl+S)");
+        save.setTooltipText("Save (Enter or Ctrl+S)");
+        // Enter in a one-line field saves; in Notes it stays a line break.
+        save.addClickShortcut(Key.ENTER).listenOn(fullName, email, phone).resetFocusOnActiveElement();
         save.addClickListener(click -> validateAndSave());
 
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
@@ -129,6 +167,8 @@ class MemberForm extends FormLayout {
     void edit(Member member) {
         this.member = member;
         binder.readBean(member);
+        summary.setVisible(false);
+        history.setVisible(!member.isNew());
         title.setText(member.isNew() ? "New member" : member.getFullName());
         stamps.setText(member.isNew() ? "" : "Created " + STAMP.format(member.getCreatedAt())
                 + " · updated " + STAMP.format(member.getUpdatedAt()) + " · version " + member.getVersion());
@@ -156,6 +196,32 @@ class MemberForm extends FormLayout {
                 field.setInvalid(true);
             }
         }
+        showSummary(errors.stream().map(error -> LABELS.getOrDefault(error.field(), error.field()) + ": "
+                + error.message()).toList());
+    }
+
+    private void showSummary(List<String> problems) {
+        summary.setText("Not saved: " + (problems.size() == 1 ? "1 field needs" : problems.size() + " fields need")
+                + " attention. " + String.join(" · ", problems));
+        summary.setVisible(true);
+    }
+
+    /** Forgets the person's edits (after a delete, or when they chose to discard them). */
+    void discardChanges() {
+        if (member != null) {
+            binder.readBean(member);
+        }
+    }
+
+    /** Shows a limit as a counter under the field ("12/120"), updated as the person types. */
+    private static void counted(TextFieldBase<?, String> field, int max) {
+        field.setValueChangeMode(ValueChangeMode.LAZY);
+        field.setValueChangeTimeout(200);
+        field.setHelperText("0/" + max);
+        field.addValueChangeListener(change -> {
+            int length = change.getValue() == null ? 0 : change.getValue().length();
+            field.setHelperText(length + "/" + max + (length > max ? " (" + (length - max) + " too many)" : ""));
+        });
     }
 
     Member member() {
@@ -167,9 +233,26 @@ class MemberForm extends FormLayout {
     }
 
     private void validateAndSave() {
-        if (member != null && editable && binder.writeBeanIfValid(member)) {
-            fireEvent(new SaveEvent(this, member));
+        if (member == null || !editable) {
+            return;
         }
+        BinderValidationStatus<Member> status = binder.validate();
+        if (status.isOk() && binder.writeBeanIfValid(member)) {
+            summary.setVisible(false);
+            fireEvent(new SaveEvent(this, member));
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        status.getFieldValidationErrors().forEach(error -> problems.add(
+                labelOf(error.getField()) + ": " + error.getMessage().orElse("not valid")));
+        status.getBeanValidationErrors().forEach(error -> problems.add(error.getErrorMessage()));
+        showSummary(problems);
+        status.getFieldValidationErrors().stream().findFirst()
+                .ifPresent(error -> ((Focusable<?>) error.getField()).focus());
+    }
+
+    private static String labelOf(HasValue<?, ?> field) {
+        return field instanceof HasLabel labelled && labelled.getLabel() != null ? labelled.getLabel() : "A field";
     }
 
     /** Base of the form's events: the member it was showing. */

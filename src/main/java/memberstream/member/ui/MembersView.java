@@ -1,33 +1,38 @@
 package memberstream.member.ui;
 
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.grid.dataview.GridLazyDataView;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.Scroller;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.data.provider.SortDirection;
-import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.BeforeLeaveEvent;
+import com.vaadin.flow.router.BeforeLeaveObserver;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.OptionalParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import com.vaadin.flow.theme.lumo.LumoUtility;
@@ -36,9 +41,11 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import memberstream.base.ui.MainLayout;
 import memberstream.base.ui.MenuOrder;
+import memberstream.forwarding.MemberHistory;
 import memberstream.member.InvalidMemberException;
 import memberstream.member.Member;
 import memberstream.member.MemberChangedMeanwhileException;
@@ -53,20 +60,31 @@ import org.springframework.security.access.AccessDeniedException;
 
 /**
  * The members: a lazy grid (one page at a time from the database) with search, role and status
- * filters and a count, and the form beside it. The selection lives in the URL: {@code /members},
- * {@code /members/new}, {@code /members/{id}}, so refresh, back and bookmarks show the same thing.
- * Alt+N starts a new member, Ctrl+S saves, Esc closes the form. Viewers get no edit controls.
+ * filters and a count, and the form beside it (on a phone: instead of it). Everything lives in the
+ * URL: the path says what the form shows ({@code /members}, {@code /members/new},
+ * {@code /members/{id}}), the query what the list shows ({@link MembersUrlState}), so refresh, back and
+ * bookmarks show the same thing. A header click sorts by that column alone, shift-click adds a key.
+ * Leaving unsaved edits asks first. The grid refreshes itself, pushed, when members change elsewhere
+ * ({@link MemberChangeBroadcaster}), at most once per {@link #REFRESH_INTERVAL_MILLIS}.
+ * Alt+N starts a new member, Enter or Ctrl+S saves, Esc closes the form. Viewers get no edit controls.
  */
 @Route(value = "members", layout = MainLayout.class)
 @RouteAlias(value = "", layout = MainLayout.class)
 @PageTitle("Members | Memberstream")
 @Menu(order = MenuOrder.MEMBERS, title = "Members", icon = "vaadin:group")
 @PermitAll
-public class MembersView extends VerticalLayout implements HasUrlParameter<String> {
+public class MembersView extends VerticalLayout implements HasUrlParameter<String>, BeforeLeaveObserver {
 
     static final String NEW = "new";
+    /** Below this window width (CSS pixels) the page takes its phone layout. */
+    static final int NARROW_WIDTH = 700;
+    /** Pushed refreshes of one view are at least this far apart: an import's burst costs a few. */
+    static final long REFRESH_INTERVAL_MILLIS = 500;
+    private static final String FORM_WIDTH = "27em";
 
     private final MemberService members;
+    private final MemberHistory history;
+    private final MemberChangeBroadcaster broadcaster;
     private final Clock clock;
     private final boolean admin;
 
@@ -77,13 +95,25 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     final Span count = new Span();
     final Button newMember = new Button("New member", VaadinIcon.PLUS.create());
     final MemberForm form = new MemberForm();
+    private final Scroller formScroller = new Scroller(form);
+    final Span emptyState = new Span();
+    private final Button clearFilters = new Button("Clear filters");
 
-    private MemberFilter filter = MemberFilter.NONE;
+    private MembersUrlState state = new MembersUrlState(MemberFilter.NONE, MembersUrlState.DEFAULT_SORT);
+    /** The path shown now, e.g. {@code members/12}: a navigation that keeps it only changes the list. */
+    private String currentPath = "members";
     final SeekingMemberPages pages;
     private GridLazyDataView<Member> dataView;
+    private boolean narrow;
 
-    public MembersView(MemberService members, AuthenticationContext authentication, Clock clock) {
+    private Registration changeRegistration;
+    private Registration resizeRegistration;
+
+    public MembersView(MemberService members, MemberHistory history, MemberChangeBroadcaster broadcaster,
+                       AuthenticationContext authentication, Clock clock) {
         this.members = members;
+        this.history = history;
+        this.broadcaster = broadcaster;
         this.clock = clock;
         this.admin = authentication.hasRole(Role.ADMIN.name());
         this.pages = new SeekingMemberPages(members);
@@ -98,23 +128,22 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     private void configureGrid() {
         grid.addClassName("members-grid");
         grid.setSizeFull();
-        var name = grid.addColumn(Member::getFullName).setHeader("Name").setSortProperty("fullName")
-                .setKey("fullName").setFlexGrow(3).setTooltipGenerator(Member::getFullName);
-        grid.addColumn(Member::getEmail).setHeader("Email").setSortProperty("email").setKey("email").setFlexGrow(3)
-                .setTooltipGenerator(Member::getEmail);
-        grid.addColumn(member -> member.getRole().label()).setHeader("Role").setSortProperty("role").setKey("role")
-                .setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(new ComponentRenderer<>(MembersView::statusBadge)).setHeader("Status")
-                .setSortProperty("status").setKey("status").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(Member::getJoinedOn).setHeader("Joined").setSortProperty("joinedOn").setKey("joinedOn")
-                .setAutoWidth(true).setFlexGrow(0);
-        grid.getColumns().forEach(column -> column.setResizable(true));
-        grid.setMultiSort(true, Grid.MultiSortPriority.APPEND);
-        grid.sort(List.of(new GridSortOrder<>(name, SortDirection.ASCENDING)));
-        dataView = grid.setItems(query -> pages.fetch(filter, VaadinSpringDataHelpers.toSpringDataSort(query),
+        MemberColumns.addTo(grid);
+        // A click sorts by that column alone; shift-click adds it as the next key.
+        grid.setMultiSort(true, Grid.MultiSortPriority.APPEND, true);
+        grid.sort(sortOrders(state.sort()));
+        dataView = grid.setItems(query -> pages.fetch(state.filter(), VaadinSpringDataHelpers.toSpringDataSort(query),
                 query.getOffset(), query.getLimit()).stream());
         dataView.setIdentifierProvider(Member::getId);
+        grid.setEmptyStateComponent(emptyStateComponent());
         refreshGrid();
+        grid.addSortListener(event -> {
+            if (event.isFromClient()) {
+                showList(new MembersUrlState(state.filter(), event.getSortOrder().stream()
+                        .map(order -> new MembersUrlState.SortKey(order.getSorted().getKey(), order.getDirection()))
+                        .toList()));
+            }
+        });
         grid.asSingleSelect().addValueChangeListener(event -> {
             if (event.isFromClient()) {
                 navigateTo(event.getValue() == null ? null : String.valueOf(event.getValue().getId()));
@@ -122,26 +151,29 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         });
     }
 
-    private static Span statusBadge(Member member) {
-        var badge = new Span(member.getStatus().label());
-        String variant = switch (member.getStatus()) {
-            case ACTIVE -> "badge success";
-            case PENDING -> "badge";
-            case SUSPENDED -> "badge error";
-            case LEFT -> "badge contrast";
-        };
-        badge.getElement().getThemeList().add(variant);
-        return badge;
+    private Div emptyStateComponent() {
+        emptyState.addClassName("members-empty-state");
+        clearFilters.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        clearFilters.addClickListener(click ->
+                showList(new MembersUrlState(MemberFilter.NONE, state.sort())));
+        var box = new Div(emptyState, clearFilters);
+        box.getStyle().set("padding", "var(--lumo-space-l)").set("text-align", "center");
+        return box;
+    }
+
+    private List<GridSortOrder<Member>> sortOrders(List<MembersUrlState.SortKey> keys) {
+        return keys.stream().map(key -> new GridSortOrder<>(grid.getColumnByKey(key.column()), key.direction())).toList();
     }
 
     /**
      * Counts for the person and the grid, then reloads it. An exact count sizes the grid; above
      * {@link MemberService#EXACT_COUNT_LIMIT} matches the count is an estimate ("about N"), and the grid
-     * takes it as one: it scrolls on until a page comes back short.
+     * takes it as one: it scrolls on until a page comes back short. The selection stays (rows are
+     * identified by id).
      */
     private void refreshGrid() {
         pages.forget();
-        MemberCount matching = members.countAbout(filter);
+        MemberCount matching = members.countAbout(state.filter());
         count.setText(matching.label());
         int rows = (int) Math.min(matching.value(), Integer.MAX_VALUE);
         if (matching.exact()) {
@@ -150,15 +182,23 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
             dataView.setItemCountUnknown();
             dataView.setItemCountEstimate(Math.max(rows, 1));
         }
+        boolean filtered = !state.filter().equals(MemberFilter.NONE);
+        emptyState.setText(filtered ? "No member matches this search and these filters."
+                : admin ? "No members yet. Add the first one with New member (Alt+N)."
+                : "No members yet. An admin can add them.");
+        clearFilters.setVisible(filtered);
         grid.getDataProvider().refreshAll();
     }
 
     private void configureForm() {
-        form.setWidth("26em");
         form.setEditable(admin);
         form.addSaveListener(event -> save(event.member()));
-        form.addDeleteListener(event -> confirmDelete(event.member()));
+        form.addDeleteListener(event -> MemberDialogs.delete(event.member(), () -> delete(event.member())).open());
         form.addCloseListener(event -> navigateTo(null));
+        formScroller.addClassName("member-form-scroller");
+        formScroller.setScrollDirection(Scroller.ScrollDirection.VERTICAL);
+        formScroller.setWidth(FORM_WIDTH);
+        formScroller.setHeightFull();
     }
 
     private HorizontalLayout toolbar() {
@@ -169,23 +209,27 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         search.setClearButtonVisible(true);
         search.setValueChangeMode(ValueChangeMode.LAZY);
         search.setAriaLabel("Search name or email");
-        search.addValueChangeListener(event -> applyFilter());
+        search.addValueChangeListener(event -> filtersChanged(event.isFromClient()));
 
+        roleFilter.setId("member-role-filter");
         roleFilter.setPlaceholder("Any role");
         roleFilter.setAriaLabel("Role");
         roleFilter.setItems(MemberRole.values());
         roleFilter.setEmptySelectionAllowed(true);
         roleFilter.setEmptySelectionCaption("Any role");
         roleFilter.setItemLabelGenerator(role -> role == null ? "Any role" : role.label());
-        roleFilter.addValueChangeListener(event -> applyFilter());
+        roleFilter.setWidth("10em");
+        roleFilter.addValueChangeListener(event -> filtersChanged(event.isFromClient()));
 
+        statusFilter.setId("member-status-filter");
         statusFilter.setPlaceholder("Any status");
         statusFilter.setAriaLabel("Status");
         statusFilter.setItems(MemberStatus.values());
         statusFilter.setEmptySelectionAllowed(true);
         statusFilter.setEmptySelectionCaption("Any status");
         statusFilter.setItemLabelGenerator(status -> status == null ? "Any status" : status.label());
-        statusFilter.addValueChangeListener(event -> applyFilter());
+        statusFilter.setWidth("10em");
+        statusFilter.addValueChangeListener(event -> filtersChanged(event.isFromClient()));
 
         count.addClassNames(LumoUtility.TextColor.SECONDARY, "member-count");
 
@@ -200,26 +244,45 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         toolbar.setWidthFull();
         toolbar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         toolbar.expand(count);
+        // On a phone the controls wrap onto more lines instead of running off the screen.
+        toolbar.getStyle().set("flex-wrap", "wrap").set("row-gap", "var(--lumo-space-xs)");
         toolbar.addClassName("members-toolbar");
         return toolbar;
     }
 
     private HorizontalLayout content() {
-        var content = new HorizontalLayout(grid, form);
+        var content = new HorizontalLayout(grid, formScroller);
         content.setFlexGrow(1, grid);
-        content.setFlexShrink(0, form);
+        content.setFlexShrink(0, formScroller);
         content.setSizeFull();
         return content;
     }
 
-    private void applyFilter() {
-        filter = new MemberFilter(search.getValue(), roleFilter.getValue(), statusFilter.getValue());
-        refreshGrid();
+    /** A person changed search or a filter: the URL gets the new list (and back returns to the old). */
+    private void filtersChanged(boolean byPerson) {
+        if (byPerson) {
+            showList(new MembersUrlState(new MemberFilter(search.getValue(), roleFilter.getValue(),
+                    statusFilter.getValue()), state.sort()));
+        }
     }
 
-    /** The URL decides what the form shows: nothing, a new member, or member {id} fresh from the database. */
+    /** The URL decides: the query what the list shows, the path what the form shows. */
     @Override
     public void setParameter(BeforeEvent event, @OptionalParameter String parameter) {
+        if (event.getLocation().getPath().isEmpty()) {
+            // "/" (where login lands, as "/?continue") is this view too: show its own URL, so the menu
+            // item is marked and reloads keep the list.
+            event.forwardTo(MembersView.class);
+            return;
+        }
+        MembersUrlState wanted = MembersUrlState.from(event.getLocation().getQueryParameters());
+        boolean onlyTheListChanged = form.isVisible() && event.getLocation().getPath().equals(currentPath)
+                && !wanted.equals(state);
+        currentPath = event.getLocation().getPath();
+        applyListState(wanted);
+        if (onlyTheListChanged) {
+            return; // the form keeps the member and the person's edits
+        }
         if (parameter == null) {
             closeForm();
         } else if (NEW.equals(parameter)) {
@@ -230,14 +293,60 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
                 event.forwardTo(MembersView.class);
             }
         } else {
-            Optional<Member> member = parseId(parameter).flatMap(members::find);
+            Optional<Long> id = parseId(parameter);
+            Optional<Member> member = id.flatMap(members::find);
             if (member.isPresent()) {
                 openForm(member.get());
+            } else if (id.isPresent() && !history.of(id.get()).isEmpty()) {
+                notify("Member " + parameter + " was deleted. Here is its history.", NotificationVariant.LUMO_CONTRAST);
+                event.forwardTo(MemberHistoryView.class, new RouteParameters("id", parameter));
             } else {
                 notify("There is no member " + parameter + ". Someone may have deleted it.",
                         NotificationVariant.LUMO_CONTRAST);
                 event.forwardTo(MembersView.class);
             }
+        }
+    }
+
+    /** Shows the list the URL asks for; the controls follow without navigating again. */
+    private void applyListState(MembersUrlState wanted) {
+        if (!wanted.filter().equals(state.filter()) || !wanted.sort().equals(state.sort())) {
+            boolean sortChanged = !wanted.sort().equals(state.sort());
+            state = wanted;
+            search.setValue(Objects.requireNonNullElse(wanted.filter().search(), ""));
+            roleFilter.setValue(wanted.filter().role());
+            statusFilter.setValue(wanted.filter().status());
+            if (sortChanged && !currentSort().equals(wanted.sort())) {
+                grid.sort(sortOrders(wanted.sort()));
+            }
+            refreshGrid();
+        }
+    }
+
+    private List<MembersUrlState.SortKey> currentSort() {
+        return grid.getSortOrder().stream()
+                .map(order -> new MembersUrlState.SortKey(order.getSorted().getKey(), order.getDirection())).toList();
+    }
+
+    /** Asks before leaving unsaved edits: another row, New, Close, another page. */
+    @Override
+    public void beforeLeave(BeforeLeaveEvent event) {
+        if (!admin || !form.isVisible() || !form.hasChanges() || event.getLocation().getPath().equals(currentPath)) {
+            return;
+        }
+        BeforeLeaveEvent.ContinueNavigationAction leave = event.postpone();
+        MemberDialogs.discardChanges(form.member(), () -> {
+            form.discardChanges();
+            leave.proceed();
+        }, this::selectEdited).open();
+    }
+
+    private void selectEdited() {
+        Member edited = form.member();
+        if (edited == null || edited.isNew()) {
+            grid.asSingleSelect().clear();
+        } else {
+            grid.select(edited);
         }
     }
 
@@ -257,19 +366,74 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
 
     private void openForm(Member member) {
         form.edit(member.copy());
+        if (!member.isNew()) {
+            form.history.show(history.of(member.getId()));
+        }
         form.setVisible(true);
+        formScroller.setVisible(true);
         if (member.isNew()) {
             grid.asSingleSelect().clear();
         } else {
             grid.select(member);
         }
         addClassName("editing");
+        layoutContent();
     }
 
     private void closeForm() {
         form.setVisible(false);
+        formScroller.setVisible(false);
         grid.asSingleSelect().clear();
         removeClassName("editing");
+        layoutContent();
+    }
+
+    /** Adapts the page to a window {@code width} CSS pixels wide: on a phone fewer columns, the form alone. */
+    void adaptToWidth(int width) {
+        narrow = width < NARROW_WIDTH;
+        for (String secondary : MemberColumns.SECONDARY) {
+            grid.getColumnByKey(secondary).setVisible(!narrow);
+        }
+        search.setWidth(narrow ? "100%" : "20em");
+        formScroller.setWidth(narrow ? "100%" : FORM_WIDTH);
+        layoutContent();
+    }
+
+    private void layoutContent() {
+        grid.setVisible(!(narrow && form.isVisible()));
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attach) {
+        UI ui = attach.getUI();
+        var refresh = new CoalescedRefresh(ui, this::refreshPushed, broadcaster, REFRESH_INTERVAL_MILLIS);
+        changeRegistration = broadcaster.register(refresh::signal);
+        resizeRegistration = ui.getPage().addBrowserWindowResizeListener(resize -> adaptToWidth(resize.getWidth()));
+        ui.getPage().retrieveExtendedClientDetails(details -> adaptToWidth(details.getWindowInnerWidth()));
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detach) {
+        if (changeRegistration != null) {
+            changeRegistration.remove();
+        }
+        if (resizeRegistration != null) {
+            resizeRegistration.remove();
+        }
+    }
+
+    /** Under the UI's lock: the list anew, and the open member if it changed and the person has no edits. */
+    void refreshPushed() {
+        refreshGrid();
+        Member shown = form.member();
+        if (form.isVisible() && shown != null && !shown.isNew() && !form.hasChanges()) {
+            members.find(shown.getId()).ifPresent(fresh -> {
+                if (fresh.getVersion() != shown.getVersion()) {
+                    form.edit(fresh.copy());
+                }
+                form.history.show(history.of(fresh.getId()));
+            });
+        }
     }
 
     private void save(Member edited) {
@@ -286,7 +450,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         } catch (InvalidMemberException refused) {
             form.showErrors(refused.errors());
         } catch (MemberChangedMeanwhileException conflict) {
-            offerReload(edited.getId());
+            MemberDialogs.changedMeanwhile(() -> reload(edited.getId())).open();
         } catch (MemberNotFoundException gone) {
             memberGone();
         } catch (AccessDeniedException denied) {
@@ -294,41 +458,16 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         }
     }
 
-    /** Never overwrites someone else's change: the person reloads, or keeps their edits to copy them. */
-    private void offerReload(long id) {
-        var dialog = new ConfirmDialog();
-        dialog.setHeader("Member changed meanwhile");
-        dialog.setText("This member was changed by someone else after you opened it, so your changes were "
-                + "not saved. Reload to see the current version (your unsaved edits are discarded), "
-                + "or keep editing to copy them first.");
-        dialog.setConfirmText("Reload");
-        dialog.addConfirmListener(confirm -> reload(id));
-        dialog.setCancelable(true);
-        dialog.setCancelText("Keep my edits");
-        dialog.open();
-    }
-
     private void reload(long id) {
         refreshGrid();
         members.find(id).ifPresentOrElse(this::openForm, this::memberGone);
-    }
-
-    private void confirmDelete(Member member) {
-        var dialog = new ConfirmDialog();
-        dialog.setHeader("Delete " + member.getFullName() + "?");
-        dialog.setText("The member " + member.getFullName() + " <" + member.getEmail()
-                + "> will be deleted. This cannot be undone.");
-        dialog.setCancelable(true);
-        dialog.setConfirmText("Delete");
-        dialog.setConfirmButtonTheme("error primary");
-        dialog.addConfirmListener(confirm -> delete(member));
-        dialog.open();
     }
 
     private void delete(Member member) {
         try {
             members.delete(member.getId());
             notify("Deleted " + member.getFullName() + ".", NotificationVariant.LUMO_SUCCESS);
+            form.discardChanges();
             refreshGrid();
             navigateTo(null);
         } catch (MemberNotFoundException gone) {
@@ -340,17 +479,20 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
 
     private void memberGone() {
         notify("This member no longer exists: someone else deleted it.", NotificationVariant.LUMO_CONTRAST);
+        form.discardChanges();
         refreshGrid();
         navigateTo(null);
     }
 
-    /** {@code null}: the plain list. */
+    /** Shows member {@code parameter} ({@code null}: none, {@link #NEW}: a new one), keeping the list. */
     private void navigateTo(String parameter) {
-        if (parameter == null) {
-            UI.getCurrent().navigate(MembersView.class);
-        } else {
-            UI.getCurrent().navigate(MembersView.class, parameter);
-        }
+        UI.getCurrent().navigate(parameter == null ? "members" : "members/" + parameter, state.toQueryParameters());
+    }
+
+    /** Shows {@code wanted} as the list, keeping the form: a new history entry, so back returns. */
+    private void showList(MembersUrlState wanted) {
+        String path = currentPath.isEmpty() ? "members" : currentPath;
+        UI.getCurrent().navigate(path, wanted.toQueryParameters());
     }
 
     private static void notify(String message, NotificationVariant variant) {
