@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,12 +15,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import memberstream.member.DuplicateEmailException;
 import memberstream.member.Member;
 import memberstream.member.MemberBatchWriter;
 import memberstream.member.MemberRole;
 import memberstream.member.MemberStatus;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,12 +38,18 @@ class ImportChecker {
     static final String FIELD_COUNT = "row";
 
     private final Validator validator;
-    private final MemberBatchWriter members;
+    private final Function<Collection<String>, Set<String>> takenEmails;
     private final ImportLimits limits;
 
+    @Autowired
     ImportChecker(Validator validator, MemberBatchWriter members, ImportLimits limits) {
+        this(validator, members::takenEmails, limits);
+    }
+
+    /** @param takenEmails which of these emails members already use (as asked) */
+    ImportChecker(Validator validator, Function<Collection<String>, Set<String>> takenEmails, ImportLimits limits) {
         this.validator = validator;
-        this.members = members;
+        this.takenEmails = takenEmails;
         this.limits = limits;
     }
 
@@ -89,7 +98,7 @@ class ImportChecker {
         for (int from = 0; from < candidates.size(); from += EMAIL_CHUNK) {
             List<String> emails = candidates.subList(from, Math.min(candidates.size(), from + EMAIL_CHUNK)).stream()
                     .map(row -> row.member().getEmail()).toList();
-            taken.addAll(members.takenEmails(emails));
+            taken.addAll(takenEmails.apply(emails));
         }
         if (taken.isEmpty()) {
             return candidates;
