@@ -115,7 +115,7 @@ public final class MemberImportBenchmark {
         URI job = console.uri(response.headers().firstValue("Location").orElseThrow());
         JsonNode state;
         do {
-            Thread.sleep(100);
+            Thread.sleep(500); // each poll is console CPU too: seldom
             state = json.readTree(http.send(HttpRequest.newBuilder(job).header("Authorization", console.authorization())
                     .build(), HttpResponse.BodyHandlers.ofString()).body());
         } while ("RUNNING".equals(state.path("status").asText()));

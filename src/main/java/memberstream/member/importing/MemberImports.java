@@ -182,8 +182,8 @@ public class MemberImports implements AutoCloseable {
             store.find(id).ifPresent(this::notifyListeners);
         }
         ImportJob job = store.find(id).orElseThrow();
-        store.finish(id, ImportStatus.DONE, job.saved() + " members saved"
-                + (job.skipped() > 0 ? "; " + job.skipped() + " skipped: their email was taken meanwhile" : ""),
+        store.finish(id, ImportStatus.DONE, job.skipped() > 0
+                ? job.skipped() + " row(s) skipped: their email was taken after the file was checked" : null,
                 clock.instant());
     }
 
