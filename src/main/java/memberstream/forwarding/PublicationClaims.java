@@ -213,10 +213,11 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
         for (UUID id : ids) {
             if (stillMine.contains(id)) {
                 held.computeIfPresent(id, (key, old) -> new Held(before + claimTime.toNanos(), old.claim()));
-            } else {
-                // Rolled back, released meanwhile, or (after a long pause) taken over: not ours to send.
-                held.remove(id);
             }
+            // Not renewed: released meanwhile, rolled back, or inserted by a transaction still open (a
+            // 1,000-member import batch) that this statement cannot see yet. Dropping it would send each
+            // such event through the compare-and-set after commit; it lapses at its own deadline instead,
+            // which is never later than the database's (so a taken-over claim is not used either).
         }
     }
 

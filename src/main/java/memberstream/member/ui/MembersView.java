@@ -240,7 +240,12 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         newMember.addClickListener(click -> navigateTo(NEW));
         newMember.setVisible(admin);
 
-        var toolbar = new HorizontalLayout(search, roleFilter, statusFilter, count, newMember);
+        var importMembers = new Button("Import", VaadinIcon.UPLOAD.create(),
+                click -> UI.getCurrent().navigate(MemberImportView.class));
+        importMembers.setId("members-import");
+        importMembers.setVisible(admin);
+        var toolbar = new HorizontalLayout(search, roleFilter, statusFilter, count,
+                new MemberCsvDownload(members, grid, () -> filter), importMembers, newMember);
         toolbar.setWidthFull();
         toolbar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         toolbar.expand(count);

@@ -1,0 +1,307 @@
+package memberstream.forwarding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import memberstream.BenchmarkConsole;
+import memberstream.aws.AwsClients;
+import org.springframework.context.event.ApplicationEventMulticaster;
+import org.springframework.context.event.SmartApplicationListener;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * The import benchmark (issue #11): a command that prints numbers. One console in this JVM on the
+ * embedded defaults (forwarding to Kinesis, 2 shards, the engine's throughput limits on unless
+ * {@code -Dbench.throughput-limits=false}), then:
+ * <ol>
+ * <li>an import of {@code bench.rows} (100,000) members through {@code POST /api/members/import}:
+ * members per second from the upload's first byte to the last created event readable in the stream
+ * (one tailer a shard reads it as any consumer would, within the read limits), the events lost and
+ * duplicated (counted by event id and member), and the CPU each imported member cost;</li>
+ * <li>the CPU of one save through {@code POST /api/members} with forwarding on, then off, and their
+ * ratio: the console's threads less the engine's (printed apart) and the benchmark's clients.
+ * "Off" removes forwarding's listeners from the running console (what a switch in Settings would
+ * do; the settings have none yet), so both runs share one warm JVM.</li>
+ * </ol>
+ * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=memberstream.forwarding.MemberImportBenchmark}
+ */
+public final class MemberImportBenchmark {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newCachedThreadPool(named("bench-http-")))
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicLong sequence = new AtomicLong();
+    private BenchmarkConsole console;
+
+    public static void main(String[] args) {
+        BenchmarkConsole.exitAfter(() -> new MemberImportBenchmark().run());
+    }
+
+    private void run() throws Exception {
+        int rows = Integer.getInteger("bench.rows", 100_000);
+        int saves = Integer.getInteger("bench.saves", 3_000);
+        int threads = Integer.getInteger("bench.threads", 8);
+        String limits = System.getProperty("bench.throughput-limits", "true");
+        try (BenchmarkConsole started = BenchmarkConsole.start("import",
+                "--memberstream.engine.throughput-limits=" + limits)) {
+            console = started;
+            System.out.printf("%nImport benchmark: console up, data in %s, %d CPU(s), throughput limits %s%n",
+                    console.dataDir(), Runtime.getRuntime().availableProcessors(), limits);
+            importMembers(rows);
+            saveCost(saves, threads);
+        }
+    }
+
+    private void importMembers(int rows) throws Exception {
+        String tag = "imp" + System.currentTimeMillis();
+        StringBuilder csv = new StringBuilder("fullName,email,phone,role,status,joinedOn,notes\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append("Imported Member ").append(i).append(',').append(tag).append('-').append(i)
+                    .append("@example.org,+44 20 7946 0").append(i % 1000).append(",MEMBER,ACTIVE,2024-03-01,")
+                    .append(i % 10 == 0 ? "\"a note, with a comma\"" : "").append('\n');
+        }
+        byte[] body = csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        KinesisClient kinesis = console.bean(AwsClients.class).kinesis();
+        String stream = console.bean(SettingsSinkNames.class).get().kinesisStream();
+        Map<String, AtomicInteger> eventIds = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> subjects = new ConcurrentHashMap<>();
+        AtomicLong lastSeen = new AtomicLong();
+        AtomicBoolean tailing = new AtomicBoolean(true);
+        List<Thread> tailers = new ArrayList<>();
+        for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).shards()) {
+            String iterator = kinesis.getShardIterator(r -> r.streamName(stream).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
+            Thread tailer = named("bench-tail-").newThread(
+                    () -> tail(kinesis, iterator, tag, eventIds, subjects, lastSeen, tailing));
+            tailer.start();
+            tailers.add(tailer);
+        }
+        CpuMeter cpu = new CpuMeter(console.dataDir());
+        long engineStart = engineCpuNanos();
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(console.uri("/api/members/import"))
+                .header("Authorization", console.authorization()).header("Content-Type", "text/csv")
+                .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long answered = System.nanoTime();
+        if (response.statusCode() != 202 && response.statusCode() != 200) {
+            throw new IllegalStateException("Import answered " + response.statusCode() + ": " + response.body());
+        }
+        URI job = console.uri(response.headers().firstValue("Location").orElseThrow());
+        JsonNode state;
+        do {
+            Thread.sleep(500); // each poll is console CPU too: seldom
+            state = json.readTree(http.send(HttpRequest.newBuilder(job).header("Authorization", console.authorization())
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+        } while ("RUNNING".equals(state.path("status").asText()));
+        long saved = System.nanoTime();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Integer.getInteger("bench.drain-seconds", 300));
+        while (subjects.size() < rows && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        CpuMeter.Used used = cpu.used();
+        double engineMillis = (engineCpuNanos() - engineStart) / 1e6;
+        tailing.set(false);
+        for (Thread tailer : tailers) {
+            tailer.join(5_000);
+        }
+        long events = eventIds.values().stream().mapToLong(AtomicInteger::get).sum();
+        long duplicatedById = events - eventIds.size();
+        long duplicatedByMember = subjects.values().stream().mapToLong(n -> Math.max(0, n.get() - 1)).sum();
+        long lost = rows - subjects.size();
+        double seconds = (lastSeen.get() - start) / 1e9;
+        System.out.printf("%n== Import of %,d members through POST /api/members/import, forwarding to Kinesis ==%n", rows);
+        System.out.printf("job: %s, saved %d, skipped %d (%s)%n", state.path("status").asText(),
+                state.path("saved").asInt(), state.path("skipped").asInt(), state.path("message").asText());
+        System.out.printf("upload + validation answered after %.1f s; all saved after %.1f s; last event readable after %.1f s%n",
+                (answered - start) / 1e9, (saved - start) / 1e9, seconds);
+        System.out.printf("members/s, upload to last event readable: %.0f (goal >= 2000)%n", rows / seconds);
+        System.out.printf("events read: %d; lost: %d; duplicated: %d by event id, %d by member (goal 0 / 0)%n",
+                events, lost, duplicatedById, duplicatedByMember);
+        System.out.printf("CPU a member: console %.3f ms (of it the engine's threads %.3f ms), PostgreSQL %.3f ms, tailers %.3f ms%n",
+                used.consoleMillis() / rows, engineMillis / rows, used.postgresMillis() / rows,
+                used.clientMillis() / rows);
+        System.out.printf("busiest threads (ms): %s%n", cpu.busiestThreads(8));
+    }
+
+    private void tail(KinesisClient kinesis, String firstIterator, String tag, Map<String, AtomicInteger> eventIds,
+                      Map<String, AtomicInteger> subjects, AtomicLong lastSeen, AtomicBoolean tailing) {
+        String iterator = firstIterator;
+        while (tailing.get() && iterator != null) {
+            String current = iterator;
+            GetRecordsResponse response;
+            try {
+                response = kinesis.getRecords(r -> r.shardIterator(current).limit(10_000));
+            } catch (ProvisionedThroughputExceededException throttled) {
+                sleep(250);
+                continue;
+            }
+            long now = System.nanoTime();
+            for (var record : response.records()) {
+                try {
+                    JsonNode event = json.readTree(record.data().asByteArray());
+                    if (event.path("type").asText().endsWith("member.created") && event.path("data").path("changes")
+                            .path("email").path("after").asText().startsWith(tag + "-")) {
+                        eventIds.computeIfAbsent(event.path("id").asText(), id -> new AtomicInteger()).incrementAndGet();
+                        subjects.computeIfAbsent(event.path("subject").asText(), id -> new AtomicInteger())
+                                .incrementAndGet();
+                        lastSeen.accumulateAndGet(now, Math::max);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            iterator = response.nextShardIterator();
+            sleep(210); // 5 reads a second a shard is Kinesis's limit
+        }
+    }
+
+    /** CPU of one save with forwarding on, then off (its listeners removed), in one warm JVM. */
+    private void saveCost(int saves, int threads) throws Exception {
+        JdbcTemplate jdbc = console.bean(JdbcTemplate.class);
+        runSaves(saves, threads); // warm-up, not counted
+        drain(jdbc);
+        double[] on = measureSaves(saves, threads, jdbc, true);
+        ApplicationEventMulticaster multicaster = console.bean(ApplicationEventMulticaster.class);
+        int removed = removeForwarding(multicaster);
+        runSaves(saves / 3, threads); // the JIT adapts to the shorter path
+        double[] off = measureSaves(saves, threads, jdbc, false);
+        System.out.printf("%n== CPU of one save through POST /api/members (%d saves, %d clients each) ==%n", saves, threads);
+        System.out.printf("forwarding on:  console %.3f ms (less the engine's threads), engine %.3f ms, PostgreSQL %.3f ms%n",
+                on[0], on[1], on[2]);
+        System.out.printf("forwarding off: console %.3f ms (less the engine's threads), engine %.3f ms, PostgreSQL %.3f ms"
+                + " (%d forwarding listeners removed)%n", off[0], off[1], off[2], removed);
+        System.out.printf("ratio on/off, console less engine: %.2f (goal <= 1.25); console with engine: %.2f%n",
+                on[0] / off[0], (on[0] + on[1]) / (off[0] + off[1]));
+    }
+
+    private double[] measureSaves(int saves, int threads, JdbcTemplate jdbc, boolean forwarding) throws Exception {
+        CpuMeter cpu = new CpuMeter(console.dataDir());
+        long engineStart = engineCpuNanos();
+        runSaves(saves, threads);
+        if (forwarding) {
+            drain(jdbc); // what forwarding does after the commit is part of the save's price
+        }
+        CpuMeter.Used used = cpu.used();
+        double engine = (engineCpuNanos() - engineStart) / 1e6;
+        return new double[] {(used.consoleMillis() - engine) / saves, engine / saves, used.postgresMillis() / saves};
+    }
+
+    private static int removeForwarding(ApplicationEventMulticaster multicaster) {
+        AtomicInteger removed = new AtomicInteger();
+        multicaster.removeApplicationListeners(listener -> {
+            String id = listener instanceof SmartApplicationListener smart ? smart.getListenerId()
+                    : listener instanceof GenericApplicationListener generic ? generic.getListenerId() : "";
+            boolean forwarding = id.startsWith("memberstream.forwarding");
+            if (forwarding) {
+                removed.incrementAndGet();
+            }
+            return forwarding;
+        });
+        return removed.get();
+    }
+
+    private void drain(JdbcTemplate jdbc) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            Long open = jdbc.queryForObject("""
+                    select (select count(*) from forwarded_events where status <> 'DELIVERED')
+                         + (select count(*) from event_publication where completion_date is null)""", Long.class);
+            if (open != null && open == 0) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("Forwarding did not drain within 120 s");
+    }
+
+    private void runSaves(int saves, int threads) throws Exception {
+        AtomicInteger left = new AtomicInteger(saves);
+        AtomicInteger failed = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(threads, named("bench-save-"));
+        for (int t = 0; t < threads; t++) {
+            clients.execute(() -> {
+                while (left.getAndDecrement() > 0) {
+                    try {
+                        create();
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+        }
+        clients.shutdown();
+        clients.awaitTermination(10, TimeUnit.MINUTES);
+        if (failed.get() > 0) {
+            System.out.printf("(%d saves failed)%n", failed.get());
+        }
+    }
+
+    private void create() throws Exception {
+        long n = sequence.incrementAndGet();
+        String body = """
+                {"fullName":"Saved Member %d","email":"save-%d-%d@example.org","role":"MEMBER",
+                 "status":"ACTIVE","joinedOn":"2024-01-15"}""".formatted(n, n, System.nanoTime());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(console.uri("/api/members"))
+                .header("Authorization", console.authorization()).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST /api/members answered " + response.statusCode());
+        }
+    }
+
+    /** CPU of the embedded engine's threads (named engine-...), alive now. */
+    private static long engineCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("engine-")) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
