@@ -245,7 +245,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         importMembers.setId("members-import");
         importMembers.setVisible(admin);
         var toolbar = new HorizontalLayout(search, roleFilter, statusFilter, count,
-                new MemberCsvDownload(members, grid, () -> filter), importMembers, newMember);
+                new MemberCsvDownload(members, grid, () -> state.filter()), importMembers, newMember);
         toolbar.setWidthFull();
         toolbar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         toolbar.expand(count);
