@@ -126,11 +126,15 @@ final class CleartextProtocols extends ByteToMessageDecoder {
                 .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                 .maxHeaderListSize(MAX_HEADER_LIST_BYTES)
                 .initialWindowSize(INITIAL_WINDOW_BYTES);
-        return Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
                 .build();
+        // Netty applies our SETTINGS only once the client acknowledges them; one that never does must
+        // not get unlimited streams meanwhile.
+        codec.connection().remote().maxActiveStreams(MAX_CONCURRENT_STREAMS);
+        return codec;
     }
 
     private Http2MultiplexHandler multiplexer() {

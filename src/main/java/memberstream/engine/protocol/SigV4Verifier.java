@@ -258,7 +258,7 @@ public final class SigV4Verifier {
             throw new FrontDoorRefusal(malformed, "Date in Credential scope does not match YYYYMMDD from ISO-8601 "
                     + "version of date from HTTP: '" + credential.date() + "' != '" + credential.amzDate() + "'");
         }
-        if (!credential.signedHeaders().contains("host")) {
+        if (!credential.signedHeaders().contains("host") && !credential.signedHeaders().contains(":authority")) {
             throw new FrontDoorRefusal(malformed, s3 ? "Signed headers must include the Host header."
                     : "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
         }
@@ -338,7 +338,8 @@ public final class SigV4Verifier {
         HttpHeaders headers = request.headers();
         for (String name : signedHeaders) {
             canonical.append(name).append(':');
-            List<String> values = headers.getAll(name);
+            // Over HTTP/2 the JavaScript SDK signs the :authority pseudo-header, which arrives here as Host.
+            List<String> values = headers.getAll(name.equals(":authority") ? "host" : name);
             for (int i = 0; i < values.size(); i++) {
                 if (i > 0) {
                     canonical.append(',');
