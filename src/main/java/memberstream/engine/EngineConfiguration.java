@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import memberstream.engine.protocol.EngineRoute;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 
@@ -15,19 +17,31 @@ import org.springframework.core.env.PropertySource;
  * every {@link EngineRoute} bean is served by one {@link EngineServer}, started while the context
  * starts so that clients can be built from {@link EngineServer#port()} (also published as
  * {@code local.memberstream.engine.port}, the port bound now).
+ * <p>
+ * Start-up: the server and the engine's services (context, routes, stores) are lazy beans, built by
+ * {@link EngineStarter} on a thread of its own, log replay included, while the main thread builds the
+ * rest of the context; the context's refresh still waits for the engine (and fails if it fails). The
+ * console's clients wait for the published port.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnEmbeddedEngine
 @EnableConfigurationProperties({EngineProperties.class, EngineAccessProperties.class, ConnectionLimits.class})
 public class EngineConfiguration {
 
+    @Bean
+    static EngineStarter engineStarter(BeanFactory beanFactory) {
+        return new EngineStarter(beanFactory);
+    }
+
     @Bean(destroyMethod = "close")
+    @Lazy // built with the engine server
     EngineContext engineContext(EngineProperties properties, ConfigurableEnvironment environment) {
         Path dataDir = Path.of(environment.getProperty("memberstream.data-dir", "./data"));
         return new EngineContext(dataDir.resolve("engine"), properties, Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")
+    @Lazy // built by the engine starter's thread
     EngineServer engineServer(List<EngineRoute> routes, EngineProperties properties, EngineAccessProperties access,
                               ConnectionLimits limits, EngineContext context, ConfigurableEnvironment environment) {
         EngineServer server = new EngineServer(routes, properties.bindAddress(), properties.port(), 16,

@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 /** Firehose in the engine: state and buffers under {@code <data-dir>/engine/firehose}, delivering to the engine's S3. */
 @Configuration(proxyBeanMethods = false)
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 public class FirehoseConfiguration {
 
     @Bean(destroyMethod = "close")
+    @Lazy // built with the engine server, in the background (EngineConfiguration)
     FirehoseService firehoseService(EngineContext context, S3ObjectStore s3, FirehoseProperties properties,
                                     ObjectProvider<KinesisService> kinesis) {
         KinesisService kinesisService = kinesis.getIfAvailable();
@@ -25,6 +27,7 @@ public class FirehoseConfiguration {
     }
 
     @Bean
+    @Lazy // built with the engine server, in the background (EngineConfiguration)
     FirehoseRoute firehoseRoute(FirehoseService firehose) {
         return new FirehoseRoute(firehose);
     }

@@ -55,7 +55,11 @@ class MemberApiController {
         List<Member> found = members.list(filter, page.getSort(), cursor(after, page.getSort()),
                 page.getOffset(), page.getPageSize());
         List<MemberResponse> content = found.stream().map(MemberResponse::of).toList();
-        MemberCount total = members.countAbout(filter);
+        // A short, non-empty page counted from the start (no cursor) ends the matches: offset plus its size
+        // is the exact count, so a rare search (the usual one while typing) reads its index entries once.
+        boolean lastPage = (after == null || after.isEmpty()) && found.size() < page.getPageSize()
+                && (!found.isEmpty() || page.getOffset() == 0);
+        MemberCount total = lastPage ? new MemberCount(page.getOffset() + found.size(), true) : members.countAbout(filter);
         int totalPages = (int) Math.min(Integer.MAX_VALUE, (total.value() + page.getPageSize() - 1) / page.getPageSize());
         String next = found.size() == page.getPageSize() && MemberService.seekable(page.getSort())
                 ? MemberCursor.after(found.get(found.size() - 1), page.getSort()).encode()

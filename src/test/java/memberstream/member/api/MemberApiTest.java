@@ -92,6 +92,19 @@ class MemberApiTest {
     }
 
     @Test
+    void theTotalIsExactOnEveryPageOfASearchAlsoWhenTheLastPageIsShort() {
+        for (int i = 0; i < 3; i++) {
+            create("Counted " + i, "counted-" + i + "-" + tag + "@example.org");
+        }
+        assertThat(total("q=" + tag + "&size=2&page=0")).isEqualTo(3);
+        assertThat(total("q=" + tag + "&size=2&page=1")).isEqualTo(3); // the short last page
+        assertThat(total("q=" + tag + "&size=2&page=7")).isEqualTo(3); // past the end: counted
+        assertThat(total("q=" + tag + "&size=5")).isEqualTo(3);
+        assertThat(viewer(HttpMethod.GET, "/api/members?q=" + tag + "&size=5", null).body().get("totalExact").asBoolean())
+                .isTrue();
+    }
+
+    @Test
     void createRefusesAnUnknownRoleAsAFieldError() {
         Reply reply = admin(HttpMethod.POST, "/api/members",
                 member("Ada", "ada-" + tag + "@example.org").replace("MEMBER", "CAPTAIN"));
