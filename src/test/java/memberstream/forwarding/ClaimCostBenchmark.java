@@ -1,5 +1,6 @@
 package memberstream.forwarding;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +51,17 @@ public final class ClaimCostBenchmark {
         String fsync = System.getProperty("bench.fsync", "on");
         int rounds = Integer.getInteger("bench.rounds", 6);
         int versions = Integer.getInteger("bench.versions", 3);
-        Path dir = Files.createDirectories(Path.of("target/bench/claim-cost-" + System.currentTimeMillis()));
+        Path dir = Files.createDirectories(Path.of("target/bench/claim-cost-" + System.currentTimeMillis())
+                .toAbsolutePath()); // CpuMeter finds the server by this path on its command line
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true)
                 .setServerConfig("synchronous_commit", fsync).setServerConfig("fsync", fsync).start()) {
-            var dataSource = postgres.getPostgresDatabase();
-            Flyway.configure().dataSource(dataSource).load().migrate();
+            Flyway.configure().dataSource(postgres.getPostgresDatabase()).load().migrate();
+            // Pooled, as in the console: a connection per transaction would measure connection set-up.
+            var dataSource = new HikariDataSource();
+            dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+            dataSource.setUsername("postgres");
+            dataSource.setPassword("postgres");
+            dataSource.setMaximumPoolSize(2);
             var jdbc = new JdbcTemplate(dataSource);
             var transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             try (var claims = new PublicationClaims(jdbc, () -> "bench:1", Clock.systemUTC(), Duration.ofSeconds(60),

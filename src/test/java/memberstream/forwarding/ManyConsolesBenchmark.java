@@ -50,7 +50,8 @@ public final class ManyConsolesBenchmark {
         int threads = Integer.getInteger("bench.threads", 32);
         int seconds = Integer.getInteger("bench.seconds", 20);
         int warmUpSeconds = Integer.getInteger("bench.warmup-seconds", 10);
-        Path dir = Files.createDirectories(Path.of("target/bench/many-consoles-" + System.currentTimeMillis()));
+        Path dir = Files.createDirectories(Path.of("target/bench/many-consoles-" + System.currentTimeMillis())
+                .toAbsolutePath()); // CpuMeter finds the server by this path on its command line
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("postgres"))
                 .setCleanDataDirectory(true).setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on").setServerConfig("max_connections", "200").start();
