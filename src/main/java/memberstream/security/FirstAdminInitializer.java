@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -26,22 +27,26 @@ import org.springframework.transaction.support.TransactionTemplate;
 class FirstAdminInitializer implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(FirstAdminInitializer.class);
+    /** The advisory lock key of {@link #ensureAdmin} (any constant no other lock of ours uses). */
+    static final long FIRST_ADMIN_LOCK = 0x4d53_4669_7273_7441L;
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     private final AdminProperties properties;
     private final UserRepository users;
     private final PasswordEncoder passwordEncoder;
     private final TransactionTemplate transaction;
+    private final JdbcTemplate jdbc;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean done;
 
     FirstAdminInitializer(AdminProperties properties, UserRepository users, PasswordEncoder passwordEncoder,
-            TransactionTemplate transaction, Clock clock) {
+            TransactionTemplate transaction, JdbcTemplate jdbc, Clock clock) {
         this.properties = properties;
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.transaction = transaction;
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -56,7 +61,12 @@ class FirstAdminInitializer implements SmartInitializingSingleton {
         return done;
     }
 
+    /**
+     * Consoles starting together on one empty database take turns (a transaction-scoped advisory lock),
+     * so exactly one creates the first admin and the others find it.
+     */
     void ensureAdmin() {
+        jdbc.queryForList("select pg_advisory_xact_lock(?)", Object.class, FIRST_ADMIN_LOCK);
         if (users.count() == 0) {
             createFirstAdmin();
         } else if (properties.hasPassword()) {

@@ -3,9 +3,9 @@ package memberstream.settings;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import memberstream.base.ClusterSignals;
 import memberstream.security.CurrentUser;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
@@ -18,10 +18,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The one way to read and change the settings; any user may read, only admins may change.
  *
- * <p>{@link #current()} is called for every forwarded event, so it answers from memory: a change
- * made here is in memory as soon as it commits (before its after-commit listeners run), and the row is
- * read again when the copy in memory is older than {@link #REREAD_AFTER}, for changes made by another
- * console on the same database. Thread-safe.
+ * <p>{@link #current()} answers from memory while that copy is known to be current: every change
+ * sends the signal {@value #CHANNEL} ({@link ClusterSignals}) in its own transaction, and each console
+ * drops its copy when the signal arrives, or when signals may have been missed (its listening
+ * connection was remade). While a console is not listening it reads the row on every call. A change
+ * made here is in memory as soon as it commits (before its after-commit listeners run). Forwarding
+ * does not route by this copy: the event log row takes the sink from the settings row inside the
+ * change's own transaction (see forwarding's PublicationClaims). Thread-safe.
  */
 @Service
 public class SettingsService {
@@ -30,25 +33,41 @@ public class SettingsService {
     private final Validator validator;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final ClusterSignals signals;
+    /** Bumped by every signal and resync: a copy read under an older generation is not trusted. */
+    private final AtomicLong generation = new AtomicLong();
     private volatile Read lastRead;
 
-    /** How long {@link #current()} trusts its copy of a row that another console may change. */
-    static final Duration REREAD_AFTER = Duration.ofSeconds(1);
+    /** The signal channel of settings changes; the payload is the new version. */
+    static final String CHANNEL = "memberstream_settings";
 
-    private record Read(Settings settings, Instant at) {
+    private record Read(Settings settings, long generation) {
     }
 
-    SettingsService(SettingsRepository repository, Validator validator, ApplicationEventPublisher events, Clock clock) {
+    SettingsService(SettingsRepository repository, Validator validator, ApplicationEventPublisher events, Clock clock,
+                    ClusterSignals signals) {
         this.repository = repository;
         this.validator = validator;
         this.events = events;
         this.clock = clock;
+        this.signals = signals;
+        signals.subscribe(CHANNEL, new ClusterSignals.Subscriber() {
+            @Override
+            public void signalled(String payload) {
+                generation.incrementAndGet();
+            }
+
+            @Override
+            public void resync() {
+                generation.incrementAndGet();
+            }
+        });
     }
 
     public Settings current() {
         Read read = lastRead;
-        Instant now = clock.instant();
-        if (read != null && now.isBefore(read.at().plus(REREAD_AFTER)) && !now.isBefore(read.at())) {
+        long now = generation.get();
+        if (read != null && read.generation() == now && signals.listening()) {
             return read.settings();
         }
         Settings settings = stored().snapshot();
@@ -56,11 +75,15 @@ public class SettingsService {
         return settings;
     }
 
-    /** Keeps the newer of what is in memory and {@code settings}, so a slow read can't undo a change. */
-    private synchronized void remember(Settings settings, Instant at) {
+    /**
+     * Keeps the newer of what is in memory and {@code settings}, so a slow read can't undo a change;
+     * {@code readIn} is the generation before the read began.
+     */
+    private synchronized void remember(Settings settings, long readIn) {
         Read read = lastRead;
-        if (read == null || settings.version() >= read.settings().version()) {
-            lastRead = new Read(settings, at);
+        if (read == null || settings.version() > read.settings().version()
+                || settings.version() == read.settings().version() && readIn > read.generation()) {
+            lastRead = new Read(settings, readIn);
         }
     }
 
@@ -92,6 +115,7 @@ public class SettingsService {
             throw new SettingsConflictException(previous);
         }
         rememberAfterCommit(current);
+        signals.signal(CHANNEL, Long.toString(current.version()));
         events.publishEvent(new SettingsChanged(previous, current));
         return current;
     }
@@ -100,7 +124,7 @@ public class SettingsService {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                remember(settings, clock.instant());
+                remember(settings, generation.get());
             }
         });
     }

@@ -99,7 +99,7 @@ final class CpuMeter {
         }
     }
 
-    /** utime + stime of the process if it is the postmaster or one of its children, else 0. */
+    /** utime + stime of the process if it is the postmaster (and its exited children) or one of its children, else 0. */
     private static double cpuMillisIf(Path process, long postmaster) {
         try {
             String stat = Files.readString(process.resolve("stat"));
@@ -110,6 +110,10 @@ final class CpuMeter {
                 return 0;
             }
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            if (pid == postmaster) {
+                // cutime + cstime: backends that have exited (a connection closed) count with their postmaster
+                ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+            }
             return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
         } catch (IOException | RuntimeException gone) {
             return 0;

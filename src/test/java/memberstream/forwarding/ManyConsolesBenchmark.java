@@ -1,7 +1,6 @@
 package memberstream.forwarding;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +38,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class ManyConsolesBenchmark {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newCachedThreadPool(named("bench-http-")))
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sequence = new AtomicLong();
 
@@ -49,7 +50,8 @@ public final class ManyConsolesBenchmark {
         int threads = Integer.getInteger("bench.threads", 32);
         int seconds = Integer.getInteger("bench.seconds", 20);
         int warmUpSeconds = Integer.getInteger("bench.warmup-seconds", 10);
-        Path dir = Files.createDirectories(Path.of("target/bench/many-consoles-" + System.currentTimeMillis()));
+        Path dir = Files.createDirectories(Path.of("target/bench/many-consoles-" + System.currentTimeMillis())
+                .toAbsolutePath()); // CpuMeter finds the server by this path on its command line
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("postgres"))
                 .setCleanDataDirectory(true).setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on").setServerConfig("max_connections", "200").start();
@@ -73,17 +75,19 @@ public final class ManyConsolesBenchmark {
                                 "--memberstream.live.consumer-enabled=false"));
                     }
                     load(consoles, threads, warmUpSeconds);
-                    long cpuBefore = processCpuNanos();
+                    CpuMeter cpu = new CpuMeter(dir.resolve("postgres"));
                     long saves = load(consoles, threads, seconds);
-                    long cpu = processCpuNanos() - cpuBefore;
+                    CpuMeter.Used used = cpu.used();
                     long drainStarted = System.nanoTime();
                     while (jdbc.queryForObject("select count(*) from event_publication", Long.class) > 0
                             && System.nanoTime() - drainStarted < TimeUnit.SECONDS.toNanos(120)) {
                         Thread.sleep(50); // the consoles deliver on their own threads
                     }
-                    System.out.printf("%d console(s): %.0f saves/s, %.2f ms CPU a save (all consoles, engine and"
-                                    + " clients in this JVM), drained in %d ms%n", count, saves / (double) seconds,
-                            cpu / 1e6 / saves, (System.nanoTime() - drainStarted) / 1_000_000);
+                    System.out.printf("%d console(s): %.0f saves/s; CPU a save: consoles and engine %.2f ms (this JVM"
+                                    + " less the benchmark's client threads), PostgreSQL %.2f ms, clients %.2f ms;"
+                                    + " drained in %d ms%n", count, saves / (double) seconds,
+                            used.consoleMillis() / saves, used.postgresMillis() / saves, used.clientMillis() / saves,
+                            (System.nanoTime() - drainStarted) / 1_000_000);
                 } finally {
                     consoles.forEach(BenchmarkConsole::close);
                 }
@@ -95,7 +99,7 @@ public final class ManyConsolesBenchmark {
     private long load(List<BenchmarkConsole> consoles, int threads, int seconds) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong saves = new AtomicLong();
-        ExecutorService clients = Executors.newFixedThreadPool(threads);
+        ExecutorService clients = Executors.newFixedThreadPool(threads, named("bench-client-"));
         for (int t = 0; t < threads; t++) {
             clients.execute(() -> {
                 while (running.get()) {
@@ -125,8 +129,13 @@ public final class ManyConsolesBenchmark {
         return saves.get();
     }
 
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+    /** Client threads are named {@code bench-}, so {@link CpuMeter} counts them apart from the consoles. */
+    private static ThreadFactory named(String prefix) {
+        AtomicLong count = new AtomicLong();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

@@ -6,12 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,8 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,13 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import memberstream.MemberstreamApplication;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -56,17 +45,12 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 class ManyConsolesTest {
 
-    private static final Pattern ENGINE_PORT = Pattern.compile("Engine listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern SEND_TRACE = Pattern.compile("send-(start|end) (\\d+) ([0-9a-f,-]+)");
-    private static final String ADMIN = "admin";
-    private static final String PASSWORD = "many-consoles-password";
     private static final int MEMBERS = 12;
 
     private final Path dir = Path.of("target/test-data/many-consoles").toAbsolutePath();
-    private final List<Process> children = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final ChildConsoles children = new ChildConsoles("admin", "many-consoles-password");
+    private final ObjectMapper json = children.json();
     private EmbeddedPostgres postgres;
     private URI engine;
 
@@ -78,14 +62,7 @@ class ManyConsolesTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process child : children) {
-            child.destroy();
-        }
-        for (Process child : children) {
-            if (!child.waitFor(60, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
-        }
+        children.close();
         if (postgres != null) {
             postgres.close();
         }
@@ -93,16 +70,16 @@ class ManyConsolesTest {
 
     @Test
     void threeConsolesSendEachEventOnceAtATimeInOrderPerMember() throws Exception {
-        deleteRecursively(dir);
+        ChildConsoles.deleteRecursively(dir);
         Files.createDirectories(dir);
         postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("postgres")).setCleanDataDirectory(true)
                 .setRegisterShutdownHook(true).start();
         engine = startEngine();
 
-        Console one = startConsole("console-1", freePort(), 1);
+        Console one = startConsole("console-1", ChildConsoles.freePort(), 1);
         waitHealthy(one);
-        List<Console> consoles = new ArrayList<>(List.of(one, startConsole("console-2", freePort(), 1),
-                startConsole("console-3", freePort(), 1)));
+        List<Console> consoles = new ArrayList<>(List.of(one, startConsole("console-2", ChildConsoles.freePort(), 1),
+                startConsole("console-3", ChildConsoles.freePort(), 1)));
         waitHealthy(consoles.get(1));
         waitHealthy(consoles.get(2));
 
@@ -141,7 +118,7 @@ class ManyConsolesTest {
         Set<String> committed = committedChanges(members);
         awaitAllDelivered(Duration.ofSeconds(120));
 
-        try (KinesisClient kinesis = kinesis(engine)) {
+        try (KinesisClient kinesis = ChildConsoles.kinesis(engine)) {
             var records = new KinesisStreamReader(kinesis, json).readAll("members");
             Map<String, Set<String>> idsByChange = new HashMap<>();
             Map<String, List<Long>> versionsByMember = new HashMap<>();
@@ -209,8 +186,8 @@ class ManyConsolesTest {
         String body = """
                 {"fullName":"Shared %d by %d/%d","email":"%s","role":"MEMBER","status":"ACTIVE","joinedOn":"2024-01-15","version":%d}"""
                 .formatted(id, thread, n, member.path("email").asText(), member.path("version").asLong());
-        HttpResponse<String> response = http.send(request(url + "/api/members/" + id, "PUT", body),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = children.http().send(children.request(url + "/api/members/" + id, "PUT",
+                body).build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode();
     }
 
@@ -289,29 +266,17 @@ class ManyConsolesTest {
 
     private URI startEngine() throws Exception {
         Path log = dir.resolve("engine.log");
-        Process process = new ProcessBuilder(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), MemberstreamApplication.class.getName(),
+        Process process = children.start(log, "256m",
                 "--spring.profiles.active=engine",
                 "--memberstream.engine.port=0",
                 "--memberstream.engine.throughput-limits=false",
-                "--memberstream.data-dir=" + dir.resolve("engine-data"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        children.add(process);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (Instant.now().isBefore(deadline) && process.isAlive()) {
-            Matcher port = ENGINE_PORT.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (port.find()) {
-                return URI.create("http://127.0.0.1:" + port.group(1));
-            }
-            Thread.sleep(200); // another process is starting
-        }
-        throw new AssertionError("the engine did not start; see " + log);
+                "--memberstream.data-dir=" + dir.resolve("engine-data"));
+        return children.awaitEngine(process, log, Duration.ofSeconds(120));
     }
 
     private Console startConsole(String id, int port, int generation) throws Exception {
         Path log = dir.resolve(id + "-" + generation + ".log");
-        Process process = new ProcessBuilder(java(), "-Xmx384m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), MemberstreamApplication.class.getName(),
+        Process process = children.start(log, "384m",
                 "--server.port=" + port,
                 "--memberstream.instance-id=" + id,
                 "--memberstream.data-dir=" + dir.resolve(id + "-data"),
@@ -322,54 +287,22 @@ class ManyConsolesTest {
                 "--memberstream.aws.mode=endpoint",
                 "--memberstream.aws.endpoint=" + engine,
                 "--memberstream.aws.call-timeout=2s",
-                "--memberstream.admin.username=" + ADMIN,
-                "--memberstream.admin.password=" + PASSWORD,
                 "--memberstream.live.consumer-enabled=false",
                 "--memberstream.forwarding.initial-backoff=50ms",
                 "--memberstream.forwarding.claim-time=6s",
                 "--memberstream.forwarding.order-wait=4s",
                 "--memberstream.forwarding.resubmit-every=2s",
                 "--memberstream.forwarding.resubmit-older-than=7s",
-                "--logging.level.memberstream.forwarding.SendTrace=DEBUG",
-                "--vaadin.launch-browser=false")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        children.add(process);
+                "--logging.level.memberstream.forwarding.SendTrace=DEBUG");
         return new Console(id, port, process, log);
     }
 
     private void waitHealthy(Console console) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
-        while (Instant.now().isBefore(deadline) && console.process().isAlive()) {
-            try {
-                if (http.send(request(console.url() + "/api/members?size=1", "GET", null),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250); // another process is starting
-        }
-        throw new AssertionError(console.id() + " did not start; see " + console.log());
+        children.awaitHealthy(console.url(), console.process(), console.log(), Duration.ofSeconds(240));
     }
 
     private JsonNode send(String url, String method, String path, String body, int expected) throws Exception {
-        HttpResponse<String> response = http.send(request(url + path, method, body), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
-        return json.readTree(response.body());
-    }
-
-    private HttpRequest request(String url, String method, String body) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        return children.send(url, method, path, body, expected);
     }
 
     private long query(String sql) throws Exception {
@@ -386,33 +319,6 @@ class ManyConsolesTest {
         while (count.get() < atLeast) {
             assertThat(Instant.now()).as("%d saves acknowledged in time", atLeast).isBefore(deadline);
             Thread.sleep(20); // the clients run in real time against other processes
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static KinesisClient kinesis(URI endpoint) {
-        return KinesisClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -13,7 +13,7 @@ class FirstAdminHealthIndicatorTest {
     @Test
     void outOfServiceUntilTheInitializerHasRun() {
         var initializer = new FirstAdminInitializer(new AdminProperties("admin", "a-configured-password"), null, null,
-                null, Clock.systemUTC());
+                null, null, Clock.systemUTC());
 
         Health health = new FirstAdminHealthIndicator(initializer).health();
 

@@ -9,6 +9,7 @@ import memberstream.ConsoleTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -37,6 +38,9 @@ class FirstAdminInitializerTest {
 
     @Autowired
     Clock clock;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void withoutAConfiguredPasswordOneIsGeneratedPrintedOnceAndStoredHashed(CapturedOutput output) {
@@ -92,6 +96,6 @@ class FirstAdminInitializerTest {
 
     private FirstAdminInitializer initializer(String username, String password) {
         return new FirstAdminInitializer(new AdminProperties(username, password), users, passwordEncoder,
-                transaction, clock);
+                transaction, jdbc, clock);
     }
 }
