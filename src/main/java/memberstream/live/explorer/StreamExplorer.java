@@ -173,10 +173,19 @@ public class StreamExplorer {
                     r.timestamp(timestamp);
                 }
             }).shardIterator();
-            GetRecordsResponse page = client().getRecords(r -> r.shardIterator(iterator).limit(limit));
-            return new ShardRead(page.records(), page.millisBehindLatest(), page.nextShardIterator(),
-                    page.childShards() == null ? List.of() : page.childShards().stream().map(ChildShard::shardId).toList());
+            return read(iterator, limit);
         });
+    }
+
+    /** Reads the next page of a shard from the {@code NextShardIterator} an earlier read returned. */
+    public Attempted<ShardRead> readNext(String shardIterator, int limit) {
+        return call(() -> read(shardIterator, limit));
+    }
+
+    private ShardRead read(String iterator, int limit) {
+        GetRecordsResponse page = client().getRecords(r -> r.shardIterator(iterator).limit(limit));
+        return new ShardRead(page.records(), page.millisBehindLatest(), page.nextShardIterator(),
+                page.childShards() == null ? List.of() : page.childShards().stream().map(ChildShard::shardId).toList());
     }
 
     private List<Shard> listShards(String stream) {

@@ -1,6 +1,7 @@
 package memberstream.live.deliveries.ui;
 
 import memberstream.live.ui.Formats;
+import memberstream.live.ui.SinkCalls;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
@@ -10,17 +11,12 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSingleSelectionModel;
 import com.vaadin.flow.component.grid.GridVariant;
-import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
-import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.Icon;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -28,22 +24,16 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.server.streams.DownloadHandler;
-import com.vaadin.flow.server.streams.DownloadResponse;
 import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import memberstream.base.ui.MainLayout;
 import memberstream.base.ui.MenuOrder;
 import memberstream.live.deliveries.DeliveryBrowser.DeliveryStreamRow;
 import memberstream.live.deliveries.DeliveryBrowser.ObjectRow;
-import memberstream.live.Attempted;
-import memberstream.live.AwsErrors;
-import memberstream.live.deliveries.DeliveredObject;
 import memberstream.live.deliveries.DeliveryBrowser;
 
 /**
@@ -59,12 +49,11 @@ public class DeliveryBrowserView extends VerticalLayout {
 
     private static final int LAST_DELIVERIES = 10;
     /** Characters of one record put on the page; a record longer than this is cut there. */
-    static final int RECORD_CHARS_SHOWN = 64 * 1024;
-    private static final int RECORDS_SHOWN = 200;
     /** How often the buffered numbers are asked again (the UI poll). */
     static final int BUFFER_REFRESH_MILLIS = 1000;
 
     private final transient DeliveryBrowser browser;
+    private final transient SinkCalls calls;
 
     private final Grid<DeliveryStreamRow> deliveryStreams = new Grid<>(DeliveryStreamRow.class, false);
     private final VerticalLayout details = new VerticalLayout();
@@ -77,7 +66,6 @@ public class DeliveryBrowserView extends VerticalLayout {
     private final TextField bucket = new TextField("Bucket");
     private final TextField prefix = new TextField("Prefix");
     private final Grid<Entry> objects = new Grid<>(Entry.class, false);
-    private final VerticalLayout opened = new VerticalLayout();
     private DeliveryStreamRow shownStream;
     private DeliveryBrowser.BufferState shownBuffer;
     private Registration pollRegistration;
@@ -89,13 +77,14 @@ public class DeliveryBrowserView extends VerticalLayout {
         }
     }
 
-    public DeliveryBrowserView(DeliveryBrowser browser) {
+    public DeliveryBrowserView(DeliveryBrowser browser, Clock clock) {
         this.browser = browser;
+        this.calls = new SinkCalls(clock);
         addClassName("delivery-browser");
         configureDeliveryStreamGrid();
         configureDetails();
         configureObjectBrowser();
-        add(new H2("Deliveries"), deliveryStreams, details, new H3("Bucket"), browserBar(), objects, opened);
+        add(new H2("Deliveries"), deliveryStreams, details, new H3("Bucket"), browserBar(), objects);
         refreshDeliveryStreams();
     }
 
@@ -202,15 +191,12 @@ public class DeliveryBrowserView extends VerticalLayout {
                 openObject(e.getItem().object());
             }
         });
-        opened.setId("opened-object");
-        opened.setPadding(false);
-        opened.setVisible(false);
     }
 
     // --- actions -----------------------------------------------------------------------------
 
     private void refreshDeliveryStreams() {
-        call("List delivery streams", browser::deliveryStreams, rows -> {
+        calls.read("List delivery streams", browser::deliveryStreams, rows -> {
             deliveryStreams.setItems(rows);
             if (!rows.isEmpty()) {
                 deliveryStreams.select(rows.get(0));
@@ -248,9 +234,9 @@ public class DeliveryBrowserView extends VerticalLayout {
     }
 
     private void refreshDeliveries(DeliveryStreamRow stream) {
-        call("Last deliveries of " + stream.name(), () -> browser.lastDeliveries(stream, LAST_DELIVERIES),
+        calls.read("Last deliveries of " + stream.name(), () -> browser.lastDeliveries(stream, LAST_DELIVERIES),
                 lastDeliveries::setItems);
-        call("Failures of " + stream.name(), () -> browser.failures(stream, LAST_DELIVERIES), failures::setItems);
+        calls.read("Failures of " + stream.name(), () -> browser.failures(stream, LAST_DELIVERIES), failures::setItems);
     }
 
     /**
@@ -267,6 +253,9 @@ public class DeliveryBrowserView extends VerticalLayout {
         showBuffered(now);
         if (before.reported() && now.reported() && now.records() < before.records()) {
             refreshDeliveries(shownStream);
+            if (shownStream.bucket() != null && shownStream.bucket().equals(bucket.getValue().trim())) {
+                listObjects(); // the flush wrote an object: the bucket listing shows it without a click
+            }
         }
     }
 
@@ -343,7 +332,7 @@ public class DeliveryBrowserView extends VerticalLayout {
             return;
         }
         bucket.setInvalid(false);
-        call("List s3://" + bucket.getValue() + "/" + prefix.getValue(),
+        calls.read("List s3://" + bucket.getValue() + "/" + prefix.getValue(),
                 () -> browser.list(bucket.getValue().trim(), prefix.getValue()), listing -> {
                     List<Entry> entries = new ArrayList<>();
                     listing.folders().forEach(f -> entries.add(new Entry(f, null)));
@@ -353,56 +342,8 @@ public class DeliveryBrowserView extends VerticalLayout {
     }
 
     void openObject(ObjectRow object) {
-        call("Open " + object.key(), () -> browser.open(object.bucket(), object.key()), decoded -> {
-            opened.removeAll();
-            opened.setVisible(true);
-            String fileName = object.key().substring(object.key().lastIndexOf('/') + 1);
-            // Streamed from S3 as stored: the download costs the console no memory, whatever the object's size.
-            Anchor download = new Anchor(DownloadHandler.fromInputStream(event -> new DownloadResponse(
-                    browser.downloadStream(object.bucket(), object.key()), fileName, "application/octet-stream",
-                    object.size())), "Download as stored (" + humanBytes(object.size()) + ")");
-            download.setId("download-object");
-            download.getElement().setAttribute("download", true);
-            H3 title = new H3(object.key());
-            title.setId("opened-key");
-            Span summary = new Span(decoded.records().size() + " record(s), " + decoded.compression() + ", "
-                    + humanBytes(decoded.content().length) + " decompressed"
-                    + (decoded.json() ? "" : " (not JSON: shown line by line)"));
-            summary.setId("opened-summary");
-            opened.add(title, new HorizontalLayout(summary, download));
-            if (decoded.cut()) {
-                Paragraph cut = new Paragraph("Only the start of this object is shown: the console reads at most "
-                        + humanBytes(DeliveredObject.MAX_CONTENT_BYTES) + " once decompressed and "
-                        + DeliveredObject.MAX_RECORDS + " records. Download it as stored to see it all.");
-                cut.setId("opened-cut");
-                opened.add(cut);
-            }
-            decoded.records().stream().limit(RECORDS_SHOWN).forEach(record -> {
-                Pre pre = new Pre(record.length() > RECORD_CHARS_SHOWN
-                        ? record.substring(0, RECORD_CHARS_SHOWN) + "… (" + record.length() + " characters in all)" : record);
-                pre.addClassName("record");
-                opened.add(pre);
-            });
-            if (decoded.records().size() > RECORDS_SHOWN) {
-                opened.add(new Paragraph("… and " + (decoded.records().size() - RECORDS_SHOWN) + " more: download the object to see them all."));
-            }
-        });
-    }
-
-    // --- plumbing ---------------------------------------------------------------------------
-
-    private <T> void call(String what, Supplier<Attempted<T>> action, Consumer<T> then) {
-        try {
-            Attempted<T> result = action.get();
-            if (result.throttled()) {
-                Notification.show(what + ": throttled, then succeeded. " + String.join("; ", result.retries()), 6000,
-                        Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_WARNING);
-            }
-            then.accept(result.value());
-        } catch (RuntimeException e) {
-            Notification.show(what + " failed. " + AwsErrors.describe(e), 8000, Notification.Position.MIDDLE)
-                    .addThemeVariants(NotificationVariant.LUMO_ERROR);
-        }
+        calls.read("Open " + object.key(), () -> browser.open(object.bucket(), object.key()),
+                decoded -> new ObjectViewer(browser, object, decoded).open());
     }
 
     private static Component keyCell(Entry entry) {

@@ -1,6 +1,8 @@
 package memberstream.live.tail.ui;
 
 import memberstream.live.ui.Formats;
+import memberstream.settings.Settings;
+import memberstream.settings.SettingsService;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.Svg;
@@ -53,7 +55,9 @@ public class LiveView extends VerticalLayout {
     private static final int POLL_MILLIS = 1000;
 
     private final transient LiveFeed feed;
+    private final transient SettingsService settings;
     private final transient Clock clock;
+    private final Div sinkHint = new Div();
     private final ArrayDeque<LiveRecord> shown = new ArrayDeque<>();
     private final Grid<LiveRecord> grid = new Grid<>(LiveRecord.class, false);
     private final Span status = new Span();
@@ -67,13 +71,16 @@ public class LiveView extends VerticalLayout {
     private transient Runnable unsubscribe;
     private com.vaadin.flow.shared.Registration pollRegistration;
 
-    public LiveView(LiveFeed feed, Clock clock) {
+    public LiveView(LiveFeed feed, SettingsService settings, Clock clock) {
         this.feed = feed;
+        this.settings = settings;
         this.clock = clock;
         addClassName("live-view");
         setSizeFull();
         configureGrid();
-        add(header(), anomaly, charts(), grid);
+        sinkHint.setId("sink-hint");
+        sinkHint.addClassName("sink-hint");
+        add(header(), sinkHint, anomaly, charts(), grid);
         anomaly.addClassName("anomaly-banner");
         anomaly.setId("anomaly");
         anomaly.setVisible(false);
@@ -178,6 +185,7 @@ public class LiveView extends VerticalLayout {
 
     /** On the UI poll: draws what is pending, or slides the window on a quiet stream. */
     void redrawIfDue() {
+        showSink();
         Instant now = clock.instant();
         if (chartsPending && !now.isBefore(chartsDrawnAt.plus(CHART_REFRESH))
                 || !now.isBefore(chartsDrawnAt.plus(QUIET_REDRAW))) {
@@ -185,7 +193,20 @@ public class LiveView extends VerticalLayout {
         }
     }
 
+    /**
+     * While member events go to Firehose nothing new reaches the stream this page reads: say so, and
+     * where they go instead, rather than let an empty tail look like a fault.
+     */
+    void showSink() {
+        Settings now = settings.current();
+        sinkHint.setVisible(now.firehose());
+        sinkHint.setText(now.firehose() ? "Member events go to Firehose now (delivery stream "
+                + now.firehoseDeliveryStreamName() + "), so no new ones arrive in this Kinesis stream. "
+                + "See them on Deliveries, or switch to Kinesis on Settings." : "");
+    }
+
     private void showStatus(LiveStatus current) {
+        showSink();
         status.setText(current.message());
         status.getElement().getThemeList().clear();
         status.getElement().getThemeList().add(current.state() == LiveStatus.State.READING ? "badge success" : "badge contrast");

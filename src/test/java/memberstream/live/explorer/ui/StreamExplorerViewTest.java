@@ -230,6 +230,65 @@ class StreamExplorerViewTest extends AbstractViewTest {
         _get(Grid.class, spec -> spec.withId("streams"));
     }
 
+    @Test
+    void aRecordOpensWholeNextFollowsTheIteratorAndAFailedReadClearsTheLast() {
+        loginAsAdmin();
+        explorer.createStream(stream, 1);
+        awaitActive();
+        for (int i = 0; i < 3; i++) {
+            explorer.putTestRecord(stream, "member-" + i, "{\"n\":" + i + ",\"name\":\"Ada\"}");
+        }
+        UI.getCurrent().navigate(StreamExplorerView.class, stream);
+        shardGrid().select(shardGrid().getGenericDataView().getItems().findFirst().orElseThrow());
+        _setValue(_get(IntegerField.class, spec -> spec.withId("read-limit")), 2);
+        _click(_get(Button.class, spec -> spec.withId("read-shard")));
+        @SuppressWarnings("unchecked")
+        Grid<Record> read = _get(Grid.class, spec -> spec.withId("read-records"));
+        assertThat(read.getGenericDataView().getItems()).hasSize(2);
+        assertThat(_get(Paragraph.class, spec -> spec.withId("read-result")).getText()).startsWith("Page 1: 2 record(s)");
+
+        _click(_get(Button.class, spec -> spec.withId("read-next")));
+        assertThat(read.getGenericDataView().getItems()).singleElement()
+                .satisfies(r -> assertThat(r.partitionKey()).isEqualTo("member-2"));
+        assertThat(_get(Paragraph.class, spec -> spec.withId("read-result")).getText()).startsWith("Page 2: 1 record(s)");
+
+        _get(RecordReader.class).open(read.getGenericDataView().getItems().findFirst().orElseThrow());
+        assertThat(_get(com.vaadin.flow.component.html.Pre.class, spec -> spec.withId("record-decoded")).getText())
+                .contains("\"name\" : \"Ada\"");
+        assertThat(_get(com.vaadin.flow.component.html.Pre.class, spec -> spec.withId("record-hex")).getText())
+                .startsWith("00000000  7b 22 6e 22");
+        _click(_get(Button.class, spec -> spec.withId("close-record-detail")));
+
+        // a read that fails (a sequence number from no shard) leaves nothing of the earlier pages on screen
+        _setValue(_get(ComboBox.class, spec -> spec.withId("iterator-type")), ShardIteratorType.AT_SEQUENCE_NUMBER);
+        _setValue(_get(TextField.class, spec -> spec.withId("starting-sequence")), "1");
+        _click(_get(Button.class, spec -> spec.withId("read-shard")));
+        assertThat(read.isVisible()).isFalse();
+        _assertNone(Button.class, spec -> spec.withId("read-next"));
+        assertThat(_get(Paragraph.class, spec -> spec.withId("read-result")).getText()).contains("The read failed");
+    }
+
+    @Test
+    void aSplitIsReportedAndTheStreamListShowsTheNewOpenShardCount() {
+        loginAsAdmin();
+        explorer.createStream(stream, 1);
+        awaitActive();
+        UI.getCurrent().navigate(StreamExplorerView.class, stream);
+        shardGrid().select(shardGrid().getGenericDataView().getItems().findFirst().orElseThrow());
+        _click(_get(Button.class, spec -> spec.withId("split-shard")));
+        ConfirmDialogKt._fireConfirm(_get(ConfirmDialog.class));
+        assertThat(NotificationsKt.getNotifications()).anySatisfy(n ->
+                assertThat(n.getElement().getProperty("text")).contains("is being split in two"));
+        awaitActive();
+        // the view polls while the stream is UPDATING: one poll after it is ACTIVE shows the outcome
+        com.vaadin.flow.component.ComponentUtil.fireEvent(UI.getCurrent(),
+                new com.vaadin.flow.component.PollEvent(UI.getCurrent(), true));
+        assertThat(streamsGrid().getGenericDataView().getItems().filter(r -> r.name().equals(stream)))
+                .singleElement().satisfies(row -> assertThat(row.openShards()).isEqualTo(2));
+        assertThat(svg()).contains("2 open, 1 closed");
+        assertThat(UI.getCurrent().getPollInterval()).isEqualTo(-1);
+    }
+
     private void awaitActive() {
         Eventually.within(Duration.ofSeconds(10), stream + " ACTIVE", () -> explorer.streams().value().stream()
                 .anyMatch(r -> r.name().equals(stream) && r.status().equals("ACTIVE")));

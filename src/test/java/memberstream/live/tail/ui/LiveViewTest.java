@@ -156,4 +156,16 @@ class LiveViewTest extends AbstractViewTest {
             SecurityContextHolder.setContext(before);
         }
     }
+
+    @Test
+    void whileEventsGoToFirehoseTheTailSaysSo() {
+        loginAsAdmin();
+        UI.getCurrent().navigate(LiveView.class);
+        com.github.mvysny.kaributesting.v10.LocatorJ._assertNone(Div.class, spec -> spec.withId("sink-hint"));
+        TestUsers.runAsAdmin(() -> settings.update(new SettingsUpdate(true, "members", "members-delivery",
+                settings.current().version())));
+        _get(LiveView.class).redrawIfDue();
+        Div hint = _get(Div.class, spec -> spec.withId("sink-hint"));
+        assertThat(hint.getText()).contains("go to Firehose now").contains("members-delivery");
+    }
 }
