@@ -19,7 +19,7 @@ public record Attempted<T>(T value, List<String> retries) {
     static final Duration FIRST_PAUSE = Duration.ofMillis(100);
 
     /** Waits between attempts; tests pass one that does not sleep. */
-    interface Pause {
+    public interface Pause {
         void sleep(Duration duration);
 
         Pause THREAD_SLEEP = duration -> {
@@ -33,7 +33,7 @@ public record Attempted<T>(T value, List<String> retries) {
     }
 
     /** Calls {@code call}, retrying throttled attempts with a doubling pause; other errors propagate at once. */
-    static <T> Attempted<T> call(Pause pause, Supplier<T> call) {
+    public static <T> Attempted<T> call(Pause pause, Supplier<T> call) {
         List<String> retries = new ArrayList<>();
         Duration wait = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
@@ -50,7 +50,7 @@ public record Attempted<T>(T value, List<String> retries) {
         }
     }
 
-    static boolean isThrottling(AwsServiceException e) {
+    public static boolean isThrottling(AwsServiceException e) {
         if (e instanceof ProvisionedThroughputExceededException || e.isThrottlingException()) {
             return true;
         }
@@ -58,7 +58,7 @@ public record Attempted<T>(T value, List<String> retries) {
         return e instanceof LimitExceededException && String.valueOf(e.getMessage()).toLowerCase().contains("rate exceeded");
     }
 
-    static String code(AwsServiceException e) {
+    public static String code(AwsServiceException e) {
         return e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
                 ? e.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
     }
@@ -82,7 +82,7 @@ public record Attempted<T>(T value, List<String> retries) {
     }
 
     /** The service's message without the SDK's "(Service: ..., Status Code: ..., Request ID: ...)" tail. */
-    static String plainMessage(AwsServiceException e) {
+    public static String plainMessage(AwsServiceException e) {
         if (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
             return e.awsErrorDetails().errorMessage();
         }

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Round axis limits and tick marks (1, 2, 5 times a power of ten). */
-final class Axis {
+public final class Axis {
 
     private Axis() {
     }
 
     /** The smallest 1/2/5 x 10^k at or above {@code value} (at least 1). */
-    static int niceCeiling(long value) {
+    public static int niceCeiling(long value) {
         long step = 1;
         while (true) {
             for (int m : new int[] {1, 2, 5}) {
@@ -23,7 +23,7 @@ final class Axis {
     }
 
     /** Up to five evenly spaced ticks from 0 to {@code top}, inclusive. */
-    static List<Integer> ticks(int top) {
+    public static List<Integer> ticks(int top) {
         int step = Math.max(1, niceCeiling((long) Math.ceil(top / 4.0)));
         List<Integer> ticks = new ArrayList<>();
         for (int t = 0; t <= top; t += step) {

@@ -21,7 +21,7 @@ public final class HashKeys {
     }
 
     /** Where a hash key sits in the key space, from 0 to 1. */
-    static double position(BigInteger hashKey) {
+    public static double position(BigInteger hashKey) {
         return new java.math.BigDecimal(hashKey)
                 .divide(new java.math.BigDecimal(ShardRange.MAX_HASH_KEY), java.math.MathContext.DECIMAL64)
                 .doubleValue();

@@ -7,20 +7,20 @@ import java.util.Locale;
  * frontend build. Every piece of text and every attribute value goes through {@link #escape}, because
  * stream names, shard ids and event types come from outside. Not thread-safe: one instance per drawing.
  */
-final class SvgCanvas {
+public final class SvgCanvas {
 
     private final StringBuilder body = new StringBuilder();
     private final int width;
     private final int height;
     private final String title;
 
-    SvgCanvas(int width, int height, String title) {
+    public SvgCanvas(int width, int height, String title) {
         this.width = width;
         this.height = height;
         this.title = title;
     }
 
-    SvgCanvas rect(double x, double y, double w, double h, String fill, String cssClass, String tooltip) {
+    public SvgCanvas rect(double x, double y, double w, double h, String fill, String cssClass, String tooltip) {
         body.append("<rect x=\"").append(num(x)).append("\" y=\"").append(num(y))
                 .append("\" width=\"").append(num(Math.max(0, w))).append("\" height=\"").append(num(Math.max(0, h)))
                 .append("\" fill=\"").append(escape(fill)).append('"');
@@ -35,7 +35,7 @@ final class SvgCanvas {
         return this;
     }
 
-    SvgCanvas outline(double x, double y, double w, double h, String stroke, double strokeWidth, String tooltip) {
+    public SvgCanvas outline(double x, double y, double w, double h, String stroke, double strokeWidth, String tooltip) {
         body.append("<rect x=\"").append(num(x)).append("\" y=\"").append(num(y))
                 .append("\" width=\"").append(num(Math.max(0, w))).append("\" height=\"").append(num(Math.max(0, h)))
                 .append("\" fill=\"none\" stroke=\"").append(escape(stroke)).append("\" stroke-width=\"")
@@ -43,7 +43,7 @@ final class SvgCanvas {
         return this;
     }
 
-    SvgCanvas line(double x1, double y1, double x2, double y2, String stroke, double strokeWidth, String dash) {
+    public SvgCanvas line(double x1, double y1, double x2, double y2, String stroke, double strokeWidth, String dash) {
         body.append("<line x1=\"").append(num(x1)).append("\" y1=\"").append(num(y1))
                 .append("\" x2=\"").append(num(x2)).append("\" y2=\"").append(num(y2))
                 .append("\" stroke=\"").append(escape(stroke)).append("\" stroke-width=\"").append(num(strokeWidth)).append('"');
@@ -54,7 +54,7 @@ final class SvgCanvas {
         return this;
     }
 
-    SvgCanvas polyline(double[] xs, double[] ys, String stroke, double strokeWidth) {
+    public SvgCanvas polyline(double[] xs, double[] ys, String stroke, double strokeWidth) {
         body.append("<polyline fill=\"none\" stroke=\"").append(escape(stroke))
                 .append("\" stroke-width=\"").append(num(strokeWidth)).append("\" points=\"");
         for (int i = 0; i < xs.length; i++) {
@@ -65,7 +65,7 @@ final class SvgCanvas {
     }
 
     /** anchor: start, middle or end. */
-    SvgCanvas text(double x, double y, String text, String anchor, int size, String fill, boolean bold) {
+    public SvgCanvas text(double x, double y, String text, String anchor, int size, String fill, boolean bold) {
         body.append("<text x=\"").append(num(x)).append("\" y=\"").append(num(y))
                 .append("\" text-anchor=\"").append(escape(anchor)).append("\" font-size=\"").append(size)
                 .append("\" fill=\"").append(escape(fill)).append('"');
@@ -76,13 +76,13 @@ final class SvgCanvas {
         return this;
     }
 
-    String toSvg() {
+    public String toSvg() {
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " + width + " " + height
                 + "\" width=\"" + width + "\" height=\"" + height + "\" font-family=\"sans-serif\" aria-label=\""
                 + escape(title) + "\"><title>" + escape(title) + "</title>" + body + "</svg>";
     }
 
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }

@@ -16,6 +16,10 @@ import memberstream.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
+import memberstream.live.explorer.ShardMapDrawing;
+import memberstream.live.tail.EventRateChart;
+import memberstream.live.tail.RollingAnalytics;
+import memberstream.live.tail.ShardLagChart;
 
 class SvgDrawingsTest {
 

@@ -1,0 +1,403 @@
+package memberstream.live.deliveries.ui;
+
+import memberstream.live.ui.Formats;
+import memberstream.live.ui.SinkCalls;
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridSingleSelectionModel;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.Icon;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
+import jakarta.annotation.security.PermitAll;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import memberstream.base.ui.MainLayout;
+import memberstream.base.ui.MenuOrder;
+import memberstream.live.deliveries.DeliveryBrowser.DeliveryStreamRow;
+import memberstream.live.deliveries.DeliveryBrowser.ObjectRow;
+import memberstream.live.deliveries.DeliveryBrowser;
+
+/**
+ * Firehose as the SDK sees it: each delivery stream's configuration, what it has buffered (when the
+ * endpoint can say), its last deliveries and failures; then the bucket by prefix, where an object
+ * opens decoded into its records and can be downloaded as stored.
+ */
+@Route(value = "deliveries", layout = MainLayout.class)
+@PageTitle("Deliveries | Memberstream")
+@Menu(order = MenuOrder.DELIVERIES, title = "Deliveries", icon = "vaadin:archives")
+@PermitAll
+public class DeliveryBrowserView extends VerticalLayout {
+
+    private static final int LAST_DELIVERIES = 10;
+    /** Characters of one record put on the page; a record longer than this is cut there. */
+    /** How often the buffered numbers are asked again (the UI poll). */
+    static final int BUFFER_REFRESH_MILLIS = 1000;
+
+    private final transient DeliveryBrowser browser;
+    private final transient SinkCalls calls;
+
+    private final Grid<DeliveryStreamRow> deliveryStreams = new Grid<>(DeliveryStreamRow.class, false);
+    private final VerticalLayout details = new VerticalLayout();
+    private final Div configuration = new Div();
+    private final Div buffered = new Div();
+    private final Span bufferSummary = new Span();
+    private final Div bufferNumbers = new Div();
+    private final Grid<ObjectRow> lastDeliveries = objectGrid("last-deliveries");
+    private final Grid<ObjectRow> failures = objectGrid("failures");
+    private final TextField bucket = new TextField("Bucket");
+    private final TextField prefix = new TextField("Prefix");
+    private final Grid<Entry> objects = new Grid<>(Entry.class, false);
+    private DeliveryStreamRow shownStream;
+    private DeliveryBrowser.BufferState shownBuffer;
+    private Registration pollRegistration;
+
+    /** A row of the bucket listing: a folder (common prefix) or an object. */
+    record Entry(String name, ObjectRow object) {
+        boolean folder() {
+            return object == null;
+        }
+    }
+
+    public DeliveryBrowserView(DeliveryBrowser browser, Clock clock) {
+        this.browser = browser;
+        this.calls = new SinkCalls(clock);
+        addClassName("delivery-browser");
+        configureDeliveryStreamGrid();
+        configureDetails();
+        configureObjectBrowser();
+        add(new H2("Deliveries"), deliveryStreams, details, new H3("Bucket"), browserBar(), objects);
+        refreshDeliveryStreams();
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        UI ui = attachEvent.getUI();
+        ui.setPollInterval(BUFFER_REFRESH_MILLIS);
+        pollRegistration = ui.addPollListener(poll -> refreshBuffered());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        if (pollRegistration != null) {
+            pollRegistration.remove();
+            pollRegistration = null;
+        }
+        detachEvent.getUI().setPollInterval(-1);
+    }
+
+    private void configureDeliveryStreamGrid() {
+        deliveryStreams.setId("delivery-streams");
+        deliveryStreams.addThemeVariants(GridVariant.LUMO_COMPACT);
+        deliveryStreams.addColumn(DeliveryStreamRow::name).setHeader("Delivery stream").setFlexGrow(2);
+        deliveryStreams.addColumn(DeliveryStreamRow::status).setHeader("Status");
+        deliveryStreams.addColumn(DeliveryStreamRow::type).setHeader("Source");
+        deliveryStreams.addColumn(DeliveryStreamRow::bucket).setHeader("Bucket");
+        deliveryStreams.addColumn(r -> orDash(r.bufferSizeMb()) + " MB / " + orDash(r.bufferIntervalSeconds()) + " s")
+                .setHeader("Buffer (size / interval)");
+        deliveryStreams.addColumn(DeliveryStreamRow::compression).setHeader("Compression");
+        deliveryStreams.setAllRowsVisible(true);
+        deliveryStreams.setEmptyStateText("No Firehose delivery streams at this endpoint.");
+        // A click on the stream already shown keeps it shown (a grid's default is to deselect it).
+        ((GridSingleSelectionModel<DeliveryStreamRow>) deliveryStreams.getSelectionModel()).setDeselectAllowed(false);
+        deliveryStreams.asSingleSelect().addValueChangeListener(e -> showDeliveryStream(e.getValue()));
+    }
+
+    private void configureDetails() {
+        configuration.setId("delivery-configuration");
+        configuration.addClassName("key-values");
+        buffered.setId("buffered-now");
+        bufferSummary.setId("buffered-summary");
+        bufferSummary.addClassName("buffered-summary");
+        bufferNumbers.addClassName("key-values");
+        buffered.add(bufferSummary, bufferNumbers);
+        details.setPadding(false);
+        details.add(configuration, new H3("Buffered now"), buffered, new H3("Last deliveries"), lastDeliveries,
+                new H3("Failures (error output prefix)"), failures);
+        details.setVisible(false);
+    }
+
+    private Grid<ObjectRow> objectGrid(String id) {
+        Grid<ObjectRow> grid = new Grid<>(ObjectRow.class, false);
+        grid.setId(id);
+        grid.addThemeVariants(GridVariant.LUMO_COMPACT);
+        grid.addColumn(ObjectRow::key).setHeader("Key").setFlexGrow(4).setTooltipGenerator(ObjectRow::key);
+        grid.addColumn(o -> humanBytes(o.size())).setHeader("Size");
+        grid.addColumn(o -> o.lastModified() == null ? "" : Formats.TIME.format(o.lastModified())).setHeader("Written (UTC)");
+        grid.addColumn(ObjectRow::compression).setHeader("Compression");
+        grid.addColumn(o -> o.records() == null ? "–" : o.records().toString()).setHeader("Records");
+        grid.addComponentColumn(o -> openButton(() -> openObject(o))).setHeader("").setAutoWidth(true).setFlexGrow(0);
+        grid.setAllRowsVisible(true);
+        grid.setEmptyStateText("None.");
+        grid.addItemClickListener(e -> openObject(e.getItem()));
+        return grid;
+    }
+
+    private Component browserBar() {
+        bucket.setId("bucket");
+        prefix.setId("prefix");
+        prefix.setPlaceholder("(whole bucket)");
+        prefix.setWidth("24em");
+        Button list = new Button("List", e -> listObjects());
+        list.setId("list-objects");
+        list.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        Button up = new Button("Up", e -> {
+            prefix.setValue(parentOf(prefix.getValue()));
+            listObjects();
+        });
+        up.setId("prefix-up");
+        HorizontalLayout bar = new HorizontalLayout(bucket, prefix, list, up);
+        bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        return bar;
+    }
+
+    private void configureObjectBrowser() {
+        objects.setId("objects");
+        objects.addThemeVariants(GridVariant.LUMO_COMPACT);
+        objects.addComponentColumn(DeliveryBrowserView::keyCell).setHeader("Key").setFlexGrow(4);
+        objects.addColumn(e -> e.folder() ? "" : humanBytes(e.object().size())).setHeader("Size");
+        objects.addColumn(e -> e.folder() || e.object().lastModified() == null ? ""
+                : Formats.TIME.format(e.object().lastModified())).setHeader("Written (UTC)");
+        objects.addColumn(e -> e.folder() ? "" : e.object().compression()).setHeader("Compression");
+        objects.addColumn(e -> e.folder() || e.object().records() == null ? "" : e.object().records().toString())
+                .setHeader("Records");
+        objects.addComponentColumn(e -> e.folder() ? new Span() : openButton(() -> openObject(e.object())))
+                .setHeader("").setAutoWidth(true).setFlexGrow(0);
+        objects.setAllRowsVisible(true);
+        objects.setEmptyStateText("No objects under this prefix.");
+        objects.addItemClickListener(e -> {
+            if (e.getItem().folder()) {
+                prefix.setValue(e.getItem().name());
+                listObjects();
+            } else {
+                openObject(e.getItem().object());
+            }
+        });
+    }
+
+    // --- actions -----------------------------------------------------------------------------
+
+    private void refreshDeliveryStreams() {
+        calls.read("List delivery streams", browser::deliveryStreams, rows -> {
+            deliveryStreams.setItems(rows);
+            if (!rows.isEmpty()) {
+                deliveryStreams.select(rows.get(0));
+            }
+        });
+    }
+
+    void showDeliveryStream(DeliveryStreamRow stream) {
+        details.setVisible(stream != null);
+        if (stream == null) {
+            shownStream = null;
+            return;
+        }
+        configuration.removeAll();
+        configuration.add(keyValue("Destination", "s3://" + stream.bucket() + "/" + orDash(stream.prefix())),
+                keyValue("Error output prefix", orDash(stream.errorOutputPrefix())),
+                keyValue("Buffering", orDash(stream.bufferSizeMb()) + " MB or " + orDash(stream.bufferIntervalSeconds())
+                        + " s, whichever first"),
+                keyValue("Compression", orDash(stream.compression())
+                        + (stream.fileExtension() == null ? "" : ", extension " + stream.fileExtension())),
+                keyValue("Processors", stream.processors()),
+                keyValue("Version", orDash(stream.versionId())),
+                keyValue("Created (UTC)", stream.created() == null ? "–" : Formats.TIME.format(stream.created())));
+        if (stream.failure() != null) {
+            configuration.add(keyValue("Failure", stream.failure()));
+        }
+        shownStream = stream;
+        showBuffered(browser.buffered(stream.name()));
+        refreshDeliveries(stream);
+        if (stream.bucket() != null && !stream.bucket().equals(bucket.getValue())) {
+            bucket.setValue(stream.bucket());
+            prefix.setValue(stream.staticPrefix());
+            listObjects();
+        }
+    }
+
+    private void refreshDeliveries(DeliveryStreamRow stream) {
+        calls.read("Last deliveries of " + stream.name(), () -> browser.lastDeliveries(stream, LAST_DELIVERIES),
+                lastDeliveries::setItems);
+        calls.read("Failures of " + stream.name(), () -> browser.failures(stream, LAST_DELIVERIES), failures::setItems);
+    }
+
+    /**
+     * On the UI poll: asks again what the shown stream holds (not when its endpoint said it never
+     * reports it). When fewer records are held than before, a flush happened: the last deliveries and
+     * failures are read again too.
+     */
+    void refreshBuffered() {
+        if (shownStream == null || shownBuffer == null || shownBuffer.endpointDoesNotReport()) {
+            return;
+        }
+        DeliveryBrowser.BufferState before = shownBuffer;
+        DeliveryBrowser.BufferState now = browser.buffered(shownStream.name());
+        showBuffered(now);
+        if (before.reported() && now.reported() && now.records() < before.records()) {
+            refreshDeliveries(shownStream);
+            if (shownStream.bucket() != null && shownStream.bucket().equals(bucket.getValue().trim())) {
+                listObjects(); // the flush wrote an object: the bucket listing shows it without a click
+            }
+        }
+    }
+
+    /** Shows the state: the summary line keeps its element (the poll updates its text), the numbers are redrawn. */
+    private void showBuffered(DeliveryBrowser.BufferState state) {
+        shownBuffer = state;
+        bufferSummary.setText(bufferSummary(state, shownStream));
+        bufferNumbers.removeAll();
+        bufferNumbers.setVisible(state.reported());
+        if (!state.reported()) {
+            return;
+        }
+        bufferNumbers.add(keyValue("Records", Long.toString(state.records())),
+                keyValue("Bytes (before compression)", humanBytes(state.bytes())),
+                keyValue("Oldest record arrived (UTC)", state.oldestArrival() == null ? "–"
+                        : Formats.TIME.format(state.oldestArrival())),
+                keyValue(state.partitions() > 1 ? "Soonest interval flush" : "Interval flush",
+                        state.untilIntervalFlush() == null ? "–" : "in " + duration(state.untilIntervalFlush())));
+        if (state.partitions() > 1) {
+            bufferNumbers.add(keyValue("Partitions buffering", state.partitions().toString()));
+        }
+        if (state.retryingRecords() > 0) {
+            bufferNumbers.add(keyValue("Waiting for a retry", state.retryingRecords() + " record(s), after a failed delivery"));
+        }
+    }
+
+    /** One line: "12 records, 13.4 KiB buffered · flush in 41 s (or when 5 MiB)". */
+    static String bufferSummary(DeliveryBrowser.BufferState state, DeliveryStreamRow stream) {
+        if (!state.reported()) {
+            return state.notReported();
+        }
+        String orSize = stream == null || stream.bufferSizeMb() == null ? ""
+                : " (or when " + stream.bufferSizeMb() + " MiB)";
+        if (state.records() == 0) {
+            return "Nothing buffered · the next record starts the "
+                    + (stream == null ? "" : orDash(stream.bufferIntervalSeconds()) + " s ") + "interval" + orSize;
+        }
+        StringBuilder text = new StringBuilder(plural(state.records(), "record")).append(", ")
+                .append(humanBytes(state.bytes())).append(" buffered");
+        if (state.partitions() > 1) {
+            text.append(" in ").append(state.partitions()).append(" partitions");
+        }
+        if (state.untilIntervalFlush() != null) {
+            text.append(" · ").append(state.partitions() > 1 ? "soonest flush " : "flush ")
+                    .append(state.untilIntervalFlush().isZero() ? "due now" : "in " + duration(state.untilIntervalFlush()))
+                    .append(orSize);
+        }
+        if (state.retryingRecords() > 0) {
+            text.append(" · ").append(plural(state.retryingRecords(), "record"))
+                    .append(" waiting for a retry after a failed delivery");
+        } else if (state.untilIntervalFlush() == null) {
+            text.append(" · being written to S3 now");
+        }
+        return text.toString();
+    }
+
+    private static String plural(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    /** Whole seconds, rounded up (a flush 0.2 s away is "1 s" away); minutes past a minute. */
+    static String duration(java.time.Duration duration) {
+        long seconds = (duration.toMillis() + 999) / 1000;
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        return seconds / 60 + " min " + seconds % 60 + " s";
+    }
+
+    private void listObjects() {
+        if (bucket.getValue().isBlank()) {
+            bucket.setErrorMessage("Which bucket?");
+            bucket.setInvalid(true);
+            return;
+        }
+        bucket.setInvalid(false);
+        calls.read("List s3://" + bucket.getValue() + "/" + prefix.getValue(),
+                () -> browser.list(bucket.getValue().trim(), prefix.getValue()), listing -> {
+                    List<Entry> entries = new ArrayList<>();
+                    listing.folders().forEach(f -> entries.add(new Entry(f, null)));
+                    listing.objects().forEach(o -> entries.add(new Entry(o.key(), o)));
+                    objects.setItems(entries);
+                });
+    }
+
+    void openObject(ObjectRow object) {
+        calls.read("Open " + object.key(), () -> browser.open(object.bucket(), object.key()),
+                decoded -> new ObjectViewer(browser, object, decoded).open());
+    }
+
+    private static Component keyCell(Entry entry) {
+        Span key = new Span(entry.name());
+        if (!entry.folder()) {
+            return key;
+        }
+        Icon folder = VaadinIcon.FOLDER_O.create();
+        folder.setSize("var(--lumo-icon-size-s)");
+        HorizontalLayout cell = new HorizontalLayout(folder, key);
+        cell.setSpacing(false);
+        cell.getStyle().set("gap", "var(--lumo-space-xs)");
+        cell.setAlignItems(FlexComponent.Alignment.CENTER);
+        return cell;
+    }
+
+    private static Button openButton(Runnable open) {
+        Button button = new Button("Open", click -> open.run());
+        button.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        button.addClassName("open-object");
+        return button;
+    }
+
+    private static Div keyValue(String key, String value) {
+        Div row = new Div();
+        row.addClassName("key-value");
+        Span k = new Span(key);
+        k.addClassName("key");
+        Span v = new Span(value);
+        v.addClassName("value");
+        row.add(k, v);
+        return row;
+    }
+
+    static String parentOf(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return "";
+        }
+        String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        int slash = trimmed.lastIndexOf('/');
+        return slash < 0 ? "" : trimmed.substring(0, slash + 1);
+    }
+
+    static String humanBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    private static String orDash(Object value) {
+        return value == null || value.toString().isEmpty() ? "–" : value.toString();
+    }
+}

@@ -1,0 +1,382 @@
+package memberstream.live.tail;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import memberstream.live.ShardRange;
+
+/**
+ * Reads every shard of one Kinesis stream with GetRecords, parents before children, and hands the
+ * records to the {@link LiveFeed}. Each call to {@link #pollOnce()} does the work that is due at the
+ * clock's current time and says how long until more is due, so the loop can be driven by a test clock.
+ *
+ * <ul>
+ *   <li>Position: AFTER_SEQUENCE_NUMBER of the shard's checkpoint, else the configured initial
+ *       position; a shard whose parents are not read to their end waits.</li>
+ *   <li>Pace: one GetRecords per shard per {@code pollInterval} at most while records flow,
+ *       {@code idlePollInterval} when the shard is quiet, growing backoff when throttled.</li>
+ *   <li>Resharding: a closed shard ends with a null NextShardIterator; it is marked finished and the
+ *       shards are listed again, which makes its children readable.</li>
+ *   <li>Checkpoints: kept in memory per shard and written in one batch every {@code checkpointInterval}
+ *       and on {@link #close()}.</li>
+ *   <li>An absent, deleted or unreachable stream is looked for again every {@code discoveryInterval};
+ *       each change of state is logged once.</li>
+ * </ul>
+ *
+ * <p>Thread-safety: confined to one thread (the runner's); only the feed is shared.
+ */
+public class LiveConsumer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveConsumer.class);
+    private static final Duration MAX_WAIT = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final Supplier<KinesisClient> kinesisClient;
+    private final Checkpoints checkpoints;
+    private final Supplier<String> streamName;
+    private final LiveFeed feed;
+    private final LiveProperties properties;
+    private final Clock clock;
+
+    private String currentStream;
+    private Instant streamCreatedAt;
+    private final Map<String, Cursor> cursors = new LinkedHashMap<>();
+    private final Map<String, Checkpoints.Checkpoint> dirty = new HashMap<>();
+    private final MemberEmails emails = new MemberEmails(MemberEmails.DEFAULT_CAPACITY);
+    private LiveStatus.State state = LiveStatus.State.STARTING;
+    private String stateMessage = "Starting";
+    private Instant nextDiscovery = Instant.MIN;
+    private Instant nextCheckpoint = Instant.MIN;
+
+    /**
+     * @param kinesis asked for the client before each use: the console's clients follow the endpoint
+     */
+    public LiveConsumer(Supplier<KinesisClient> kinesis, Checkpoints checkpoints, Supplier<String> streamName, LiveFeed feed,
+                        LiveProperties properties, Clock clock) {
+        this.kinesisClient = kinesis;
+        this.checkpoints = checkpoints;
+        this.streamName = streamName;
+        this.feed = feed;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** One shard's reading state. */
+    private static final class Cursor {
+        final ShardRange shard;
+        String iterator;
+        String checkpoint;
+        boolean finished;
+        Instant due = Instant.MIN;
+        Duration backoff = Duration.ZERO;
+        Long millisBehindLatest;
+        long throttles;
+        boolean startAtLatest;
+
+        Cursor(ShardRange shard) {
+            this.shard = shard;
+        }
+    }
+
+    /** Does what is due now; returns how long the caller may wait before calling again. */
+    public Duration pollOnce() {
+        Instant now = clock.instant();
+        String wanted = streamName.get();
+        if (!Objects.equals(wanted, currentStream)) {
+            switchTo(wanted);
+        }
+        if (!now.isBefore(nextDiscovery)) {
+            discover(now);
+        }
+        if (state == LiveStatus.State.READING) {
+            for (Cursor cursor : List.copyOf(cursors.values())) {
+                if (state != LiveStatus.State.READING) {
+                    break;
+                }
+                if (readable(cursor) && !clock.instant().isBefore(cursor.due)) {
+                    read(cursor);
+                }
+            }
+        }
+        if (!clock.instant().isBefore(nextCheckpoint)) {
+            flushCheckpoints();
+            nextCheckpoint = clock.instant().plus(properties.checkpointInterval());
+        }
+        feed.status(status());
+        return untilNextWork();
+    }
+
+    /** Writes pending checkpoints. */
+    @Override
+    public void close() {
+        flushCheckpoints();
+    }
+
+    LiveStatus status() {
+        List<ShardLagChart.Lag> lags = cursors.values().stream()
+                .filter(c -> !c.finished)
+                .map(c -> new ShardLagChart.Lag(c.shard.shardId(), c.millisBehindLatest, !c.shard.open(), c.throttles))
+                .toList();
+        return new LiveStatus(currentStream, state, stateMessage, lags);
+    }
+
+    private void switchTo(String stream) {
+        flushCheckpoints();
+        cursors.clear();
+        currentStream = stream;
+        streamCreatedAt = null;
+        nextDiscovery = Instant.MIN;
+        setState(LiveStatus.State.STARTING, "Looking for stream " + stream);
+    }
+
+    private void discover(Instant now) {
+        nextDiscovery = now.plus(properties.discoveryInterval());
+        if (currentStream == null || currentStream.isBlank()) {
+            setState(LiveStatus.State.WAITING_FOR_STREAM, "No Kinesis stream is configured");
+            return;
+        }
+        try {
+            StreamDescriptionSummary summary = kinesis().describeStreamSummary(r -> r.streamName(currentStream))
+                    .streamDescriptionSummary();
+            if (summary.streamStatus() == StreamStatus.CREATING || summary.streamStatus() == StreamStatus.DELETING) {
+                setState(LiveStatus.State.WAITING_FOR_STREAM,
+                        "Stream " + currentStream + " is " + summary.streamStatus() + "; waiting");
+                nextDiscovery = now.plus(min(Duration.ofSeconds(1), properties.discoveryInterval()));
+                return;
+            }
+            // an endpoint that leaves out the creation time gets one identity for the name
+            Instant created = summary.streamCreationTimestamp() == null ? Instant.EPOCH : summary.streamCreationTimestamp();
+            if (!created.equals(streamCreatedAt)) {
+                flushCheckpoints();
+                cursors.clear();
+                streamCreatedAt = created;
+            }
+            addShards(listShards());
+            setState(LiveStatus.State.READING, "Reading " + cursors.values().stream().filter(this::readable).count()
+                    + " shard(s) of " + currentStream);
+        } catch (ResourceNotFoundException absent) {
+            streamGone();
+        } catch (LimitExceededException throttled) {
+            nextDiscovery = now.plusSeconds(1);
+        } catch (SdkClientException | KinesisException unreachable) {
+            cursors.clear();
+            streamCreatedAt = null;
+            setState(LiveStatus.State.UNREACHABLE, "Kinesis endpoint did not answer: " + firstLine(unreachable));
+        }
+    }
+
+    private void streamGone() {
+        flushCheckpoints();
+        cursors.clear();
+        streamCreatedAt = null;
+        nextDiscovery = clock.instant().plus(properties.discoveryInterval());
+        setState(LiveStatus.State.WAITING_FOR_STREAM, "Stream " + currentStream + " does not exist (yet); looking again every "
+                + properties.discoveryInterval().toSeconds() + " s");
+    }
+
+    private List<Shard> listShards() {
+        List<Shard> shards = new ArrayList<>();
+        ListShardsResponse page = kinesis().listShards(r -> r.streamName(currentStream));
+        shards.addAll(page.shards());
+        while (page.nextToken() != null) {
+            String token = page.nextToken();
+            page = kinesis().listShards(r -> r.nextToken(token));
+            shards.addAll(page.shards());
+        }
+        return shards;
+    }
+
+    private void addShards(List<Shard> listed) {
+        boolean freshStream = cursors.isEmpty();
+        Map<String, Checkpoints.Checkpoint> saved = freshStream ? checkpoints.load(currentStream, streamCreatedAt) : Map.of();
+        boolean startAtLatest = freshStream && saved.isEmpty()
+                && properties.initialPosition() == LiveProperties.InitialPosition.LATEST;
+        listed.stream().map(ShardRange::of).sorted(Comparator.comparing(ShardRange::shardId)).forEach(shard -> {
+            if (cursors.containsKey(shard.shardId())) {
+                return;
+            }
+            Cursor cursor = new Cursor(shard);
+            Checkpoints.Checkpoint checkpoint = saved.get(shard.shardId());
+            if (checkpoint != null) {
+                cursor.checkpoint = checkpoint.sequenceNumber();
+                cursor.finished = checkpoint.finished();
+            } else if (startAtLatest) {
+                cursor.finished = !shard.open();
+                cursor.startAtLatest = shard.open();
+            }
+            cursors.put(shard.shardId(), cursor);
+        });
+    }
+
+    /** Readable when not finished and every listed parent is read to its end. */
+    private boolean readable(Cursor cursor) {
+        if (cursor.finished) {
+            return false;
+        }
+        for (String parentId : new String[] {cursor.shard.parentShardId(), cursor.shard.adjacentParentShardId()}) {
+            Cursor parent = parentId == null ? null : cursors.get(parentId);
+            if (parent != null && !parent.finished) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void read(Cursor cursor) {
+        try {
+            if (cursor.iterator == null) {
+                cursor.iterator = iteratorFor(cursor);
+            }
+            GetRecordsResponse response = kinesis().getRecords(r -> r.shardIterator(cursor.iterator)
+                    .limit(properties.getRecordsLimit()));
+            Instant now = clock.instant();
+            cursor.backoff = Duration.ZERO;
+            cursor.millisBehindLatest = response.millisBehindLatest();
+            List<LiveRecord> arrived = new ArrayList<>(response.records().size());
+            for (Record record : response.records()) {
+                arrived.add(toLiveRecord(cursor.shard.shardId(), record));
+                cursor.checkpoint = record.sequenceNumber();
+            }
+            cursor.iterator = response.nextShardIterator();
+            if (!arrived.isEmpty()) {
+                markDirty(cursor);
+                feed.arrived(arrived);
+            }
+            boolean behind = response.millisBehindLatest() != null && response.millisBehindLatest() > 0;
+            cursor.due = now.plus(arrived.isEmpty() && !behind ? properties.idlePollInterval() : properties.pollInterval());
+            if (cursor.iterator == null) {
+                finish(cursor, response.childShards());
+            }
+        } catch (ProvisionedThroughputExceededException | LimitExceededException throttled) {
+            cursor.throttles++;
+            cursor.backoff = cursor.backoff.isZero() ? Duration.ofSeconds(1) : min(cursor.backoff.multipliedBy(2), MAX_BACKOFF);
+            cursor.due = clock.instant().plus(cursor.backoff);
+        } catch (ExpiredIteratorException expired) {
+            cursor.iterator = null;
+            cursor.due = clock.instant();
+        } catch (ResourceNotFoundException gone) {
+            streamGone();
+        } catch (SdkClientException | KinesisException failed) {
+            cursor.iterator = null;
+            cursor.backoff = cursor.backoff.isZero() ? Duration.ofSeconds(1) : min(cursor.backoff.multipliedBy(2), MAX_BACKOFF);
+            cursor.due = clock.instant().plus(cursor.backoff);
+            log.debug("GetRecords on {} failed, retrying in {}: {}", cursor.shard.shardId(), cursor.backoff, firstLine(failed));
+        }
+    }
+
+    private String iteratorFor(Cursor cursor) {
+        String shardId = cursor.shard.shardId();
+        if (cursor.checkpoint != null) {
+            try {
+                return kinesis().getShardIterator(r -> r.streamName(currentStream).shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                        .startingSequenceNumber(cursor.checkpoint)).shardIterator();
+            } catch (InvalidArgumentException notInShard) {
+                log.info("Checkpoint {} is not in {} of {} any more; reading from its oldest record",
+                        cursor.checkpoint, shardId, currentStream);
+                cursor.checkpoint = null;
+            }
+        }
+        ShardIteratorType type = cursor.startAtLatest ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;
+        return kinesis().getShardIterator(r -> r.streamName(currentStream).shardId(shardId).shardIteratorType(type))
+                .shardIterator();
+    }
+
+    private void finish(Cursor cursor, List<ChildShard> children) {
+        cursor.finished = true;
+        cursor.millisBehindLatest = null;
+        markDirty(cursor);
+        log.info("Shard {} of {} is closed and read to its end; continuing with {}", cursor.shard.shardId(),
+                currentStream, children.stream().map(ChildShard::shardId).toList());
+        // list again at once so the children (which ListShards describes in full) become readable
+        nextDiscovery = clock.instant();
+    }
+
+    private void markDirty(Cursor cursor) {
+        dirty.put(cursor.shard.shardId(),
+                new Checkpoints.Checkpoint(cursor.shard.shardId(), cursor.checkpoint, cursor.finished));
+    }
+
+    private void flushCheckpoints() {
+        if (dirty.isEmpty() || currentStream == null || streamCreatedAt == null) {
+            dirty.clear();
+            return;
+        }
+        try {
+            checkpoints.save(currentStream, streamCreatedAt, List.copyOf(dirty.values()));
+            dirty.clear();
+        } catch (RuntimeException e) {
+            log.warn("Could not save the live consumer's checkpoints (will retry): {}", firstLine(e));
+        }
+    }
+
+    private Duration untilNextWork() {
+        Instant now = clock.instant();
+        Instant next = nextDiscovery;
+        if (state == LiveStatus.State.READING) {
+            for (Cursor cursor : cursors.values()) {
+                if (readable(cursor) && cursor.due.isBefore(next)) {
+                    next = cursor.due;
+                }
+            }
+        }
+        Duration wait = Duration.between(now, next);
+        return wait.isNegative() ? Duration.ZERO : min(wait, MAX_WAIT);
+    }
+
+    private void setState(LiveStatus.State newState, String message) {
+        if (newState != state) {
+            log.info("Live consumer: {}", message);
+        }
+        state = newState;
+        stateMessage = message;
+    }
+
+    private LiveRecord toLiveRecord(String shardId, Record record) {
+        byte[] data = record.data().asByteArrayUnsafe();
+        CloudEventSummary event = emails.fillIn(CloudEventSummary.parse(data));
+        return new LiveRecord(shardId, record.sequenceNumber(), record.partitionKey(),
+                record.approximateArrivalTimestamp(), event.type(), event.member(), event.time(), data.length,
+                CloudEventSummary.preview(data));
+    }
+
+    private KinesisClient kinesis() {
+        return kinesisClient.get();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,92 @@
+package memberstream.live.tail;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the {@link LiveConsumer} on its own daemon thread: poll, wait what it asked, repeat. Starts
+ * after everything else (the engine and the SDK clients are up) and stops first, writing the last
+ * checkpoints on the way out. An unexpected error is logged once per kind and the loop goes on.
+ */
+class LiveConsumerRunner implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveConsumerRunner.class);
+
+    private final LiveConsumer consumer;
+    private final boolean enabled;
+    private volatile Thread thread;
+    private volatile boolean running;
+
+    LiveConsumerRunner(LiveConsumer consumer, boolean enabled) {
+        this.consumer = consumer;
+        this.enabled = enabled;
+    }
+
+    @Override
+    public void start() {
+        if (!enabled || running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::loop, "live-consumer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        String lastFailure = null;
+        while (running) {
+            Duration wait;
+            try {
+                wait = consumer.pollOnce();
+                lastFailure = null;
+            } catch (RuntimeException e) {
+                String failure = e.getClass().getName() + ": " + e.getMessage();
+                if (!failure.equals(lastFailure)) {
+                    log.warn("The live consumer failed and will go on in a second", e);
+                }
+                lastFailure = failure;
+                wait = Duration.ofSeconds(1);
+            }
+            try {
+                Thread.sleep(Math.max(10, wait.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        Thread running = this.thread;
+        this.running = false;
+        if (running != null) {
+            running.interrupt();
+            try {
+                running.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            this.thread = null;
+        }
+        try {
+            consumer.close();
+        } catch (RuntimeException e) {
+            log.warn("Could not write the live consumer's last checkpoints: {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Last to start, first to stop: the consumer needs the engine, the database and the clients. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1;
+    }
+}

@@ -1,0 +1,104 @@
+package memberstream.live.tail;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the live views read: the most recent records (a bounded ring, oldest dropped first), the
+ * rolling analytics and the consumer's status, plus a subscription that tells listeners when records
+ * arrive.
+ *
+ * <p>Thread-safety: the consumer thread calls {@link #arrived} and {@link #status(LiveStatus)};
+ * any thread may read or subscribe. Listeners run on the consumer thread and must hand work over to
+ * their own thread (a view uses {@code UI.access}); a listener that throws is logged and kept.
+ */
+public class LiveFeed {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+
+    private final int capacity;
+    private final ArrayDeque<LiveRecord> recent;
+    private final RollingAnalytics analytics;
+    private final List<Consumer<Update>> listeners = new CopyOnWriteArrayList<>();
+    private volatile LiveStatus status = LiveStatus.starting();
+
+    public LiveFeed(int capacity, Clock clock) {
+        this.capacity = Math.max(1, capacity);
+        this.recent = new ArrayDeque<>(this.capacity);
+        this.analytics = RollingAnalytics.withDefaults(clock);
+    }
+
+    /** New records and the status after them, as told to listeners. */
+    public record Update(List<LiveRecord> records, LiveStatus status) {
+    }
+
+    /** Subscribes; run the returned action to unsubscribe. */
+    public Runnable subscribe(Consumer<Update> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** The newest records first, at most {@code limit}. */
+    public List<LiveRecord> recent(int limit) {
+        synchronized (recent) {
+            List<LiveRecord> newestFirst = new ArrayList<>(Math.min(limit, recent.size()));
+            var it = recent.descendingIterator();
+            while (it.hasNext() && newestFirst.size() < limit) {
+                newestFirst.add(it.next());
+            }
+            return newestFirst;
+        }
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public RollingAnalytics.Snapshot analytics() {
+        return analytics.snapshot();
+    }
+
+    public LiveStatus status() {
+        return status;
+    }
+
+    void arrived(List<LiveRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        synchronized (recent) {
+            for (LiveRecord record : records) {
+                if (recent.size() == capacity) {
+                    recent.removeFirst();
+                }
+                recent.addLast(record);
+            }
+        }
+        records.forEach(r -> analytics.record(r.eventType(), r.arrival()));
+        tell(new Update(List.copyOf(records), status));
+    }
+
+    void status(LiveStatus newStatus) {
+        boolean changed = !newStatus.equals(status);
+        status = newStatus;
+        if (changed) {
+            tell(new Update(List.of(), newStatus));
+        }
+    }
+
+    private void tell(Update update) {
+        for (Consumer<Update> listener : listeners) {
+            try {
+                listener.accept(update);
+            } catch (RuntimeException e) {
+                log.warn("A live feed listener failed: {}", e.toString());
+            }
+        }
+    }
+}

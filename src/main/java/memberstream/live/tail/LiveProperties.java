@@ -1,0 +1,36 @@
+package memberstream.live.tail;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The live consumer's knobs.
+ *
+ * @param consumerEnabled       run the background consumer of the members stream
+ * @param initialPosition       where to start on a stream with no checkpoint: TRIM_HORIZON or LATEST
+ * @param bufferSize            how many recent records the console keeps in memory
+ * @param getRecordsLimit       GetRecords {@code Limit}
+ * @param pollInterval          the least time between two GetRecords on one shard (AWS allows 5 a second)
+ * @param idlePollInterval      the wait after an empty answer
+ * @param discoveryInterval     how often to look for the stream and its shards (also while it is absent)
+ * @param checkpointInterval    how often read positions are written to PostgreSQL
+ */
+@ConfigurationProperties("memberstream.live")
+public record LiveProperties(
+        @DefaultValue("true") boolean consumerEnabled,
+        @DefaultValue("TRIM_HORIZON") InitialPosition initialPosition,
+        @DefaultValue("500") int bufferSize,
+        @DefaultValue("1000") int getRecordsLimit,
+        @DefaultValue("250ms") Duration pollInterval,
+        @DefaultValue("500ms") Duration idlePollInterval,
+        @DefaultValue("10s") Duration discoveryInterval,
+        @DefaultValue("5s") Duration checkpointInterval) {
+
+    public enum InitialPosition { TRIM_HORIZON, LATEST }
+
+    public static LiveProperties defaults() {
+        return new LiveProperties(true, InitialPosition.TRIM_HORIZON, 500, 1000, Duration.ofMillis(250),
+                Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(5));
+    }
+}

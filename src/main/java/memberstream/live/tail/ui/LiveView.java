@@ -1,0 +1,228 @@
+package memberstream.live.tail.ui;
+
+import memberstream.live.ui.Formats;
+import memberstream.settings.Settings;
+import memberstream.settings.SettingsService;
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.Svg;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.data.provider.ListDataProvider;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.PermitAll;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.List;
+import memberstream.base.ui.MainLayout;
+import memberstream.base.ui.MenuOrder;
+import memberstream.live.EventTypes;
+import memberstream.live.tail.EventRateChart;
+import memberstream.live.tail.LiveFeed;
+import memberstream.live.tail.LiveRecord;
+import memberstream.live.tail.LiveStatus;
+import memberstream.live.tail.RollingAnalytics;
+import memberstream.live.tail.ShardLagChart;
+
+/**
+ * The members stream as it flows: every record the live consumer reads is pushed to the browser
+ * (the application has {@code @Push}), with the rolling charts beside it. The grid holds at most as
+ * many rows as the feed keeps. The charts are redrawn at most once a second when records arrive; a
+ * one-second UI poll draws what a burst left pending and lets the minute window slide on a quiet stream.
+ */
+@Route(value = "live", layout = MainLayout.class)
+@PageTitle("Live tail | Memberstream")
+@Menu(order = MenuOrder.LIVE, title = "Live tail", icon = "vaadin:chart-timeline")
+@PermitAll
+public class LiveView extends VerticalLayout {
+
+    private static final Duration CHART_REFRESH = Duration.ofSeconds(1);
+    private static final Duration ANOMALY_SHOWN_FOR = Duration.ofMinutes(5);
+    private static final Duration QUIET_REDRAW = Duration.ofSeconds(10);
+    private static final int POLL_MILLIS = 1000;
+
+    private final transient LiveFeed feed;
+    private final transient SettingsService settings;
+    private final transient Clock clock;
+    private final Div sinkHint = new Div();
+    private final ArrayDeque<LiveRecord> shown = new ArrayDeque<>();
+    private final Grid<LiveRecord> grid = new Grid<>(LiveRecord.class, false);
+    private final Span status = new Span();
+    private final Span counter = new Span();
+    private final Div anomaly = new Div();
+    private final Svg rateChart = new Svg();
+    private final Svg lagChart = new Svg();
+    private Instant chartsDrawnAt = Instant.MIN;
+    private boolean chartsPending;
+    private long received;
+    private transient Runnable unsubscribe;
+    private com.vaadin.flow.shared.Registration pollRegistration;
+
+    public LiveView(LiveFeed feed, SettingsService settings, Clock clock) {
+        this.feed = feed;
+        this.settings = settings;
+        this.clock = clock;
+        addClassName("live-view");
+        setSizeFull();
+        configureGrid();
+        sinkHint.setId("sink-hint");
+        sinkHint.addClassName("sink-hint");
+        add(header(), sinkHint, anomaly, charts(), grid);
+        anomaly.addClassName("anomaly-banner");
+        anomaly.setId("anomaly");
+        anomaly.setVisible(false);
+        showInitialState();
+    }
+
+    private HorizontalLayout header() {
+        H2 title = new H2("Live tail");
+        status.setId("live-status");
+        counter.addClassName("live-counter");
+        HorizontalLayout header = new HorizontalLayout(title, status, counter);
+        header.setAlignItems(Alignment.BASELINE);
+        return header;
+    }
+
+    private FlexLayout charts() {
+        rateChart.setId("events-per-minute");
+        lagChart.setId("lag-per-shard");
+        rateChart.addClassName("chart");
+        lagChart.addClassName("chart");
+        FlexLayout charts = new FlexLayout(rateChart, lagChart);
+        charts.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        charts.addClassName("charts");
+        return charts;
+    }
+
+    private void configureGrid() {
+        grid.setId("live-records");
+        grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+        grid.addColumn(r -> r.arrival() == null ? "" : Formats.TIME.format(r.arrival())).setHeader("Arrived (UTC)")
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(LiveView::eventBadge).setHeader("Event").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(r -> r.member() == null ? "" : r.member()).setHeader("Member").setFlexGrow(2);
+        grid.addColumn(LiveRecord::shardId).setHeader("Shard").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(LiveRecord::sequenceNumber).setHeader("Sequence number").setFlexGrow(3)
+                .setTooltipGenerator(LiveRecord::sequenceNumber);
+        grid.addColumn(LiveRecord::partitionKey).setHeader("Partition key").setFlexGrow(1);
+        grid.addColumn(r -> r.delay() == null ? "–" : r.delay().toMillis() + " ms").setHeader("Commit → arrival")
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.setItemDetailsRenderer(new com.vaadin.flow.data.renderer.TextRenderer<>(LiveRecord::dataPreview));
+        grid.setItems(new ListDataProvider<>(shown));
+        grid.setEmptyStateText("No records yet: changes to members appear here as they arrive in the stream.");
+        grid.setSizeFull();
+    }
+
+    private static Span eventBadge(LiveRecord record) {
+        String name = EventTypes.shortName(record.eventType());
+        Span badge = new Span(name);
+        badge.getElement().getThemeList().add("badge");
+        badge.getStyle().set("background", EventTypes.color(record.eventType())).set("color", "white");
+        badge.addClassName("event-" + name);
+        return badge;
+    }
+
+    private void showInitialState() {
+        List<LiveRecord> newestFirst = feed.recent(feed.capacity());
+        shown.addAll(newestFirst);
+        received = 0;
+        showStatus(feed.status());
+        drawCharts(feed.status());
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        UI ui = attachEvent.getUI();
+        unsubscribe = feed.subscribe(update -> ui.access(() -> apply(update)));
+        ui.setPollInterval(POLL_MILLIS);
+        pollRegistration = ui.addPollListener(poll -> redrawIfDue());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        if (unsubscribe != null) {
+            unsubscribe.run();
+            unsubscribe = null;
+        }
+        if (pollRegistration != null) {
+            pollRegistration.remove();
+            pollRegistration = null;
+        }
+        detachEvent.getUI().setPollInterval(-1);
+    }
+
+    /** Shows an update from the feed; runs with the UI's lock held. */
+    void apply(LiveFeed.Update update) {
+        for (LiveRecord record : update.records()) {
+            shown.addFirst(record);
+            if (shown.size() > feed.capacity()) {
+                shown.removeLast();
+            }
+        }
+        received += update.records().size();
+        if (!update.records().isEmpty()) {
+            grid.getDataProvider().refreshAll();
+        }
+        showStatus(update.status());
+        chartsPending = true;
+        if (!clock.instant().isBefore(chartsDrawnAt.plus(CHART_REFRESH))) {
+            drawCharts(update.status());
+        }
+    }
+
+    /** On the UI poll: draws what is pending, or slides the window on a quiet stream. */
+    void redrawIfDue() {
+        showSink();
+        Instant now = clock.instant();
+        if (chartsPending && !now.isBefore(chartsDrawnAt.plus(CHART_REFRESH))
+                || !now.isBefore(chartsDrawnAt.plus(QUIET_REDRAW))) {
+            drawCharts(feed.status());
+        }
+    }
+
+    /**
+     * While member events go to Firehose nothing new reaches the stream this page reads: say so, and
+     * where they go instead, rather than let an empty tail look like a fault.
+     */
+    void showSink() {
+        Settings now = settings.current();
+        sinkHint.setVisible(now.firehose());
+        sinkHint.setText(now.firehose() ? "Member events go to Firehose now (delivery stream "
+                + now.firehoseDeliveryStreamName() + "), so no new ones arrive in this Kinesis stream. "
+                + "See them on Deliveries, or switch to Kinesis on Settings." : "");
+    }
+
+    private void showStatus(LiveStatus current) {
+        showSink();
+        status.setText(current.message());
+        status.getElement().getThemeList().clear();
+        status.getElement().getThemeList().add(current.state() == LiveStatus.State.READING ? "badge success" : "badge contrast");
+        counter.setText(received == 0 ? "" : received + " new since you opened this page");
+    }
+
+    private void drawCharts(LiveStatus current) {
+        chartsDrawnAt = clock.instant();
+        chartsPending = false;
+        RollingAnalytics.Snapshot snapshot = feed.analytics();
+        rateChart.setSvg(EventRateChart.render(snapshot, ZoneOffset.UTC));
+        lagChart.setSvg(ShardLagChart.render(current.lags()));
+        RollingAnalytics.Anomaly latest = snapshot.latestAnomaly()
+                .filter(a -> a.minute().isAfter(chartsDrawnAt.minus(ANOMALY_SHOWN_FOR)))
+                .orElse(null);
+        anomaly.setVisible(latest != null);
+        anomaly.setText(latest == null ? "" : "Anomaly: " + latest.describe());
+    }
+}

@@ -1,0 +1,171 @@
+package memberstream.live.tail.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.ComponentUtil;
+import com.vaadin.flow.component.PollEvent;
+import com.vaadin.flow.component.Svg;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import memberstream.AbstractViewTest;
+import memberstream.Eventually;
+import memberstream.TestUsers;
+import memberstream.member.Member;
+import memberstream.member.MemberRole;
+import memberstream.member.MemberService;
+import memberstream.member.MemberStatus;
+import memberstream.security.Role;
+import memberstream.settings.SettingsService;
+import memberstream.settings.SettingsUpdate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import memberstream.live.tail.LiveFeed;
+import memberstream.live.tail.LiveRecord;
+import memberstream.live.tail.LiveStatus;
+
+class LiveViewTest extends AbstractViewTest {
+
+    @Autowired
+    MemberService members;
+
+    @Autowired
+    LiveFeed feed;
+
+    @Autowired
+    SettingsService settings;
+
+    /** Other tests share this context and may have switched events to Firehose or to another stream. */
+    @BeforeEach
+    void eventsGoToTheMembersStream() {
+        routeToKinesis(settings, feed);
+    }
+
+    static void routeToKinesis(SettingsService settings, LiveFeed feed) {
+        TestUsers.runAsAdmin(() -> settings.update(new SettingsUpdate(false, "members", "members-delivery", null)));
+        Eventually.within(Duration.ofSeconds(30), "the consumer reading the members stream", () ->
+                "members".equals(feed.status().streamName()) && feed.status().state() == LiveStatus.State.READING);
+    }
+
+    @Test
+    void aMembersChangeIsPushedIntoTheTailWithWhereItSatInTheStream() {
+        loginAsViewer();
+        UI.getCurrent().navigate(LiveView.class);
+        String email = "tail-" + UUID.randomUUID() + "@example.org";
+
+        Member created = asAdmin(() -> members.create(member(email)));
+        // The feed hands the record to the view with UI.access, after it is in the feed: wait for the
+        // grid itself, running the queued UI tasks on each look.
+        @SuppressWarnings("unchecked")
+        Grid<LiveRecord> grid = _get(Grid.class, spec -> spec.withId("live-records"));
+        Eventually.within(Duration.ofSeconds(20), "the created event in the tail's grid", () -> {
+            MockVaadin.clientRoundtrip();
+            return grid.getGenericDataView().getItems().anyMatch(r -> email.equals(memberEmail(r)));
+        });
+        LiveRecord row = grid.getGenericDataView().getItems().filter(r -> email.equals(memberEmail(r)))
+                .findFirst().orElseThrow();
+        assertThat(row.eventType()).endsWith("created");
+        assertThat(row.member()).contains(String.valueOf(created.getId()));
+        assertThat(row.shardId()).startsWith("shardId-");
+        assertThat(row.sequenceNumber()).matches("\\d+");
+        assertThat(row.partitionKey()).isNotBlank();
+        assertThat(row.delay()).isNotNull().isLessThan(Duration.ofSeconds(20));
+        assertThat(_get(Span.class, spec -> spec.withId("live-status")).getText()).startsWith("Reading");
+        assertThat(feed.status().state()).isEqualTo(LiveStatus.State.READING);
+        Eventually.within(Duration.ofSeconds(5), "the chart redrawn on the UI poll", () -> {
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return svg("events-per-minute").contains(">created<");
+        });
+        assertThat(svg("lag-per-shard")).contains("shardId-");
+
+        // An update carries only what it changed (here the phone); the tail still names the member by e-mail.
+        Member changes = created.copy();
+        changes.setPhone("+44 20 7946 0001");
+        asAdmin(() -> members.update(created.getId(), created.getVersion(), changes));
+        Eventually.within(Duration.ofSeconds(20), "the updated event in the live feed", () -> feed.recent(feed.capacity())
+                .stream().anyMatch(r -> r.eventType().endsWith("updated") && r.partitionKey().equals(String.valueOf(created.getId()))));
+        LiveRecord updated = feed.recent(feed.capacity()).stream()
+                .filter(r -> r.eventType().endsWith("updated") && r.partitionKey().equals(String.valueOf(created.getId())))
+                .findFirst().orElseThrow();
+        assertThat(updated.member()).isEqualTo(email + " (" + created.getId() + ")");
+    }
+
+    @Test
+    void aBurstOfDeletesIsHighlighted() {
+        loginAsViewer();
+        UI.getCurrent().navigate(LiveView.class);
+        // Other tests in this shared context delete members too, and the baseline is their average rate
+        // since the consumer started (minutes, when the suite runs fast): the burst must stand well above it.
+        int burst = 60;
+        List<Member> doomed = asAdmin(() -> java.util.stream.IntStream.range(0, burst)
+                .mapToObj(i -> members.create(member("burst-" + UUID.randomUUID() + "@example.org"))).toList());
+        asAdmin(() -> {
+            doomed.forEach(m -> members.delete(m.getId()));
+            return null;
+        });
+
+        Eventually.within(Duration.ofSeconds(20), "a deleted burst in the analytics", () -> feed.analytics().anomalies()
+                .stream().anyMatch(a -> a.type().endsWith("deleted") && a.count() >= burst / 2)); // may straddle a minute
+        // The banner is redrawn with the charts: on a pushed record once the refresh interval allows, or on a poll.
+        Eventually.within(Duration.ofSeconds(5), "the banner shown", () -> {
+            MockVaadin.clientRoundtrip();
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return !_find(Div.class, spec -> spec.withId("anomaly")).isEmpty();
+        });
+        assertThat(_get(Div.class, spec -> spec.withId("anomaly")).getText()).startsWith("Anomaly: ").contains("events in the minute");
+        Eventually.within(Duration.ofSeconds(5), "the burst drawn", () -> {
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return svg("events-per-minute").contains("burst: ");
+        });
+    }
+
+    private static String svg(String id) {
+        return _get(Svg.class, spec -> spec.withId(id)).getElement().getProperty("innerHTML");
+    }
+
+    private static String memberEmail(LiveRecord record) {
+        String member = record.member();
+        return member == null ? null : member.split(" ")[0];
+    }
+
+    static Member member(String email) {
+        return new Member("Live Tail", email, MemberRole.MEMBER, MemberStatus.ACTIVE, LocalDate.of(2025, 1, 1));
+    }
+
+    static <T> T asAdmin(java.util.function.Supplier<T> action) {
+        var before = SecurityContextHolder.getContext();
+        var admin = SecurityContextHolder.createEmptyContext();
+        admin.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("admin", null,
+                List.of(new SimpleGrantedAuthority(Role.ADMIN.authority()))));
+        SecurityContextHolder.setContext(admin);
+        try {
+            return action.get();
+        } finally {
+            SecurityContextHolder.setContext(before);
+        }
+    }
+
+    @Test
+    void whileEventsGoToFirehoseTheTailSaysSo() {
+        loginAsAdmin();
+        UI.getCurrent().navigate(LiveView.class);
+        com.github.mvysny.kaributesting.v10.LocatorJ._assertNone(Div.class, spec -> spec.withId("sink-hint"));
+        TestUsers.runAsAdmin(() -> settings.update(new SettingsUpdate(true, "members", "members-delivery",
+                settings.current().version())));
+        _get(LiveView.class).redrawIfDue();
+        Div hint = _get(Div.class, spec -> spec.withId("sink-hint"));
+        assertThat(hint.getText()).contains("go to Firehose now").contains("members-delivery");
+    }
+}
