@@ -1,6 +1,7 @@
 package memberstream;
 
 import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.server.AppShellSettings;
 import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.theme.Theme;
 import memberstream.engine.EngineApplication;
@@ -14,6 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @Push
 @Theme("memberstream")
 public class MemberstreamApplication implements AppShellConfigurator {
+
+    @Override
+    public void configurePage(AppShellSettings settings) {
+        // served from META-INF/resources (same origin, so the CSP allows it); /favicon.ico is there too
+        settings.addFavIcon("icon", "icons/favicon.svg", "any");
+        settings.addFavIcon("icon", "icons/favicon-32.png", "32x32");
+    }
 
     public static void main(String[] args) throws InterruptedException {
         if (EngineApplication.requested(args)) {

@@ -1,5 +1,7 @@
 package memberstream.forwarding;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * completes once its row is committed, so an event's publication is completed only after its row says
  * delivered. An outcome (delivered or failed, not the PENDING of a resend) releases this console's
  * claim on the event ({@link PublicationClaims}), a delivery records this console as {@code sent_by},
- * and nothing overwrites a DELIVERED row but another delivery. Thread-safety: every method may be called from any thread.
+ * and nothing overwrites a DELIVERED row but another delivery. Each outcome also adds a row to
+ * {@code forwarded_event_attempts} (V61: when, outcome, attempts, error) and stores the CloudEvent's JSON
+ * as {@code payload}, for the event log's detail view. Thread-safety: every method may be called from any thread.
  */
 class EventLog implements AutoCloseable {
 
@@ -29,8 +33,8 @@ class EventLog implements AutoCloseable {
     private static final String UPSERT_OUTCOME = """
             insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, sink,
                 destination, attempts, last_error, shard_id, sequence_number, record_id, delivered_at, updated_at,
-                sent_by)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                sent_by, payload)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict (event_id) do update set
                 status = excluded.status, sink = excluded.sink, destination = excluded.destination,
                 attempts = forwarded_events.attempts + excluded.attempts,
@@ -39,11 +43,16 @@ class EventLog implements AutoCloseable {
                 record_id = excluded.record_id, delivered_at = excluded.delivered_at,
                 updated_at = excluded.updated_at, version = forwarded_events.version + 1,
                 sent_by = coalesce(excluded.sent_by, forwarded_events.sent_by),
+                payload = coalesce(excluded.payload, forwarded_events.payload),
                 claimed_by = case when excluded.status <> 'PENDING' and forwarded_events.claimed_by = ? then null
                                   else forwarded_events.claimed_by end,
                 claim_until = case when excluded.status <> 'PENDING' and forwarded_events.claimed_by = ? then null
                                    else forwarded_events.claim_until end
             where forwarded_events.status <> 'DELIVERED' or excluded.status = 'DELIVERED'""";
+
+    private static final String INSERT_ATTEMPT = """
+            insert into forwarded_event_attempts (event_id, at, status, attempts, error, sink, destination, sent_by)
+            values (?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private record Outcome(ForwardableEvent event, DeliveryStatus status, SinkKind sink, String destination,
                            int attempts, String error, Delivery delivery, Instant at,
@@ -56,6 +65,7 @@ class EventLog implements AutoCloseable {
     private final Clock clock;
     private final BatchingWriter<Outcome> writer;
     private final Supplier<String> instanceId;
+    private final ObjectMapper json;
 
     EventLog(JdbcTemplate jdbc, TransactionTemplate transactions, Executor completions, Clock clock) {
         this(jdbc, transactions, completions, clock, () -> "local");
@@ -64,6 +74,13 @@ class EventLog implements AutoCloseable {
     /** @param instanceId this console's id: written as {@code sent_by}, and whose claims an outcome releases */
     EventLog(JdbcTemplate jdbc, TransactionTemplate transactions, Executor completions, Clock clock,
              Supplier<String> instanceId) {
+        this(jdbc, transactions, completions, clock, instanceId, null);
+    }
+
+    /** @param json the mapper the forwarder writes CloudEvents with, so the stored payload is what was sent */
+    EventLog(JdbcTemplate jdbc, TransactionTemplate transactions, Executor completions, Clock clock,
+             Supplier<String> instanceId, ObjectMapper json) {
+        this.json = json;
         this.instanceId = instanceId;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -99,7 +116,8 @@ class EventLog implements AutoCloseable {
     private void write(List<Outcome> batch) {
         String me = instanceId.get();
         try {
-            transactions.executeWithoutResult(tx -> jdbc.batchUpdate(UPSERT_OUTCOME, batch, batch.size(),
+            transactions.executeWithoutResult(tx -> {
+                jdbc.batchUpdate(UPSERT_OUTCOME, batch, batch.size(),
                     (statement, o) -> {
                         Delivery d = o.delivery();
                         statement.setObject(1, o.event().id());
@@ -118,13 +136,41 @@ class EventLog implements AutoCloseable {
                         statement.setTimestamp(14, d == null ? null : Timestamp.from(o.at()));
                         statement.setTimestamp(15, Timestamp.from(o.at()));
                         statement.setString(16, o.status() == DeliveryStatus.DELIVERED ? me : null);
-                        statement.setString(17, me);
+                        statement.setString(17, payload(o));
                         statement.setString(18, me);
-                    }));
+                        statement.setString(19, me);
+                    });
+                List<Outcome> sends = batch.stream().filter(o -> o.status() != DeliveryStatus.PENDING).toList();
+                if (sends.isEmpty()) {
+                    return;
+                }
+                jdbc.batchUpdate(INSERT_ATTEMPT, sends, sends.size(), (statement, o) -> {
+                    statement.setObject(1, o.event().id());
+                    statement.setTimestamp(2, Timestamp.from(o.at()));
+                    statement.setString(3, o.status().name());
+                    statement.setInt(4, o.attempts());
+                    statement.setString(5, truncate(o.error(), 1000));
+                    statement.setString(6, o.sink() == null ? null : o.sink().name());
+                    statement.setString(7, o.destination());
+                    statement.setString(8, o.status() == DeliveryStatus.DELIVERED ? me : null);
+                });
+            });
             completions.execute(() -> batch.forEach(o -> o.written().complete(null)));
         } catch (RuntimeException e) {
             log.warn("Could not write {} event log row(s): {}", batch.size(), e.toString());
             completions.execute(() -> batch.forEach(o -> o.written().completeExceptionally(e)));
+        }
+    }
+
+    /** The CloudEvent as the forwarder writes it (same mapper, same record), or null without a mapper or on a failure. */
+    private String payload(Outcome outcome) {
+        if (json == null || outcome.status() == DeliveryStatus.PENDING) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(outcome.event().toCloudEvent());
+        } catch (JsonProcessingException | RuntimeException unwritable) {
+            return null;
         }
     }
 

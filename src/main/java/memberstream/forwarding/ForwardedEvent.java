@@ -37,6 +37,8 @@ public class ForwardedEvent {
     private Instant deliveredAt;
     @Column(nullable = false)
     private Instant updatedAt;
+    private String sentBy;
+    private String payload;
     @Version
     private long version;
 
@@ -105,6 +107,16 @@ public class ForwardedEvent {
 
     public Instant getUpdatedAt() {
         return updatedAt;
+    }
+
+    /** The console instance whose send the sink acknowledged; null until delivered. */
+    public String getSentBy() {
+        return sentBy;
+    }
+
+    /** The CloudEvent's JSON as sent (V61); null before the first outcome and for rows older than V61. */
+    public String getPayload() {
+        return payload;
     }
 
     public long getVersion() {

@@ -127,10 +127,10 @@ class ForwardingConfiguration {
 
     @Bean(destroyMethod = "close")
     EventLog eventLog(JdbcTemplate jdbc, PlatformTransactionManager transactions, CompletionThreads threads,
-                      Clock clock, InstanceId instanceId) {
+                      Clock clock, InstanceId instanceId, ObjectMapper json) {
         var template = new TransactionTemplate(transactions);
         template.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        return new EventLog(jdbc, template, threads.executor, clock, instanceId::get);
+        return new EventLog(jdbc, template, threads.executor, clock, instanceId::get, json);
     }
 
     @Bean

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -13,7 +14,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates API requests carrying {@code Authorization: Bearer <token>} (see {@link ApiTokens});
- * other requests pass on untouched, to HTTP Basic. A valid token costs one indexed query and never
+ * other requests pass on untouched, to HTTP Basic. A valid token costs one indexed query (none while remembered, see {@link ApiTokens}) and never
  * touches the login throttle; an unknown or revoked one answers 401 and counts as a failed login of
  * the client's address, so an address that sprays tokens is throttled like one that guesses passwords
  * (429 while it must wait). Not a bean: Spring Boot would register it for every request.
@@ -43,7 +44,14 @@ final class ApiTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<Authentication> authentication = tokens.authenticate(header.substring(BEARER.length()).strip());
+        Optional<Authentication> authentication;
+        try {
+            authentication = tokens.authenticate(header.substring(BEARER.length()).strip());
+        } catch (DisabledException disabled) {
+            // a real token of a disabled user: not a guess, so not counted against the address
+            problems.disabledUser(request, response);
+            return;
+        }
         if (authentication.isPresent()) {
             SecurityContext context = securityContexts.createEmptyContext();
             context.setAuthentication(authentication.get());

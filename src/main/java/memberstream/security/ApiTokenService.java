@@ -65,6 +65,7 @@ public class ApiTokenService {
     public void revoke(long id) {
         tokens.findById(id).ifPresent(token -> {
             tokens.delete(token);
+            AfterCommit.andNow(apiTokens::forgetAll);
             log.info("{} revoked API token {} of user '{}'", CurrentUser.name(), id, token.user().username());
         });
     }

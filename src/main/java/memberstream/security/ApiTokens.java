@@ -11,6 +11,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -22,8 +26,11 @@ import org.springframework.stereotype.Component;
  * A plain hash suffices, unlike for passwords: 256 random bits cannot be guessed or looked up, and
  * it lets a request find its token with one indexed query instead of a BCrypt per request.
  *
- * <p>A token acts as its user with the role the user has now (read with the token, not cached), so
- * deleting the row revokes it on every console at once. The last use is written at most once per
+ * <p>A token acts as its user with the role and state the user has now ({@link AccountStates}). A
+ * found token is remembered for {@link #REMEMBER_FOR} (hash to token id and user name), so a busy
+ * script costs neither the token query nor the user query on most requests; revoking a token here
+ * forgets every remembered token at once, and another console sees the revocation within
+ * {@link #REMEMBER_FOR}. Unknown tokens are not remembered. The last use is written at most once per
  * {@link #MARK_USED_EVERY}, so a busy script does not turn every read into a write. Thread-safe.
  */
 @Component
@@ -32,14 +39,37 @@ class ApiTokens {
     static final String PREFIX = "mst_";
     static final int LENGTH = PREFIX.length() + 43;
     static final Duration MARK_USED_EVERY = Duration.ofMinutes(1);
+    /** As {@link AccountStates#REMEMBER_FOR}: consoles sharing one database see a revocation within it. */
+    static final Duration REMEMBER_FOR = AccountStates.REMEMBER_FOR;
+
+    /** A stored token as a request needs it; {@code lastUsedAt} as read, then as this console last marked it. */
+    private static final class KnownToken {
+        final long id;
+        final String username;
+        volatile Instant lastUsedAt;
+
+        KnownToken(long id, String username, Instant lastUsedAt) {
+            this.id = id;
+            this.username = username;
+            this.lastUsedAt = lastUsedAt;
+        }
+    }
 
     private final ApiTokenRepository tokens;
+    private final AccountStates accounts;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final Cache<String, KnownToken> remembered;
 
-    ApiTokens(ApiTokenRepository tokens, Clock clock) {
+    ApiTokens(ApiTokenRepository tokens, AccountStates accounts, Clock clock) {
         this.tokens = tokens;
+        this.accounts = accounts;
         this.clock = clock;
+        this.remembered = Caffeine.newBuilder()
+                .expireAfterWrite(REMEMBER_FOR)
+                .maximumSize(10_000)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .build();
     }
 
     /** A new random token (not stored). */
@@ -49,22 +79,47 @@ class ApiTokens {
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** The authentication of the token's user, or empty if no such token exists (any more). */
+    /**
+     * The authentication of the token's user, or empty if no such token (or user) exists (any more).
+     *
+     * @throws DisabledException when the token's user is disabled
+     */
     Optional<Authentication> authenticate(String token) {
         if (!wellFormed(token)) {
             return Optional.empty();
         }
-        return tokens.findByTokenHash(hash(token)).map(found -> {
-            Instant now = clock.instant();
-            if (found.lastUsedAt() == null || found.lastUsedAt().isBefore(now.minus(MARK_USED_EVERY))) {
-                tokens.markUsed(found.id(), now, now.minus(MARK_USED_EVERY));
+        String hash = hash(token);
+        KnownToken known = remembered.getIfPresent(hash);
+        if (known == null) {
+            known = tokens.findByTokenHash(hash)
+                    .map(found -> new KnownToken(found.id(), found.user().username(), found.lastUsedAt()))
+                    .orElse(null);
+            if (known == null) {
+                return Optional.empty();
             }
-            UserAccount user = found.user();
-            return UsernamePasswordAuthenticationToken.authenticated(user.username(), null,
-                    List.of(new SimpleGrantedAuthority(user.role().authority())));
-        });
+            remembered.put(hash, known);
+        }
+        Instant now = clock.instant();
+        Instant lastUsed = known.lastUsedAt;
+        if (lastUsed == null || lastUsed.isBefore(now.minus(MARK_USED_EVERY))) {
+            known.lastUsedAt = now; // in place: a cache write would extend how long the entry is trusted
+            tokens.markUsed(known.id, now, now.minus(MARK_USED_EVERY));
+        }
+        var account = accounts.current(known.username);
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!account.get().enabled()) {
+            throw new DisabledException("The user of this API token is disabled");
+        }
+        return Optional.of(UsernamePasswordAuthenticationToken.authenticated(account.get().username(), null,
+                List.of(new SimpleGrantedAuthority(account.get().role().authority()))));
     }
 
+    /** A token was revoked here: no remembered token outlives it. */
+    void forgetAll() {
+        remembered.invalidateAll();
+    }
     static boolean wellFormed(String token) {
         if (token == null || token.length() != LENGTH || !token.startsWith(PREFIX)) {
             return false;

@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -34,6 +35,10 @@ final class ProblemSecurityResponses implements AuthenticationEntryPoint, Access
                     + "or from this address; try again in " + mustWait.retryAfterSeconds() + " seconds.");
             return;
         }
+        if (authException instanceof DisabledException) {
+            disabledUser(request, response);
+            return;
+        }
         response.setHeader("WWW-Authenticate", "Basic realm=\"Memberstream\"");
         response.addHeader("WWW-Authenticate", "Bearer realm=\"Memberstream\"");
         write(request, response, HttpStatus.UNAUTHORIZED, "Log in with HTTP Basic using a console user's name "
@@ -45,6 +50,12 @@ final class ProblemSecurityResponses implements AuthenticationEntryPoint, Access
         response.setHeader("WWW-Authenticate", "Bearer realm=\"Memberstream\", error=\"invalid_token\"");
         write(request, response, HttpStatus.UNAUTHORIZED,
                 "This API token is unknown or was revoked; ask an admin for a new one.");
+    }
+
+    /** A correct password or a real token, but an admin disabled the user. */
+    void disabledUser(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"Memberstream\", error=\"invalid_token\"");
+        write(request, response, HttpStatus.UNAUTHORIZED, "This user is disabled; ask an admin to enable it.");
     }
 
     @Override

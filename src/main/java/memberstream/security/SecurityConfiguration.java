@@ -18,9 +18,11 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.authentication.AccountStatusUserDetailsChecker;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -31,7 +33,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * else is Vaadin with its login view. {@code /actuator/health} is open; its details are shown to
  * admins only. Every password check, form or Basic, goes through {@link LoginThrottle}. The login form
  * needs the session's CSRF token ({@link LoginFormCsrfFilter}); every answer carries a
- * Content-Security-Policy, Referrer-Policy and Spring's defaults (nosniff, X-Frame-Options DENY).
+ * Content-Security-Policy, Referrer-Policy and Spring's defaults (nosniff, X-Frame-Options DENY). A
+ * console session ends on its next request once its user is disabled, deleted or has another role
+ * ({@link AccountStateFilter}).
  */
 @Configuration
 @EnableWebSecurity
@@ -48,9 +52,14 @@ class SecurityConfiguration extends VaadinWebSecurity {
             + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     private final ObjectMapper objectMapper;
+    private final AccountStates accounts;
+    private final ObjectProvider<SecurityContextHolderStrategy> consoleSecurityContexts;
 
-    SecurityConfiguration(ObjectMapper objectMapper) {
+    SecurityConfiguration(ObjectMapper objectMapper, AccountStates accounts,
+            ObjectProvider<SecurityContextHolderStrategy> consoleSecurityContexts) {
         this.objectMapper = objectMapper;
+        this.accounts = accounts;
+        this.consoleSecurityContexts = consoleSecurityContexts;
     }
 
     @Bean
@@ -65,6 +74,9 @@ class SecurityConfiguration extends VaadinWebSecurity {
             LoginThrottle throttle) {
         var passwords = new DaoAuthenticationProvider(users);
         passwords.setPasswordEncoder(passwordEncoder);
+        // the password first, then whether the user is disabled: "disabled" is said only to who knows the password
+        passwords.setPreAuthenticationChecks(user -> { });
+        passwords.setPostAuthenticationChecks(new AccountStatusUserDetailsChecker());
         return new ThrottledAuthenticationProvider(passwords, throttle);
     }
 
@@ -109,6 +121,9 @@ class SecurityConfiguration extends VaadinWebSecurity {
         super.configure(http);
         setLoginView(http, LoginView.class);
         http.addFilterAfter(new LoginFormCsrfFilter("/login"), CsrfFilter.class);
+        http.addFilterBefore(new AccountStateFilter(accounts,
+                consoleSecurityContexts.getIfUnique(SecurityContextHolder::getContextHolderStrategy)),
+                AuthorizationFilter.class);
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(CONSOLE_CSP))
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));

@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
 
-/** A console user; the password is stored only as a BCrypt hash. */
+/** A console user; the password is stored only as a BCrypt hash. A disabled user can neither log in nor use the API. */
 @Entity
 @Table(name = "users")
 class UserAccount {
@@ -32,6 +32,9 @@ class UserAccount {
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
+
+    @Column(nullable = false)
+    private boolean enabled = true;
 
     @Version
     private long version;
@@ -62,11 +65,23 @@ class UserAccount {
         return createdAt;
     }
 
+    boolean enabled() {
+        return enabled;
+    }
+
     void changePasswordHash(String newHash) {
         this.passwordHash = newHash;
     }
 
+    void changeRole(Role newRole) {
+        this.role = newRole;
+    }
+
+    void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
     UserSummary summary() {
-        return new UserSummary(username, role, createdAt);
+        return new UserSummary(username, role, enabled, createdAt);
     }
 }

@@ -3,9 +3,6 @@ package memberstream.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,65 +12,23 @@ import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import memberstream.TestUsers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.domain.Pageable;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
 /** API tokens over real HTTP: the bearer header, roles, revocation, wrong tokens, the last-used stamp. */
-@JumpingClockConsole
-class ApiTokenTest {
+class ApiTokenTest extends ConsoleOverHttp {
 
     private static final String MEMBER = """
             {"fullName": "Token Tester", "email": "%s@example.org", "role": "MEMBER", "status": "ACTIVE", "joinedOn": "2024-03-01"}""";
 
-    @LocalServerPort
-    int port;
-
     @Autowired
     ApiTokenService tokens;
-
-    @Autowired
-    JumpingClock clock;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    ObjectMapper json;
-
-    @Autowired
-    UserDetailsService userDetails;
-
-    @Autowired
-    UserService users;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void noFailuresYet() {
-        jdbc.update("delete from login_failures");
-        clock.freeze();
-    }
-
-    @AfterEach
-    void timeMovesOn() {
-        clock.thaw();
-    }
-
-    @AfterEach
-    void nobody() {
-        SecurityContextHolder.clearContext();
-    }
 
     @Test
     void aTokenActsAsItsUserWithThatUsersRole() throws Exception {
@@ -185,22 +140,5 @@ class ApiTokenTest {
         AtomicReference<NewApiToken> created = new AtomicReference<>();
         TestUsers.runAsAdmin(() -> created.set(tokens.create(username, name)));
         return created.get();
-    }
-
-    private String newUser(String prefix, Role role) {
-        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        TestUsers.ensure(userDetails, users, name, role);
-        return name;
-    }
-
-    private HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
-        var request = HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
     }
 }

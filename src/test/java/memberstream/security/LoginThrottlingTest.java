@@ -3,78 +3,34 @@ package memberstream.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.UUID;
 import memberstream.ConsoleTest;
 import memberstream.TestUsers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.core.userdetails.UserDetailsService;
 
 /**
  * Password guessing over real HTTP, by HTTP Basic and by the login form, against the default
  * thresholds (5 failures: a delay from 1 s, doubling; 10: locked for 15 minutes; an address: 20 and
  * 30, with delays up to 512 s). Time is skipped with the {@link JumpingClock}, never slept.
  */
-@JumpingClockConsole
 @ExtendWith(OutputCaptureExtension.class)
-class LoginThrottlingTest {
+class LoginThrottlingTest extends ConsoleOverHttp {
 
     private static final Duration LOCK_FOR = Duration.ofMinutes(15);
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JumpingClock clock;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    ObjectMapper json;
-
-    @Autowired
-    UserDetailsService userDetails;
-
-    @Autowired
-    UserService users;
 
     @Autowired
     LoginLockouts lockouts;
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-
-    @BeforeEach
-    void noFailuresYet() {
-        jdbc.update("delete from login_failures");
-        clock.freeze();
-    }
-
-    @AfterEach
-    void timeMovesOn() {
-        clock.thaw();
-    }
-
     @Test
     void wrongBasicPasswordsDelayThenLockTheUserNameEvenForTheRightPasswordUntilTheLockoutEnds(CapturedOutput output)
             throws Exception {
-        String user = newViewer("basic-guessed");
+        String user = newUser("basic-guessed", Role.VIEWER);
         for (int failure = 1; failure <= 5; failure++) {
             assertThat(basic(user, "wrong-" + failure).statusCode()).isEqualTo(401);
         }
@@ -112,7 +68,7 @@ class LoginThrottlingTest {
 
     @Test
     void theLoginFormIsThrottledAlikeAndSaysForHowLong() throws Exception {
-        String user = newViewer("form-guessed");
+        String user = newUser("form-guessed", Role.VIEWER);
         var browser = browser();
         for (int failure = 1; failure <= 5; failure++) {
             assertThat(logIn(browser, user, "wrong")).endsWith("/login?error");
@@ -163,7 +119,7 @@ class LoginThrottlingTest {
 
     @Test
     void aSuccessResetsTheCount() throws Exception {
-        String user = newViewer("typist");
+        String user = newUser("typist", Role.VIEWER);
         for (int round = 0; round < 3; round++) {
             for (int failure = 1; failure <= 4; failure++) {
                 assertThat(basic(user, "typo").statusCode()).isEqualTo(401);
@@ -171,39 +127,5 @@ class LoginThrottlingTest {
             assertThat(basic(user, TestUsers.PASSWORD).statusCode()).isEqualTo(200);
         }
         assertThat(jdbc.queryForObject("select count(*) from login_failures", Integer.class)).isZero();
-    }
-
-    private String newViewer(String prefix) {
-        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        TestUsers.ensure(userDetails, users, name, Role.VIEWER);
-        return name;
-    }
-
-    private HttpResponse<String> basic(String username, String password) throws Exception {
-        String credentials = Base64.getEncoder().encodeToString((username + ":" + password)
-                .getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(uri("/api/settings"))
-                .header("Authorization", "Basic " + credentials).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpClient browser() {
-        return HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-    }
-
-    /** Posts the login form as a browser would and answers where it redirects to. */
-    private String logIn(HttpClient browser, String username, String password) throws Exception {
-        String page = browser.send(HttpRequest.newBuilder(uri("/login")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        HttpResponse<Void> response = browser.send(HttpRequest.newBuilder(uri("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(LoginPage.formBody(page, username, password)))
-                .build(), HttpResponse.BodyHandlers.discarding());
-        assertThat(response.statusCode()).isEqualTo(302);
-        return response.headers().firstValue("Location").orElseThrow();
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
     }
 }

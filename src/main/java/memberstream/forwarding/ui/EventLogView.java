@@ -9,7 +9,10 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
-import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.datetimepicker.DateTimePicker;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.data.provider.SortDirection;
@@ -19,19 +22,25 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.PermitAll;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import memberstream.base.ui.MainLayout;
 import memberstream.base.ui.MenuOrder;
 import memberstream.forwarding.DeliveryStatus;
+import memberstream.forwarding.EventLogFilter;
 import memberstream.forwarding.EventLogService;
 import memberstream.forwarding.ForwardedEvent;
 
 /**
- * Recent events and where they went: status, sink, attempts, last error, and for delivered ones the
- * shard and sequence number (Kinesis) or the record id (Firehose). Admins can send failed ones again.
+ * Every event and where it went, paged lazily with an exact count, filtered by status, type, member
+ * (id or email) and time; a click opens the event's detail (the CloudEvent as sent, each send with its
+ * error, where it landed). Admins can send undelivered ones again; the buttons are enabled only when
+ * there is something to send. On a phone the secondary columns are hidden.
  */
 @Route(value = "events", layout = MainLayout.class)
 @PageTitle("Event log | Memberstream")
@@ -40,14 +49,23 @@ import memberstream.forwarding.ForwardedEvent;
 public class EventLogView extends VerticalLayout {
 
     static final String ALL = "All";
+    static final int PHONE_WIDTH = 600;
+    static final DateTimeFormatter WHEN_TEXT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
     private final EventLogService eventLog;
     private final boolean admin;
-    private final Grid<ForwardedEvent> grid = new Grid<>(ForwardedEvent.class, false);
-    private final Select<String> statusFilter = new Select<>();
-    private final Span summary = new Span();
+    final Grid<ForwardedEvent> grid = new Grid<>(ForwardedEvent.class, false);
+    final Select<String> statusFilter = new Select<>();
+    final TextField typeFilter = new TextField("Type");
+    final TextField memberFilter = new TextField("Member (id or email)");
+    final DateTimePicker fromFilter = new DateTimePicker("From (UTC)");
+    final DateTimePicker toFilter = new DateTimePicker("To (UTC)");
+    final Span summary = new Span();
+    Button retryAll;
+    private final List<Grid.Column<ForwardedEvent>> secondary = new ArrayList<>();
 
     public EventLogView(EventLogService eventLog, AuthenticationContext authentication) {
         this.eventLog = eventLog;
@@ -56,26 +74,41 @@ public class EventLogView extends VerticalLayout {
         setSizeFull();
         configureGrid();
         add(new H2("Event log"), toolbar(), grid);
+        setFlexGrow(1, grid);
         refresh();
     }
 
-    private HorizontalLayout toolbar() {
+    private FlexLayout toolbar() {
         statusFilter.setLabel("Status");
         statusFilter.setItems(List.of(ALL, label(DeliveryStatus.PENDING), label(DeliveryStatus.DELIVERED),
                 label(DeliveryStatus.FAILED)));
         statusFilter.setValue(ALL);
         statusFilter.addValueChangeListener(change -> refresh());
+        typeFilter.setPlaceholder("member.updated");
+        typeFilter.setClearButtonVisible(true);
+        memberFilter.setClearButtonVisible(true);
+        memberFilter.setMaxLength(254);
+        for (TextField field : List.of(typeFilter, memberFilter)) {
+            field.setValueChangeMode(ValueChangeMode.LAZY);
+            field.addValueChangeListener(change -> refresh());
+        }
+        for (DateTimePicker picker : List.of(fromFilter, toFilter)) {
+            picker.addValueChangeListener(change -> refresh());
+        }
 
         var refresh = new Button("Refresh", click -> refresh());
-        var toolbar = new HorizontalLayout(statusFilter, refresh);
+        var toolbar = new FlexLayout(statusFilter, typeFilter, memberFilter, fromFilter, toFilter, refresh);
         if (admin) {
-            var retryAll = new Button("Retry all undelivered", click -> retryAll());
+            retryAll = new Button("Retry all undelivered", click -> retryAll());
             retryAll.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
             toolbar.add(retryAll);
         }
         summary.addClassName("event-log-summary");
         toolbar.add(summary);
-        toolbar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        toolbar.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        toolbar.setAlignItems(FlexComponent.Alignment.BASELINE);
+        toolbar.getStyle().set("gap", "var(--lumo-space-s)");
+        toolbar.setWidthFull();
         return toolbar;
     }
 
@@ -83,26 +116,29 @@ public class EventLogView extends VerticalLayout {
         grid.addClassName("event-log-grid");
         grid.setSizeFull();
         var occurred = grid.addColumn(e -> WHEN.format(e.getOccurredAt())).setHeader("Occurred (UTC)")
-                .setSortProperty("occurredAt").setAutoWidth(true);
-        grid.addColumn(e -> e.getEventType().replace("io.memberstream.", "")).setHeader("Type")
-                .setSortProperty("eventType").setAutoWidth(true);
-        grid.addColumn(ForwardedEvent::getSubject).setHeader("Subject").setAutoWidth(true);
+                .setSortProperty("occurredAt").setAutoWidth(true).setFlexGrow(0);
+        secondary.add(grid.addColumn(e -> e.getEventType().replace("io.memberstream.", "")).setHeader("Type")
+                .setSortProperty("eventType").setAutoWidth(true).setFlexGrow(0));
+        grid.addColumn(ForwardedEvent::getSubject).setHeader("Member").setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(EventLogView::statusBadge).setHeader("Status").setSortProperty("status")
-                .setAutoWidth(true);
-        grid.addColumn(e -> e.getSink() == null ? "" : e.getSink().name().toLowerCase(Locale.ROOT)
-                + " · " + e.getDestination()).setHeader("Sink").setAutoWidth(true);
-        grid.addColumn(ForwardedEvent::getAttempts).setHeader("Attempts").setSortProperty("attempts")
-                .setAutoWidth(true);
-        grid.addColumn(EventLogView::where).setHeader("Shard · sequence number / record id").setAutoWidth(true);
-        grid.addColumn(e -> e.getLastError() == null ? "" : e.getLastError()).setHeader("Last error")
-                .setFlexGrow(1);
-        grid.addColumn(ForwardedEvent::getActor).setHeader("By").setAutoWidth(true);
+                .setAutoWidth(true).setFlexGrow(0);
+        secondary.add(grid.addColumn(ForwardedEvent::getAttempts).setHeader("Tries").setSortProperty("attempts")
+                .setAutoWidth(true).setFlexGrow(0));
+        secondary.add(grid.addColumn(EventLogView::where).setHeader("Where").setWidth("14em").setFlexGrow(1));
+        secondary.add(grid.addColumn(e -> e.getLastError() == null ? "" : e.getLastError()).setHeader("Last error")
+                .setWidth("12em").setFlexGrow(1));
+        secondary.add(grid.addColumn(ForwardedEvent::getActor).setHeader("By").setAutoWidth(true).setFlexGrow(0));
+        grid.addItemClickListener(click -> showDetail(click.getItem()));
         if (admin) {
             grid.addComponentColumn(this::retryButton).setHeader("").setAutoWidth(true);
         }
         grid.sort(List.of(new GridSortOrder<>(occurred, SortDirection.DESCENDING)));
-        grid.setItems(query -> eventLog.list(status(),
-                VaadinSpringDataHelpers.toSpringPageRequest(query)).stream());
+        grid.setItems(query -> eventLog.list(filter(), VaadinSpringDataHelpers.toSpringPageRequest(query)).stream(),
+                query -> (int) Math.min(Integer.MAX_VALUE, eventLog.count(filter())));
+        addAttachListener(attach -> {
+            attach.getUI().getPage().retrieveExtendedClientDetails(details -> fitTo(details.getWindowInnerWidth()));
+            attach.getUI().getPage().addBrowserWindowResizeListener(resize -> fitTo(resize.getWidth()));
+        });
     }
 
     private Button retryButton(ForwardedEvent event) {
@@ -112,27 +148,64 @@ public class EventLogView extends VerticalLayout {
         return retry;
     }
 
+    /** On a phone only the time, member and status stay; the rest is in the detail. */
+    void fitTo(int windowWidth) {
+        secondary.forEach(column -> column.setVisible(windowWidth >= PHONE_WIDTH));
+    }
+
+    private void showDetail(ForwardedEvent row) {
+        eventLog.detail(row.getEventId()).ifPresentOrElse(detail -> new EventDetailDialog(detail).open(),
+                () -> notify("That event is no longer in the log.", NotificationVariant.LUMO_ERROR));
+    }
+
     private void retry(ForwardedEvent event) {
-        eventLog.retry(event.getEventId());
-        notify("Event " + event.getEventId() + " is being sent again.", NotificationVariant.LUMO_SUCCESS);
+        if (event.getStatus() == DeliveryStatus.DELIVERED) {
+            notify("Event " + event.getEventId() + " was delivered meanwhile; nothing to send.",
+                    NotificationVariant.LUMO_CONTRAST);
+        } else {
+            eventLog.retry(event.getEventId());
+            notify("Event " + event.getEventId() + " is being sent again.", NotificationVariant.LUMO_SUCCESS);
+        }
         refresh();
     }
 
     private void retryAll() {
-        eventLog.retryAll();
-        notify("Every undelivered event is being sent again.", NotificationVariant.LUMO_SUCCESS);
+        long undelivered = eventLog.undelivered();
+        if (undelivered == 0) {
+            notify("Nothing to send: every event is delivered.", NotificationVariant.LUMO_CONTRAST);
+        } else {
+            eventLog.retryAll();
+            notify(undelivered + (undelivered == 1 ? " undelivered event is" : " undelivered events are")
+                    + " being sent again, oldest first.", NotificationVariant.LUMO_SUCCESS);
+        }
         refresh();
     }
 
     private void refresh() {
         grid.getDataProvider().refreshAll();
         long undelivered = eventLog.undelivered();
-        summary.setText(undelivered == 0 ? "Everything delivered." : undelivered + " not delivered yet.");
+        long shown = eventLog.count(filter());
+        summary.setText(shown + (shown == 1 ? " event" : " events") + " · "
+                + (undelivered == 0 ? "everything delivered." : undelivered + " not delivered yet."));
+        if (retryAll != null) {
+            retryAll.setEnabled(undelivered > 0);
+        }
     }
 
-    private DeliveryStatus status() {
+    EventLogFilter filter() {
         String value = statusFilter.getValue();
-        return value == null || ALL.equals(value) ? null : DeliveryStatus.valueOf(value.toUpperCase(Locale.ROOT));
+        DeliveryStatus status = value == null || ALL.equals(value) ? null
+                : DeliveryStatus.valueOf(value.toUpperCase(Locale.ROOT));
+        return new EventLogFilter(status, blankToNull(typeFilter.getValue()), blankToNull(memberFilter.getValue()),
+                utc(fromFilter.getValue()), utc(toFilter.getValue()));
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    private static Instant utc(LocalDateTime time) {
+        return time == null ? null : time.toInstant(ZoneOffset.UTC);
     }
 
     static String label(DeliveryStatus status) {
@@ -150,14 +223,14 @@ public class EventLogView extends VerticalLayout {
         return badge;
     }
 
-    private static String where(ForwardedEvent event) {
+    static String where(ForwardedEvent event) {
         if (event.getShardId() != null) {
             return event.getShardId() + " · " + event.getSequenceNumber();
         }
         return event.getRecordId() == null ? "" : event.getRecordId();
     }
 
-    private static void notify(String text, NotificationVariant variant) {
+    static void notify(String text, NotificationVariant variant) {
         Notification notification = Notification.show(text, 5000, Notification.Position.BOTTOM_START);
         notification.addThemeVariants(variant);
     }

@@ -12,11 +12,17 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.textfield.TextField;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import memberstream.AbstractViewTest;
+import memberstream.Eventually;
+import memberstream.forwarding.EventLogFilter;
+import memberstream.forwarding.EventLogService;
 import memberstream.base.ui.NavbarBadgeLink;
 import memberstream.forwarding.DeliveryStatus;
 import memberstream.forwarding.ForwardedEvent;
@@ -31,6 +37,9 @@ class EventLogViewTest extends AbstractViewTest {
 
     @Autowired
     MemberService members;
+
+    @Autowired
+    EventLogService eventLog;
 
     @Test
     void aSavedMemberShowsUpInTheEventLogWithItsStatus() {
@@ -50,7 +59,7 @@ class EventLogViewTest extends AbstractViewTest {
                 });
         assertThat(navLabels()).contains("Event log");
         assertThat(_get(Span.class, spec -> spec.withClasses("event-log-summary")).getText())
-                .matches("Everything delivered\\.|\\d+ not delivered yet\\.");
+                .matches("\\d+ events? · (everything delivered\\.|\\d+ not delivered yet\\.)");
     }
 
     @Test
@@ -82,6 +91,55 @@ class EventLogViewTest extends AbstractViewTest {
         assertThat(link.getElement().getAttribute("title")).isNotBlank();
         assertThat(_find(Button.class, spec -> spec.withText("Retry all undelivered"))).isEmpty();
         assertThat(_find(Button.class, spec -> spec.withText("Retry"))).isEmpty();
+    }
+
+    @Test
+    void theMemberFilterByEmailCountsExactlyAndARowOpensTheCloudEventAsSent() {
+        loginAsAdmin();
+        String email = "detail-" + UUID.randomUUID() + "@example.org";
+        Member saved = members.create(new Member("Detail Me", email, MemberRole.MEMBER, MemberStatus.ACTIVE,
+                LocalDate.of(2023, 5, 1)));
+        members.update(saved.getId(), saved.getVersion(), new Member("Detail Me Twice", email, MemberRole.MEMBER,
+                MemberStatus.ACTIVE, LocalDate.of(2023, 5, 1)));
+        Eventually.within(Duration.ofSeconds(30), "both events delivered", () -> eventLog.count(
+                new EventLogFilter(DeliveryStatus.DELIVERED, null, saved.getId().toString(), null, null)) == 2);
+        UI.getCurrent().navigate(EventLogView.class);
+
+        _setValue(_get(TextField.class, spec -> spec.withLabel("Member (id or email)")), email);
+
+        assertThat(rows()).extracting(ForwardedEvent::getEventType)
+                .containsExactly("io.memberstream.member.updated", "io.memberstream.member.created");
+        assertThat(_get(Span.class, spec -> spec.withClasses("event-log-summary")).getText()).startsWith("2 events");
+        _setValue(_get(TextField.class, spec -> spec.withLabel("Type")), "member.created");
+        assertThat(rows()).extracting(ForwardedEvent::getEventType).containsExactly("io.memberstream.member.created");
+
+        GridKt._clickItem(grid(), 0);
+
+        EventDetailDialog detail = _get(EventDetailDialog.class);
+        assertThat(detail.payload.getText()).contains("\"specversion\" : \"1.0\"", "\"subject\" : \""
+                + saved.getId() + "\"", email);
+        assertThat(GridKt._size(detail.attempts)).isEqualTo(1);
+        assertThat(GridKt._getFormattedRow(detail.attempts, 0)).contains("Delivered");
+        assertThat(_find(detail, Paragraph.class)).extracting(Paragraph::getText)
+                .anySatisfy(text -> assertThat(text).startsWith("Landed in").contains("sequence number"));
+    }
+
+    @Test
+    void retryAllIsEnabledOnlyWhenSomethingIsUndeliveredAndPhonesSeeFewerColumns() {
+        loginAsAdmin();
+        UI.getCurrent().navigate(EventLogView.class);
+        EventLogView view = _get(EventLogView.class);
+
+        assertThat(view.retryAll.isEnabled()).isEqualTo(eventLog.undelivered() > 0);
+        view.fitTo(390);
+        assertThat(view.grid.getColumns().stream().filter(Grid.Column::isVisible).count()).isEqualTo(4); // time, member, status, retry
+        view.fitTo(1440);
+        assertThat(view.grid.getColumns().stream().filter(Grid.Column::isVisible).count()).isEqualTo(9);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Grid<ForwardedEvent> grid() {
+        return _get(Grid.class, spec -> spec.withClasses("event-log-grid"));
     }
 
     @SuppressWarnings("unchecked")
