@@ -96,6 +96,7 @@ public class UserService {
         try {
             UserSummary added = users.saveAndFlush(account).summary();
             record(added.username(), "added", "as " + roleName(added.role()));
+            accounts.changing(added.username());
             AfterCommit.andNow(() -> accounts.forget(added.username()));
             return added;
         } catch (DataIntegrityViolationException raceWithAnotherAdd) {
@@ -177,6 +178,7 @@ public class UserService {
         String password = GeneratedPasswords.next();
         user.changePasswordHash(passwordEncoder.encode(password));
         record(user.username(), "password reset", null);
+        accounts.changing(user.username());
         AfterCommit.andNow(() -> accounts.forget(user.username()));
         return password;
     }
@@ -200,6 +202,7 @@ public class UserService {
         }
         user.changePasswordHash(passwordEncoder.encode(newPassword));
         record(user.username(), "password changed", "by the user");
+        accounts.changing(user.username());
         AfterCommit.andNow(() -> accounts.forget(user.username()));
     }
 
@@ -231,6 +234,7 @@ public class UserService {
 
     /** Forgets the account now and ends its pages once the change is committed. */
     private void ended(String username) {
+        accounts.changing(username);
         AfterCommit.andNow(() -> accounts.forget(username));
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
