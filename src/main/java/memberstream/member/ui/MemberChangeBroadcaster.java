@@ -1,5 +1,9 @@
 package memberstream.member.ui;
 
+import memberstream.base.ClusterSignals;
+import memberstream.base.InstanceId;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.PreDestroy;
 import java.util.Set;
@@ -17,13 +21,22 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Tells open members views that members changed (in this console: a form, the API, an import), after
  * the change committed, so their grids refresh themselves through push. Listeners are called on a
  * timer thread of this class, never on the committing thread, and must hand the work to their UI
- * ({@code UI.access}). {@link #announce()} is the way in for changes made elsewhere (other consoles).
+ * ({@code UI.access}).
+ *
+ * <p>Other consoles on the same database hear of it through {@link ClusterSignals}: a transaction that
+ * changes members sends one signal on channel {@value #CHANNEL} (payload: this console's instance id),
+ * delivered to every console when it commits; a console announces the changes of others, and every
+ * change after its listening connection was (re)made, since it may have missed some.
  *
  * <p>Not a {@code @TransactionalEventListener}: Spring Modulith would record a publication for it on
  * every change. A plain listener registers an after-commit callback instead. Thread-safe.
  */
 @Component
 class MemberChangeBroadcaster {
+
+    static final String CHANNEL = "members";
+    /** Marks a transaction that has already sent its signal: one per transaction, however many members. */
+    private static final Object SIGNALLED = new Object();
 
     private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -32,18 +45,56 @@ class MemberChangeBroadcaster {
         return thread;
     });
 
-    @EventListener
-    void memberChanged(MemberChanged event) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
+    private final ClusterSignals signals;
+    /** This console's instance id, asked late: its default names the web server's port. */
+    private final Supplier<String> self;
+
+    @Autowired
+    MemberChangeBroadcaster(ClusterSignals signals, InstanceId instance) {
+        this(signals, instance::get);
+    }
+
+    MemberChangeBroadcaster(ClusterSignals signals, Supplier<String> self) {
+        this.signals = signals;
+        this.self = self;
+        signals.subscribe(CHANNEL, new ClusterSignals.Subscriber() {
+            @Override
+            public void signalled(String from) {
+                if (!self.get().equals(from)) {
                     announce();
                 }
-            });
-        } else {
+            }
+
+            @Override
+            public void resync() {
+                announce();
+            }
+        });
+    }
+
+    @EventListener
+    void memberChanged(MemberChanged event) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            signals.signal(CHANNEL, self.get());
             announce();
+            return;
         }
+        if (TransactionSynchronizationManager.hasResource(SIGNALLED)) {
+            return;
+        }
+        TransactionSynchronizationManager.bindResource(SIGNALLED, Boolean.TRUE);
+        signals.signal(CHANNEL, self.get());
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                announce();
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(SIGNALLED);
+            }
+        });
     }
 
     /** Members changed: every registered listener hears of it (once per call). */
