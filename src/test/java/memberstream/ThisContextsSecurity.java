@@ -21,6 +21,10 @@ public class ThisContextsSecurity implements BeforeEachCallback {
     public void beforeEach(ExtensionContext extension) {
         // carry over what Spring Security's test support (@WithMockUser) has just set up, if anything
         SecurityContext current = SecurityContextHolder.getContext();
+        if (current.getAuthentication() == null) {
+            // @WithMockUser keeps its own copy: the static slot may have moved to another context's strategy
+            current = org.springframework.security.test.context.TestSecurityContextHolder.getContext();
+        }
         SpringExtension.getApplicationContext(extension)
                 .getBeanProvider(SecurityContextHolderStrategy.class)
                 .ifUnique(SecurityContextHolder::setContextHolderStrategy);

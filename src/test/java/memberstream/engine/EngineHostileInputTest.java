@@ -275,8 +275,13 @@ class EngineHostileInputTest {
     void connectionsBeyondTheCapAreClosed() throws Exception {
         try (EngineServer server = limitedServer(new ConnectionLimits(Duration.ofMinutes(1), Duration.ofMinutes(1), 2,
                 DataSize.ofMegabytes(16)));
-             Socket first = connect(server); Socket second = connect(server); Socket third = connect(server)) {
-            assertThat(readAll(third)).isEmpty();
+             Socket first = connect(server); Socket second = connect(server)) {
+            // Each connection is counted on its own event loop: wait for both before the one too many.
+            memberstream.Eventually.within(java.time.Duration.ofSeconds(10), "two connections counted",
+                    () -> server.openConnections() == 2);
+            try (Socket third = connect(server)) {
+                assertThat(readAll(third)).isEmpty();
+            }
             OutputStream out = first.getOutputStream();
             out.write("GET /hostile/plain HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(readAll(first)).startsWith("HTTP/1.1 200");

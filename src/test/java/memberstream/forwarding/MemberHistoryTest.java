@@ -36,12 +36,17 @@ class MemberHistoryTest {
     @Autowired
     MemberHistory history;
 
+    @Autowired
+    memberstream.settings.SettingsService settings;
+
     @BeforeEach
     void loginAsAdmin() {
         SecurityContext admin = SecurityContextHolder.createEmptyContext();
         admin.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                 "history-admin", null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
         SecurityContextHolder.setContext(admin);
+        // Other tests share this context and may have switched events to Firehose or another stream.
+        settings.update(new memberstream.settings.SettingsUpdate(false, "members", "members-delivery", null));
     }
 
     @AfterEach

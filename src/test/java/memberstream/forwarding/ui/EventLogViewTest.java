@@ -36,6 +36,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 class EventLogViewTest extends AbstractViewTest {
 
     @Autowired
+    memberstream.settings.SettingsService sinkSettings;
+
+    /** Other tests share this context and may have switched events to Firehose or another stream. */
+    @org.junit.jupiter.api.BeforeEach
+    void eventsGoToTheMembersStream() {
+        memberstream.TestUsers.runAsAdmin(() -> sinkSettings.update(
+                new memberstream.settings.SettingsUpdate(false, "members", "members-delivery", null)));
+    }
+
+
+    @Autowired
     MemberService members;
 
     @Autowired

@@ -197,6 +197,25 @@ class MemberImportApiTest {
         }
     }
 
+    /** GetRecords, waiting out throttling: the console's live tail reads the same shards (5 reads a second each). */
+    private GetRecordsResponse getRecordsPatiently(String iterator) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return aws.kinesis().getRecords(r -> r.shardIterator(iterator).limit(10_000));
+            } catch (software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException throttled) {
+                if (attempt == 20) {
+                    throw throttled;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw throttled;
+                }
+            }
+        }
+    }
+
     /** Every member.created event in the stream: subject to the event ids seen (a duplicate shows twice). */
     private Map<String, List<String>> createdEventsBySubject() {
         String stream = settings.current().kinesisStreamName();
@@ -206,7 +225,7 @@ class MemberImportApiTest {
                     .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
             while (iterator != null) {
                 String current = iterator;
-                GetRecordsResponse response = aws.kinesis().getRecords(r -> r.shardIterator(current).limit(10_000));
+                GetRecordsResponse response = getRecordsPatiently(current);
                 for (var record : response.records()) {
                     try {
                         JsonNode event = json.readTree(record.data().asByteArray());

@@ -59,6 +59,6 @@ class LoginViewTest extends AbstractViewTest {
 
         _assertNone(LoginView.class);
         _get(MainLayout.class);
-        assertThat(UI.getCurrent().getInternals().getActiveViewLocation().getPath()).isEmpty();
+        assertThat(UI.getCurrent().getInternals().getActiveViewLocation().getPath()).isEqualTo("members");
     }
 }
