@@ -191,6 +191,11 @@ public final class EngineServer implements AutoCloseable {
         return http2Connections.get();
     }
 
+    /** Connections open now, as counted against {@code memberstream.engine.connections.max-open}. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
     /** The bound port (useful with port 0); -1 before {@link #start()}. */
     public int port() {
         return port;
