@@ -19,15 +19,17 @@ public class ThisContextsSecurity implements BeforeEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext extension) {
-        // carry over what Spring Security's test support (@WithMockUser) has just set up, if anything
         SecurityContext current = SecurityContextHolder.getContext();
-        if (current.getAuthentication() == null) {
-            // @WithMockUser keeps its own copy: the static slot may have moved to another context's strategy
-            current = org.springframework.security.test.context.TestSecurityContextHolder.getContext();
+        SecurityContextHolderStrategy own = SpringExtension.getApplicationContext(extension)
+                .getBeanProvider(SecurityContextHolderStrategy.class).getIfUnique();
+        if (own == null) {
+            return;
         }
-        SpringExtension.getApplicationContext(extension)
-                .getBeanProvider(SecurityContextHolderStrategy.class)
-                .ifUnique(SecurityContextHolder::setContextHolderStrategy);
-        SecurityContextHolder.setContext(current);
+        SecurityContextHolder.setContextHolderStrategy(own);
+        // Spring Security's test support (@WithMockUser) may already have put its user in the context's
+        // own strategy; otherwise carry over what the static slot held (another context's strategy).
+        if (own.getContext().getAuthentication() == null) {
+            SecurityContextHolder.setContext(current);
+        }
     }
 }

@@ -60,6 +60,7 @@ class AccountsAcrossConsolesTest {
     void aUserDisabledOnOneConsoleIsRefusedByTheOtherOnceSignalled() throws Exception {
         String name = "across-" + UUID.randomUUID().toString().substring(0, 8);
         TestUsers.runAsAdmin(() -> users.add(new NewUser(name, TestUsers.PASSWORD, Role.VIEWER)));
+        Thread.sleep(1_000); // the addition's own signal has reached the other console
         assertThat(other.current(name)).hasValueSatisfying(state -> assertThat(state.enabled()).isTrue());
 
         // A write that sends no signal (no console would make it): the other console keeps its copy.
