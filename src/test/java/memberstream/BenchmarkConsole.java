@@ -42,7 +42,10 @@ public final class BenchmarkConsole implements AutoCloseable {
                 "--memberstream.data-dir=" + dataDir,
                 "--memberstream.admin.username=" + USER,
                 "--memberstream.admin.password=" + PASSWORD,
-                "--logging.level.root=WARN"));
+                "--logging.level.root=WARN",
+                // The console ships in production mode (its jar carries the build's token); run from the class
+                // directories, without vaadin-dev on the class path, Vaadin would otherwise look for a dev server.
+                "--vaadin.productionMode=true"));
         all.addAll(List.of(arguments));
         var context = new SpringApplicationBuilder(MemberstreamApplication.class).run(all.toArray(String[]::new));
         return new BenchmarkConsole(context, dataDir);
