@@ -50,11 +50,11 @@ class ObjectKeyPathsTest {
 
     @Test
     void rangesFollowHttpSemantics() {
-        assertThat(S3Route.parseRange("bytes=0-0", 10)).containsExactly(0, 0);
-        assertThat(S3Route.parseRange("bytes=-4", 10)).containsExactly(6, 9);
-        assertThat(S3Route.parseRange("bytes=5-", 10)).containsExactly(5, 9);
-        assertThat(S3Route.parseRange("bytes=5-2", 10)).isNull();
-        assertThat(S3Route.parseRange("items=1-2", 10)).isNull();
-        assertThatThrownBy(() -> S3Route.parseRange("bytes=10-", 10)).isInstanceOf(S3Exception.class);
+        assertThat(ObjectOperations.parseRange("bytes=0-0", 10)).containsExactly(0, 0);
+        assertThat(ObjectOperations.parseRange("bytes=-4", 10)).containsExactly(6, 9);
+        assertThat(ObjectOperations.parseRange("bytes=5-", 10)).containsExactly(5, 9);
+        assertThat(ObjectOperations.parseRange("bytes=5-2", 10)).isNull();
+        assertThat(ObjectOperations.parseRange("items=1-2", 10)).isNull();
+        assertThatThrownBy(() -> ObjectOperations.parseRange("bytes=10-", 10)).isInstanceOf(S3Exception.class);
     }
 }
