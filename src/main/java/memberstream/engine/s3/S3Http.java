@@ -76,9 +76,7 @@ final class S3Http {
 
     private static String checksumBase64(java.util.zip.Checksum checksum, byte[] bytes) {
         checksum.update(bytes, 0, bytes.length);
-        long value = checksum.getValue();
-        return Base64.getEncoder().encodeToString(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16),
-            (byte) (value >>> 8), (byte) value});
+        return DigestingOutputStream.checksumBase64(checksum);
     }
 
     static Document parseXml(byte[] body) throws Exception {

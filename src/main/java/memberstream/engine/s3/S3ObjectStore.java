@@ -1,29 +1,20 @@
 package memberstream.engine.s3;
 
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +25,6 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import java.util.zip.CRC32C;
-import java.util.zip.Checksum;
 
 /**
  * S3 buckets and objects as plain files, so a person can open what was delivered.
@@ -71,6 +59,7 @@ public final class S3ObjectStore {
     private final Path metaRoot;
     private final Path tmp;
     private final Clock clock;
+    private final ObjectSidecars sidecars;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
     public S3ObjectStore(Path root, Clock clock) {
@@ -78,6 +67,7 @@ public final class S3ObjectStore {
         this.metaRoot = this.root.resolve(".meta");
         this.tmp = this.root.resolve(".tmp");
         this.clock = clock;
+        this.sidecars = new ObjectSidecars(metaRoot, tmp);
         try {
             Files.createDirectories(metaRoot);
             Files.createDirectories(tmp);
@@ -121,7 +111,7 @@ public final class S3ObjectStore {
             Files.createDirectories(metaDir);
             Properties properties = new Properties();
             properties.setProperty("created", Long.toString(clock.millis()));
-            writeAtomically(metaDir.resolve("bucket.properties"), properties);
+            sidecars.writeAtomically(metaDir.resolve("bucket.properties"), properties);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -154,7 +144,7 @@ public final class S3ObjectStore {
     private Instant bucketCreated(String name, Path dir) throws IOException {
         Path file = metaRoot.resolve(name).resolve("bucket.properties");
         if (Files.isRegularFile(file)) {
-            String created = readProperties(file).getProperty("created");
+            String created = ObjectSidecars.readProperties(file).getProperty("created");
             if (created != null) {
                 return Instant.ofEpochMilli(Long.parseLong(created));
             }
@@ -171,8 +161,8 @@ public final class S3ObjectStore {
                     throw S3Error.BUCKET_NOT_EMPTY.forResource("BucketName", name);
                 }
             }
-            deleteTree(dir);
-            deleteTree(metaRoot.resolve(name));
+            ObjectFiles.deleteTree(dir);
+            ObjectFiles.deleteTree(metaRoot.resolve(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -245,9 +235,9 @@ public final class S3ObjectStore {
             lock.writeLock().lock();
             try {
                 Path bucketDir = requireBucket(bucket);
-                Path target = prepareLeaf(bucketDir, key);
-                move(temp, target);
-                writeSidecar(bucket, info);
+                Path target = ObjectFiles.prepareLeaf(bucketDir, key);
+                ObjectFiles.move(temp, target);
+                sidecars.write(bucket, info);
             } finally {
                 lock.writeLock().unlock();
             }
@@ -279,7 +269,7 @@ public final class S3ObjectStore {
         lock.readLock().lock();
         try {
             Path file = locate(bucket, key);
-            return info(bucket, key, file);
+            return sidecars.info(bucket, key, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -299,7 +289,7 @@ public final class S3ObjectStore {
         lock.readLock().lock();
         try {
             Path file = locate(bucket, key);
-            ObjectInfo info = info(bucket, key, file);
+            ObjectInfo info = sidecars.info(bucket, key, file);
             return new OpenObject(info, FileChannel.open(file, StandardOpenOption.READ));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -321,11 +311,11 @@ public final class S3ObjectStore {
         lock.writeLock().lock();
         try {
             Path bucketDir = requireBucket(bucket);
-            Path file = findLeaf(bucketDir, key);
+            Path file = ObjectFiles.findLeaf(bucketDir, key);
             if (file != null) {
                 Files.deleteIfExists(file);
-                Files.deleteIfExists(sidecar(bucket, key));
-                pruneEmptyDirectories(bucketDir, file.getParent());
+                Files.deleteIfExists(sidecars.sidecar(bucket, key));
+                ObjectFiles.pruneEmptyDirectories(bucketDir, file.getParent());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -436,214 +426,13 @@ public final class S3ObjectStore {
         }
     }
 
-    // ---- files
-
     private Path locate(String bucket, String key) throws IOException {
         Path bucketDir = requireBucket(bucket);
-        Path file = key == null || key.isEmpty() ? null : findLeaf(bucketDir, key);
+        Path file = key == null || key.isEmpty() ? null : ObjectFiles.findLeaf(bucketDir, key);
         if (file == null) {
             throw S3Error.NO_SUCH_KEY.forResource("Key", key);
         }
         return file;
     }
 
-    /** The file holding {@code key}, or null. */
-    private static Path findLeaf(Path bucketDir, String key) {
-        List<String> segments = ObjectKeyPaths.segments(key);
-        Path dir = bucketDir;
-        try {
-            for (int i = 0; i < segments.size() - 1; i++) {
-                dir = dir.resolve(ObjectKeyPaths.encodeSegment(segments.get(i)));
-                if (!Files.isDirectory(dir)) {
-                    return null;
-                }
-            }
-            String leaf = ObjectKeyPaths.encodeSegment(segments.get(segments.size() - 1));
-            Path file = dir.resolve(leaf);
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-            Path alternate = dir.resolve(ObjectKeyPaths.alternateLeafName(leaf));
-            return Files.isRegularFile(alternate) ? alternate : null;
-        } catch (S3Exception keyTooLong) {
-            return null;
-        }
-    }
-
-    /** Creates the directories for {@code key} and returns where its file goes. Caller holds the write lock. */
-    private static Path prepareLeaf(Path bucketDir, String key) throws IOException {
-        List<String> segments = ObjectKeyPaths.segments(key);
-        Path dir = bucketDir;
-        for (int i = 0; i < segments.size() - 1; i++) {
-            String name = ObjectKeyPaths.encodeSegment(segments.get(i));
-            Path next = dir.resolve(name);
-            if (Files.isRegularFile(next)) {
-                // An object with this name exists: it moves aside to make room for the directory.
-                move(next, dir.resolve(ObjectKeyPaths.alternateLeafName(name)));
-            }
-            Files.createDirectories(next);
-            dir = next;
-        }
-        String leaf = ObjectKeyPaths.encodeSegment(segments.get(segments.size() - 1));
-        Path plain = dir.resolve(leaf);
-        Path alternate = dir.resolve(ObjectKeyPaths.alternateLeafName(leaf));
-        if (Files.isDirectory(plain)) {
-            return alternate;
-        }
-        Files.deleteIfExists(alternate);
-        return plain;
-    }
-
-    private static void pruneEmptyDirectories(Path bucketDir, Path dir) throws IOException {
-        while (dir != null && !dir.equals(bucketDir) && dir.startsWith(bucketDir)) {
-            try {
-                Files.delete(dir);
-            } catch (DirectoryNotEmptyException | NoSuchFileException stop) {
-                return;
-            }
-            dir = dir.getParent();
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
-
-    // ---- sidecars
-
-    private Path sidecar(String bucket, String key) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            String hex = HexFormat.of().formatHex(hash);
-            return metaRoot.resolve(bucket).resolve(hex.substring(0, 2)).resolve(hex + ".properties");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void writeSidecar(String bucket, ObjectInfo info) throws IOException {
-        Properties properties = new Properties();
-        properties.setProperty("key", info.key());
-        properties.setProperty("size", Long.toString(info.size()));
-        properties.setProperty("etag", info.etag());
-        properties.setProperty("lastModified", Long.toString(info.lastModified().toEpochMilli()));
-        properties.setProperty("contentType", info.contentType());
-        if (info.crc32() != null) {
-            properties.setProperty("crc32", info.crc32());
-        }
-        if (info.crc32c() != null) {
-            properties.setProperty("crc32c", info.crc32c());
-        }
-        info.userMetadata().forEach((name, value) -> properties.setProperty("meta." + name, value));
-        Path file = sidecar(bucket, info.key());
-        Files.createDirectories(file.getParent());
-        writeAtomically(file, properties);
-    }
-
-    private ObjectInfo info(String bucket, String key, Path file) throws IOException {
-        long size = Files.size(file);
-        Path sidecar = sidecar(bucket, key);
-        if (Files.isRegularFile(sidecar)) {
-            Properties p = readProperties(sidecar);
-            if (key.equals(p.getProperty("key")) && Long.toString(size).equals(p.getProperty("size"))) {
-                Map<String, String> userMetadata = new TreeMap<>();
-                for (String name : p.stringPropertyNames()) {
-                    if (name.startsWith("meta.")) {
-                        userMetadata.put(name.substring(5), p.getProperty(name));
-                    }
-                }
-                return new ObjectInfo(key, size, p.getProperty("etag"),
-                        Instant.ofEpochMilli(Long.parseLong(p.getProperty("lastModified"))),
-                        p.getProperty("contentType", DEFAULT_CONTENT_TYPE), p.getProperty("crc32"),
-                        p.getProperty("crc32c"), userMetadata);
-            }
-        }
-        // No sidecar (a crash between body and sidecar, or a file put there by hand): rebuild it.
-        BodyDigests digests;
-        try (InputStream in = Files.newInputStream(file);
-             DigestingOutputStream out = new DigestingOutputStream(OutputStream.nullOutputStream())) {
-            in.transferTo(out);
-            digests = out.digests();
-        }
-        ObjectInfo info = new ObjectInfo(key, digests.size(), HexFormat.of().formatHex(digests.md5()),
-                Files.getLastModifiedTime(file).toInstant(), DEFAULT_CONTENT_TYPE, digests.crc32Base64(),
-                digests.crc32cBase64(), Map.of());
-        writeSidecar(bucket, info);
-        return info;
-    }
-
-    private void writeAtomically(Path file, Properties properties) throws IOException {
-        Path temp = tmp.resolve(UUID.randomUUID() + ".properties");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
-            properties.store(writer, null);
-            writer.flush();
-            channel.force(true);
-        }
-        move(temp, file);
-    }
-
-    private static Properties readProperties(Path file) throws IOException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        }
-        return properties;
-    }
-
-    /** Counts bytes and computes MD5, CRC32 and CRC32C in one pass. */
-    private static final class DigestingOutputStream extends FilterOutputStream {
-        private final MessageDigest md5;
-        private final Checksum crc32 = new CRC32();
-        private final Checksum crc32c = new CRC32C();
-        private long size;
-
-        DigestingOutputStream(OutputStream out) {
-            super(out);
-            try {
-                md5 = MessageDigest.getInstance("MD5");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            md5.update(b, off, len);
-            crc32.update(b, off, len);
-            crc32c.update(b, off, len);
-            size += len;
-        }
-
-        BodyDigests digests() {
-            return new BodyDigests(size, md5.digest(), checksumBase64(crc32), checksumBase64(crc32c));
-        }
-
-        private static String checksumBase64(Checksum checksum) {
-            long value = checksum.getValue();
-            byte[] bytes = {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
-            return Base64.getEncoder().encodeToString(bytes);
-        }
-    }
 }
