@@ -3,7 +3,6 @@ package memberstream.engine.firehose;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,11 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import memberstream.engine.protocol.AwsServiceException;
-import memberstream.engine.s3.S3Error;
-import memberstream.engine.s3.S3Exception;
 import memberstream.engine.s3.S3ObjectStore;
 import memberstream.engine.storage.FsyncPolicy;
 import org.slf4j.Logger;
@@ -58,16 +54,13 @@ public final class FirehoseService implements AutoCloseable {
 
     private final Path bufferDirectory;
     private final DeliveryStreamCatalog catalog;
-    private final S3ObjectStore s3;
     private final Clock clock;
     private final FsyncPolicy fsync;
-    private final Duration retryInterval;
-    private final KinesisSourceReader kinesis;
+    private final S3Delivery delivery;
+    private final KinesisSourcePolling kinesisSources;
     private final ConcurrentSkipListMap<String, DeliveryStream> streams = new ConcurrentSkipListMap<>();
     private final ReentrantLock deliveryLock = new ReentrantLock();
     private final Semaphore wakeUp = new Semaphore(0);
-    private final AtomicLong objectsWritten = new AtomicLong();
-    private final AtomicLong bytesDelivered = new AtomicLong();
     private volatile Thread deliveryThread;
     private volatile boolean closed;
 
@@ -75,11 +68,10 @@ public final class FirehoseService implements AutoCloseable {
                            KinesisSourceReader kinesis) {
         this.bufferDirectory = directory.resolve("buffer");
         this.catalog = new DeliveryStreamCatalog(directory.resolve("streams"));
-        this.s3 = s3;
         this.clock = clock;
         this.fsync = fsync;
-        this.retryInterval = retryInterval;
-        this.kinesis = kinesis;
+        this.delivery = new S3Delivery(s3, retryInterval);
+        this.kinesisSources = kinesis == null ? null : new KinesisSourcePolling(kinesis, catalog, clock);
         for (DeliveryStreamCatalog.Definition definition : catalog.loadAll()) {
             DestinationSettings settings = DestinationSettings.from(definition.destination());
             List<DeliveryBuffer.StoredRecord> undelivered = new ArrayList<>();
@@ -180,7 +172,7 @@ public final class FirehoseService implements AutoCloseable {
                         + "DeliveryStreamType is KinesisStreamAsSource.");
             }
             String streamArn = source.path("KinesisStreamARN").asText();
-            if (kinesis == null || !kinesis.exists(streamArn)) {
+            if (kinesisSources == null || !kinesisSources.exists(streamArn)) {
                 throw FirehoseError.INVALID_ARGUMENT.exception("The Kinesis stream " + streamArn + " does not exist.");
             }
             sourceConfig = source.deepCopy();
@@ -395,13 +387,15 @@ public final class FirehoseService implements AutoCloseable {
     private int deliver(boolean everything) {
         deliveryLock.lock();
         try {
-            pollKinesisSources();
+            if (kinesisSources != null) {
+                kinesisSources.poll(streams.values());
+            }
             int written = 0;
             long now = clock.millis();
             for (DeliveryStream stream : streams.values()) {
                 List<DeliveryStream.PendingObject> due = stream.takeDue(now, everything);
                 for (DeliveryStream.PendingObject object : due) {
-                    if (write(stream, object, now)) {
+                    if (delivery.write(stream, object, now)) {
                         written++;
                     }
                 }
@@ -411,114 +405,6 @@ public final class FirehoseService implements AutoCloseable {
         } finally {
             deliveryLock.unlock();
         }
-    }
-
-    private boolean write(DeliveryStream stream, DeliveryStream.PendingObject object, long now) {
-        DestinationSettings settings = stream.settings();
-        DeliveryStreamCatalog.Definition definition = stream.definition();
-        Instant oldest = Instant.ofEpochMilli(object.oldestArrivalMillis);
-        String prefix;
-        if (object.errorOutputType != null) {
-            prefix = settings.keys().errorPrefix(oldest, settings.zone(), object.errorOutputType);
-        } else {
-            try {
-                prefix = settings.keys().successPrefix(oldest, settings.zone(), object.partitionKeys);
-            } catch (IllegalArgumentException missingKey) {
-                prefix = settings.keys().errorPrefix(oldest, settings.zone(), DeliveryStream.PARTITIONING_FAILED);
-            }
-        }
-        if (prefix.length() > PrefixTemplate.MAX_EVALUATED_LENGTH) {
-            prefix = settings.keys().errorPrefix(oldest, settings.zone(),
-                    object.errorOutputType == null ? "processing-failed" : object.errorOutputType);
-        }
-        String suffix = ObjectKeys.suffix(definition.name(), definition.version(), oldest, settings.zone(),
-                settings.extension());
-        String key = prefix + suffix;
-        String zipEntry = suffix.endsWith(".zip") ? suffix.substring(0, suffix.length() - 4) : suffix;
-        try {
-            s3.putObject(settings.bucket(), key, "application/octet-stream", Map.of(), out -> {
-                try (OutputStream compressed = settings.compression().wrap(out, zipEntry)) {
-                    for (byte[] payload : object.payloads) {
-                        compressed.write(payload);
-                    }
-                }
-            });
-            stream.delivered(object);
-            objectsWritten.incrementAndGet();
-            bytesDelivered.addAndGet(object.bytes);
-            return true;
-        } catch (S3Exception e) {
-            String errorCode = "S3." + e.error().code();
-            String message = e.error() == S3Error.NO_SUCH_BUCKET ? "The specified bucket does not exist." : e.getMessage();
-            reportDeliveryError(stream, object, now, errorCode, message, settings);
-            return false;
-        } catch (RuntimeException e) {
-            log.warn("Delivery stream {}: cannot write s3://{}/{}", definition.name(), settings.bucket(), key, e);
-            reportDeliveryError(stream, object, now, "S3.InternalError", String.valueOf(e.getMessage()), settings);
-            return false;
-        }
-    }
-
-    /** Logs a failed delivery as Firehose's CloudWatch error log shows it, and keeps the records for a retry. */
-    private void reportDeliveryError(DeliveryStream stream, DeliveryStream.PendingObject object, long now,
-                                     String errorCode, String message, DestinationSettings settings) {
-        DeliveryStreamCatalog.Definition definition = stream.definition();
-        String error = "{\"deliveryStreamARN\":\"" + definition.arn() + "\",\"destination\":\"" + settings.bucketArn()
-                + "\",\"deliveryStreamVersionId\":" + definition.version() + ",\"message\":\"" + message
-                + "\",\"errorCode\":\"" + errorCode + "\"}";
-        if (object.attempts == 0) {
-            log.warn("Delivery to S3 failed, {} records kept for retry: {}", object.recordCount(), error);
-        }
-        stream.failed(object, now + retryInterval.toMillis(), errorCode + ": " + message);
-    }
-
-    private void pollKinesisSources() {
-        if (kinesis == null) {
-            return;
-        }
-        for (DeliveryStream stream : streams.values()) {
-            DeliveryStreamCatalog.Definition definition = stream.definition();
-            if (!definition.kinesisSource()) {
-                continue;
-            }
-            try {
-                pollKinesisSource(stream, definition);
-            } catch (RuntimeException e) {
-                log.warn("Delivery stream {}: cannot read its Kinesis source {}", definition.name(),
-                        definition.source().path("KinesisStreamARN").asText(), e);
-            }
-        }
-    }
-
-    private void pollKinesisSource(DeliveryStream stream, DeliveryStreamCatalog.Definition definition) {
-        String streamArn = definition.source().path("KinesisStreamARN").asText();
-        Map<String, String> positions = catalog.loadSourcePositions(definition.name());
-        List<KinesisSourceReader.SourceRecord> records = kinesis.read(streamArn, positions,
-                definition.createdMillis(), MAX_SOURCE_RECORDS_PER_POLL);
-        if (records.isEmpty()) {
-            return;
-        }
-        // Keep each record's arrival time in Kinesis, as Firehose does for its timestamps.
-        long now = clock.millis();
-        long end = 0;
-        int from = 0;
-        while (from < records.size()) {
-            long arrival = records.get(from).arrivalMillis();
-            int to = from;
-            List<byte[]> batch = new ArrayList<>();
-            while (to < records.size() && records.get(to).arrivalMillis() == arrival) {
-                batch.add(records.get(to).data());
-                to++;
-            }
-            long[] positionsInBuffer = stream.accept(batch, stream.partition(batch), Math.min(arrival, now));
-            end = positionsInBuffer[batch.size()];
-            from = to;
-        }
-        stream.buffer().awaitDurable(end);
-        for (KinesisSourceReader.SourceRecord record : records) {
-            positions.put(record.shardId(), record.sequenceNumber());
-        }
-        catalog.saveSourcePositions(definition.name(), positions);
     }
 
     // ---- introspection (tests, benchmark, console)
@@ -544,12 +430,12 @@ public final class FirehoseService implements AutoCloseable {
     }
 
     public long objectsWritten() {
-        return objectsWritten.get();
+        return delivery.objectsWritten();
     }
 
     /** Bytes of records (before compression) written to S3 objects since start. */
     public long bytesDelivered() {
-        return bytesDelivered.get();
+        return delivery.bytesDelivered();
     }
 
     Set<String> streamNames() {
