@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
@@ -24,16 +26,19 @@ import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import memberstream.live.ShardRange;
 
 /**
- * Reads every shard of one Kinesis stream with GetRecords, parents before children, and hands the
- * records to the {@link LiveFeed}. Each call to {@link #pollOnce()} does the work that is due at the
+ * Reads every shard of one Kinesis stream, parents before children, and hands the records to the
+ * {@link LiveFeed}: through enhanced fan-out ({@link FanOutReader}, SubscribeToShard) when the endpoint
+ * has it, else with GetRecords. Each call to {@link #pollOnce()} does the work that is due at the
  * clock's current time and says how long until more is due, so the loop can be driven by a test clock.
  *
  * <ul>
@@ -45,6 +50,13 @@ import memberstream.live.ShardRange;
  *       shards are listed again, which makes its children readable.</li>
  *   <li>Checkpoints: kept in memory per shard and written in one batch every {@code checkpointInterval}
  *       and on {@link #close()}.</li>
+ *   <li>Fan-out: one subscription per readable shard, from the checkpoint (or the last continuation
+ *       sequence number), renewed shortly before its five minutes are up; the end of a closed shard
+ *       is told by an event naming its children. An endpoint that answers the fan-out calls with
+ *       "unknown operation" (or has no room for another consumer) is read by polling instead.</li>
+ *   <li>Window: when a stream with checkpoints is first read, the last {@link #WINDOW} of each shard
+ *       up to its checkpoint is read back ({@link WindowReadBack}) into the feed's window, without
+ *       being announced as new.</li>
  *   <li>An absent, deleted or unreachable stream is looked for again every {@code discoveryInterval};
  *       each change of state is logged once.</li>
  * </ul>
@@ -56,6 +68,15 @@ public class LiveConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveConsumer.class);
     private static final Duration MAX_WAIT = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** How much of the stream the feed's window holds (its chart's width). */
+    static final Duration WINDOW = Duration.ofMinutes(30);
+    /** A subscription lasts five minutes; a new one replaces it a little before, so no gap opens. */
+    static final Duration RESUBSCRIBE_AFTER = Duration.ofSeconds(285);
+    /** Failed subscriptions in a row, with nothing ever received, after which fan-out is given up. */
+    private static final int FAN_OUT_ATTEMPTS = 3;
+
+    /** How records are read now. */
+    enum Mode { POLLING, FAN_OUT }
 
     private final Supplier<KinesisClient> kinesisClient;
     private final Checkpoints checkpoints;
@@ -63,8 +84,18 @@ public class LiveConsumer implements AutoCloseable {
     private final LiveFeed feed;
     private final LiveProperties properties;
     private final Clock clock;
+    private final FanOutReader fanOut;
+    private final WindowReadBack readBack;
+    private final Set<String> windowRebuilt = new java.util.HashSet<>();
 
     private String currentStream;
+    private String streamArn;
+    private Mode mode = Mode.POLLING;
+    private String modeReason = "";
+    private String consumerArn;
+    private boolean fanOutGivenUp;
+    private boolean fanOutEverDelivered;
+    private int fanOutFailures;
     private Instant streamCreatedAt;
     private final Map<String, Cursor> cursors = new LinkedHashMap<>();
     private final Map<String, Checkpoints.Checkpoint> dirty = new HashMap<>();
@@ -79,6 +110,18 @@ public class LiveConsumer implements AutoCloseable {
      */
     public LiveConsumer(Supplier<KinesisClient> kinesis, Checkpoints checkpoints, Supplier<String> streamName, LiveFeed feed,
                         LiveProperties properties, Clock clock) {
+        this(kinesis, null, null, checkpoints, streamName, feed, properties, clock);
+    }
+
+    /**
+     * @param kinesisAsync  for SubscribeToShard (HTTP/2); null to read by polling only
+     * @param consumerName  the stream consumer this console registers, unique per console
+     */
+    public LiveConsumer(Supplier<KinesisClient> kinesis, Supplier<KinesisAsyncClient> kinesisAsync, String consumerName,
+                        Checkpoints checkpoints, Supplier<String> streamName, LiveFeed feed, LiveProperties properties,
+                        Clock clock) {
+        this.fanOut = kinesisAsync == null ? null : new FanOutReader(kinesis, kinesisAsync, consumerName);
+        this.readBack = new WindowReadBack(kinesis, properties.getRecordsLimit(), 50);
         this.kinesisClient = kinesis;
         this.checkpoints = checkpoints;
         this.streamName = streamName;
@@ -98,6 +141,10 @@ public class LiveConsumer implements AutoCloseable {
         Long millisBehindLatest;
         long throttles;
         boolean startAtLatest;
+        /** The live subscription's generation, 0 when none. */
+        long generation;
+        /** Where the last fan-out event left off. */
+        String continuation;
 
         Cursor(ShardRange shard) {
             this.shard = shard;
@@ -111,6 +158,9 @@ public class LiveConsumer implements AutoCloseable {
         if (!Objects.equals(wanted, currentStream)) {
             switchTo(wanted);
         }
+        if (fanOut != null) {
+            fanOut.drain().forEach(this::handle);
+        }
         if (!now.isBefore(nextDiscovery)) {
             discover(now);
         }
@@ -120,7 +170,11 @@ public class LiveConsumer implements AutoCloseable {
                     break;
                 }
                 if (readable(cursor) && !clock.instant().isBefore(cursor.due)) {
-                    read(cursor);
+                    if (mode == Mode.FAN_OUT) {
+                        subscribe(cursor);
+                    } else {
+                        read(cursor);
+                    }
                 }
             }
         }
@@ -132,10 +186,29 @@ public class LiveConsumer implements AutoCloseable {
         return untilNextWork();
     }
 
-    /** Writes pending checkpoints. */
+    /**
+     * Waits up to {@code wait} for more work: with fan-out, a delivery ends the wait at once.
+     */
+    public void awaitWork(Duration wait) throws InterruptedException {
+        if (fanOut != null) {
+            fanOut.awaitDelivery(wait.toMillis());
+        } else {
+            Thread.sleep(wait.toMillis());
+        }
+    }
+
+    /** Ends the subscriptions and writes pending checkpoints. The stream consumer stays registered. */
     @Override
     public void close() {
+        if (fanOut != null) {
+            fanOut.cancelAll();
+            fanOut.wake();
+        }
         flushCheckpoints();
+    }
+
+    Mode mode() {
+        return mode;
     }
 
     LiveStatus status() {
@@ -148,9 +221,14 @@ public class LiveConsumer implements AutoCloseable {
 
     private void switchTo(String stream) {
         flushCheckpoints();
-        cursors.clear();
+        clearCursors();
         currentStream = stream;
         streamCreatedAt = null;
+        streamArn = null;
+        consumerArn = null;
+        fanOutGivenUp = false;
+        fanOutEverDelivered = false;
+        fanOutFailures = 0;
         nextDiscovery = Instant.MIN;
         setState(LiveStatus.State.STARTING, "Looking for stream " + stream);
     }
@@ -174,18 +252,21 @@ public class LiveConsumer implements AutoCloseable {
             Instant created = summary.streamCreationTimestamp() == null ? Instant.EPOCH : summary.streamCreationTimestamp();
             if (!created.equals(streamCreatedAt)) {
                 flushCheckpoints();
-                cursors.clear();
+                clearCursors();
+                consumerArn = null;
                 streamCreatedAt = created;
             }
+            streamArn = summary.streamARN();
             addShards(listShards());
+            chooseMode();
             setState(LiveStatus.State.READING, "Reading " + cursors.values().stream().filter(this::readable).count()
-                    + " shard(s) of " + currentStream);
+                    + " shard(s) of " + currentStream + describeMode());
         } catch (ResourceNotFoundException absent) {
             streamGone();
         } catch (LimitExceededException throttled) {
             nextDiscovery = now.plusSeconds(1);
         } catch (SdkClientException | KinesisException unreachable) {
-            cursors.clear();
+            clearCursors();
             streamCreatedAt = null;
             setState(LiveStatus.State.UNREACHABLE, "Kinesis endpoint did not answer: " + firstLine(unreachable));
         }
@@ -193,7 +274,8 @@ public class LiveConsumer implements AutoCloseable {
 
     private void streamGone() {
         flushCheckpoints();
-        cursors.clear();
+        clearCursors();
+        consumerArn = null;
         streamCreatedAt = null;
         nextDiscovery = clock.instant().plus(properties.discoveryInterval());
         setState(LiveStatus.State.WAITING_FOR_STREAM, "Stream " + currentStream + " does not exist (yet); looking again every "
@@ -232,6 +314,173 @@ public class LiveConsumer implements AutoCloseable {
             }
             cursors.put(shard.shardId(), cursor);
         });
+        if (!saved.isEmpty() && windowRebuilt.add(currentStream + "@" + streamCreatedAt)) {
+            rebuildWindow(saved);
+        }
+    }
+
+    /** Reads back the last {@link #WINDOW} of every shard up to its checkpoint, into the feed's window. */
+    private void rebuildWindow(Map<String, Checkpoints.Checkpoint> saved) {
+        Instant since = clock.instant().minus(WINDOW);
+        List<LiveRecord> restored = new ArrayList<>();
+        for (Cursor cursor : cursors.values()) {
+            Checkpoints.Checkpoint checkpoint = saved.get(cursor.shard.shardId());
+            if (checkpoint == null || checkpoint.sequenceNumber() == null) {
+                continue;
+            }
+            String shardId = cursor.shard.shardId();
+            try {
+                readBack.readBack(currentStream, shardId, since, checkpoint.sequenceNumber(),
+                        record -> restored.add(toLiveRecord(shardId, record)));
+            } catch (SdkClientException | KinesisException failed) {
+                log.info("Could not read back the last {} minutes of {}: {}", WINDOW.toMinutes(), shardId, firstLine(failed));
+            }
+        }
+        restored.sort(Comparator.comparing(LiveRecord::arrival, Comparator.nullsFirst(Comparator.naturalOrder())));
+        feed.restored(restored);
+        if (!restored.isEmpty()) {
+            log.info("Rebuilt the live tail's window from {} record(s) of {}", restored.size(), currentStream);
+        }
+    }
+
+    private void clearCursors() {
+        if (fanOut != null) {
+            fanOut.cancelAll();
+        }
+        cursors.clear();
+    }
+
+    /** Fan-out when the endpoint has it and this console's consumer is active; polling meanwhile. */
+    private void chooseMode() {
+        if (fanOut == null || fanOutGivenUp || consumerArn != null || streamArn == null) {
+            return;
+        }
+        FanOutReader.Readiness readiness;
+        try {
+            readiness = fanOut.prepare(streamArn);
+        } catch (SdkClientException | KinesisException failed) {
+            readiness = new FanOutReader.Pending("Could not register stream consumer " + fanOut.consumerName() + ": "
+                    + firstLine(failed));
+        }
+        if (readiness instanceof FanOutReader.Ready ready) {
+            consumerArn = ready.consumerArn();
+            mode = Mode.FAN_OUT;
+            modeReason = "";
+            cursors.values().forEach(c -> {
+                c.iterator = null;
+                c.due = Instant.MIN;
+            });
+            log.info("Live consumer: reading {} through enhanced fan-out as {}", currentStream, fanOut.consumerName());
+        } else if (readiness instanceof FanOutReader.Pending pending) {
+            modeReason = pending.why();
+            Instant soon = clock.instant().plusSeconds(1);
+            nextDiscovery = nextDiscovery.isBefore(soon) ? nextDiscovery : soon;
+        } else if (readiness instanceof FanOutReader.Unsupported unsupported) {
+            giveUpFanOut(unsupported.why());
+        }
+    }
+
+    private void giveUpFanOut(String why) {
+        if (!fanOutGivenUp) {
+            log.info("Live consumer: reading {} by polling GetRecords: {}", currentStream, why);
+        }
+        fanOutGivenUp = true;
+        fanOut.cancelAll();
+        consumerArn = null;
+        mode = Mode.POLLING;
+        modeReason = why;
+        cursors.values().forEach(c -> {
+            c.generation = 0;
+            c.iterator = null;
+            c.due = Instant.MIN;
+        });
+    }
+
+    private String describeMode() {
+        if (mode == Mode.FAN_OUT) {
+            return " through enhanced fan-out (consumer " + fanOut.consumerName() + ")";
+        }
+        return " by polling GetRecords" + (modeReason.isEmpty() ? "" : " (" + modeReason + ")");
+    }
+
+    private void subscribe(Cursor cursor) {
+        String after = cursor.continuation != null ? cursor.continuation : cursor.checkpoint;
+        StartingPosition position = after != null
+                ? StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after).build()
+                : StartingPosition.builder().type(cursor.startAtLatest ? ShardIteratorType.LATEST
+                : ShardIteratorType.TRIM_HORIZON).build();
+        cursor.generation = fanOut.subscribe(consumerArn, cursor.shard.shardId(), position);
+        cursor.due = clock.instant().plus(RESUBSCRIBE_AFTER);
+    }
+
+    /** Applies what a subscription delivered; deliveries of replaced subscriptions are dropped. */
+    private void handle(FanOutReader.Delivery delivery) {
+        Cursor cursor = cursors.get(delivery.shardId());
+        if (cursor == null || cursor.generation != delivery.generation() || mode != Mode.FAN_OUT) {
+            return;
+        }
+        if (delivery instanceof FanOutReader.Batch batch) {
+            arrived(cursor, batch);
+        } else if (delivery instanceof FanOutReader.Ended ended) {
+            ended(cursor, ended);
+        }
+    }
+
+    private void arrived(Cursor cursor, FanOutReader.Batch batch) {
+        fanOutEverDelivered = true;
+        fanOutFailures = 0;
+        cursor.backoff = Duration.ZERO;
+        cursor.millisBehindLatest = batch.millisBehindLatest();
+        List<LiveRecord> arrived = new ArrayList<>(batch.records().size());
+        for (Record record : batch.records()) {
+            arrived.add(toLiveRecord(cursor.shard.shardId(), record));
+            cursor.checkpoint = record.sequenceNumber();
+        }
+        if (batch.continuation() != null) {
+            cursor.continuation = batch.continuation();
+        }
+        if (!arrived.isEmpty()) {
+            markDirty(cursor);
+            feed.arrived(arrived);
+        }
+        if (batch.continuation() == null && !batch.children().isEmpty()) {
+            fanOut.cancel(cursor.shard.shardId());
+            cursor.generation = 0;
+            finish(cursor, batch.children());
+        } else {
+            batch.handled().run();
+        }
+    }
+
+    private void ended(Cursor cursor, FanOutReader.Ended ended) {
+        fanOut.ended(cursor.shard.shardId(), ended.generation());
+        cursor.generation = 0;
+        Throwable error = FanOutReader.unwrap(ended.error() == null ? new Exception() : ended.error());
+        if (ended.error() == null) {
+            cursor.due = clock.instant();
+        } else if (FanOutReader.notSupported(error)) {
+            giveUpFanOut("the endpoint has no enhanced fan-out: " + FanOutReader.firstLine(error));
+        } else if (error instanceof ResourceNotFoundException) {
+            consumerArn = null; // the consumer (or the stream) is gone: look again, register again
+            mode = Mode.POLLING;
+            nextDiscovery = clock.instant();
+        } else if (error instanceof InvalidArgumentException) {
+            log.info("SubscribeToShard on {} refused its starting position; reading from the oldest record: {}",
+                    cursor.shard.shardId(), FanOutReader.firstLine(error));
+            cursor.continuation = null;
+            cursor.checkpoint = null;
+            cursor.due = clock.instant();
+        } else if (!fanOutEverDelivered && FanOutReader.clientSide(error) && ++fanOutFailures >= FAN_OUT_ATTEMPTS) {
+            giveUpFanOut("SubscribeToShard failed " + fanOutFailures + " times: " + FanOutReader.firstLine(error));
+        } else {
+            if (error instanceof ResourceInUseException || error instanceof LimitExceededException) {
+                cursor.throttles++;
+            }
+            cursor.backoff = cursor.backoff.isZero() ? Duration.ofSeconds(1) : min(cursor.backoff.multipliedBy(2), MAX_BACKOFF);
+            cursor.due = clock.instant().plus(cursor.backoff);
+            log.debug("SubscribeToShard on {} ended, again in {}: {}", cursor.shard.shardId(), cursor.backoff,
+                    FanOutReader.firstLine(error));
+        }
     }
 
     /** Readable when not finished and every listed parent is read to its end. */
