@@ -18,13 +18,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
-import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -67,7 +64,6 @@ public class LiveConsumer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LiveConsumer.class);
     private static final Duration MAX_WAIT = Duration.ofSeconds(1);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     /** How much of the stream the feed's window holds (its chart's width). */
     static final Duration WINDOW = Duration.ofMinutes(30);
     /** A subscription lasts five minutes; a new one replaces it a little before, so no gap opens. */
@@ -86,6 +82,7 @@ public class LiveConsumer implements AutoCloseable {
     private final Clock clock;
     private final FanOutReader fanOut;
     private final WindowReadBack readBack;
+    private final PollingReader polling;
     private final Set<String> windowRebuilt = new java.util.HashSet<>();
 
     private String currentStream;
@@ -97,7 +94,7 @@ public class LiveConsumer implements AutoCloseable {
     private boolean fanOutEverDelivered;
     private int fanOutFailures;
     private Instant streamCreatedAt;
-    private final Map<String, Cursor> cursors = new LinkedHashMap<>();
+    private final Map<String, ShardCursor> cursors = new LinkedHashMap<>();
     private final Map<String, Checkpoints.Checkpoint> dirty = new HashMap<>();
     private final MemberEmails emails = new MemberEmails(MemberEmails.DEFAULT_CAPACITY);
     private LiveStatus.State state = LiveStatus.State.STARTING;
@@ -122,33 +119,28 @@ public class LiveConsumer implements AutoCloseable {
                         Clock clock) {
         this.fanOut = kinesisAsync == null ? null : new FanOutReader(kinesis, kinesisAsync, consumerName);
         this.readBack = new WindowReadBack(kinesis, properties.getRecordsLimit(), 50);
+        this.polling = new PollingReader(kinesis, properties, clock, new PollingReader.Events() {
+            @Override
+            public void records(ShardCursor cursor, List<Record> records, Long millisBehindLatest) {
+                arrivedOn(cursor, records, millisBehindLatest);
+            }
+
+            @Override
+            public void finished(ShardCursor cursor, List<ChildShard> children) {
+                finish(cursor, children);
+            }
+
+            @Override
+            public void streamGone() {
+                LiveConsumer.this.streamGone();
+            }
+        });
         this.kinesisClient = kinesis;
         this.checkpoints = checkpoints;
         this.streamName = streamName;
         this.feed = feed;
         this.properties = properties;
         this.clock = clock;
-    }
-
-    /** One shard's reading state. */
-    private static final class Cursor {
-        final ShardRange shard;
-        String iterator;
-        String checkpoint;
-        boolean finished;
-        Instant due = Instant.MIN;
-        Duration backoff = Duration.ZERO;
-        Long millisBehindLatest;
-        long throttles;
-        boolean startAtLatest;
-        /** The live subscription's generation, 0 when none. */
-        long generation;
-        /** Where the last fan-out event left off. */
-        String continuation;
-
-        Cursor(ShardRange shard) {
-            this.shard = shard;
-        }
     }
 
     /** Does what is due now; returns how long the caller may wait before calling again. */
@@ -165,7 +157,7 @@ public class LiveConsumer implements AutoCloseable {
             discover(now);
         }
         if (state == LiveStatus.State.READING) {
-            for (Cursor cursor : List.copyOf(cursors.values())) {
+            for (ShardCursor cursor : List.copyOf(cursors.values())) {
                 if (state != LiveStatus.State.READING) {
                     break;
                 }
@@ -173,7 +165,7 @@ public class LiveConsumer implements AutoCloseable {
                     if (mode == Mode.FAN_OUT) {
                         subscribe(cursor);
                     } else {
-                        read(cursor);
+                        polling.read(cursor, currentStream);
                     }
                 }
             }
@@ -303,7 +295,7 @@ public class LiveConsumer implements AutoCloseable {
             if (cursors.containsKey(shard.shardId())) {
                 return;
             }
-            Cursor cursor = new Cursor(shard);
+            ShardCursor cursor = new ShardCursor(shard);
             Checkpoints.Checkpoint checkpoint = saved.get(shard.shardId());
             if (checkpoint != null) {
                 cursor.checkpoint = checkpoint.sequenceNumber();
@@ -315,31 +307,9 @@ public class LiveConsumer implements AutoCloseable {
             cursors.put(shard.shardId(), cursor);
         });
         if (!saved.isEmpty() && windowRebuilt.add(currentStream + "@" + streamCreatedAt)) {
-            rebuildWindow(saved);
-        }
-    }
-
-    /** Reads back the last {@link #WINDOW} of every shard up to its checkpoint, into the feed's window. */
-    private void rebuildWindow(Map<String, Checkpoints.Checkpoint> saved) {
-        Instant since = clock.instant().minus(WINDOW);
-        List<LiveRecord> restored = new ArrayList<>();
-        for (Cursor cursor : cursors.values()) {
-            Checkpoints.Checkpoint checkpoint = saved.get(cursor.shard.shardId());
-            if (checkpoint == null || checkpoint.sequenceNumber() == null) {
-                continue;
-            }
-            String shardId = cursor.shard.shardId();
-            try {
-                readBack.readBack(currentStream, shardId, since, checkpoint.sequenceNumber(),
-                        record -> restored.add(toLiveRecord(shardId, record)));
-            } catch (SdkClientException | KinesisException failed) {
-                log.info("Could not read back the last {} minutes of {}: {}", WINDOW.toMinutes(), shardId, firstLine(failed));
-            }
-        }
-        restored.sort(Comparator.comparing(LiveRecord::arrival, Comparator.nullsFirst(Comparator.naturalOrder())));
-        feed.restored(restored);
-        if (!restored.isEmpty()) {
-            log.info("Rebuilt the live tail's window from {} record(s) of {}", restored.size(), currentStream);
+            List<LiveRecord> restored = readBack.rebuild(currentStream, clock.instant().minus(WINDOW), saved,
+                    this::toLiveRecord);
+            feed.restored(restored);
         }
     }
 
@@ -403,7 +373,7 @@ public class LiveConsumer implements AutoCloseable {
         return " by polling GetRecords" + (modeReason.isEmpty() ? "" : " (" + modeReason + ")");
     }
 
-    private void subscribe(Cursor cursor) {
+    private void subscribe(ShardCursor cursor) {
         String after = cursor.continuation != null ? cursor.continuation : cursor.checkpoint;
         StartingPosition position = after != null
                 ? StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after).build()
@@ -415,7 +385,7 @@ public class LiveConsumer implements AutoCloseable {
 
     /** Applies what a subscription delivered; deliveries of replaced subscriptions are dropped. */
     private void handle(FanOutReader.Delivery delivery) {
-        Cursor cursor = cursors.get(delivery.shardId());
+        ShardCursor cursor = cursors.get(delivery.shardId());
         if (cursor == null || cursor.generation != delivery.generation() || mode != Mode.FAN_OUT) {
             return;
         }
@@ -426,23 +396,14 @@ public class LiveConsumer implements AutoCloseable {
         }
     }
 
-    private void arrived(Cursor cursor, FanOutReader.Batch batch) {
+    private void arrived(ShardCursor cursor, FanOutReader.Batch batch) {
         fanOutEverDelivered = true;
         fanOutFailures = 0;
         cursor.backoff = Duration.ZERO;
-        cursor.millisBehindLatest = batch.millisBehindLatest();
-        List<LiveRecord> arrived = new ArrayList<>(batch.records().size());
-        for (Record record : batch.records()) {
-            arrived.add(toLiveRecord(cursor.shard.shardId(), record));
-            cursor.checkpoint = record.sequenceNumber();
-        }
         if (batch.continuation() != null) {
             cursor.continuation = batch.continuation();
         }
-        if (!arrived.isEmpty()) {
-            markDirty(cursor);
-            feed.arrived(arrived);
-        }
+        arrivedOn(cursor, batch.records(), batch.millisBehindLatest());
         if (batch.continuation() == null && !batch.children().isEmpty()) {
             fanOut.cancel(cursor.shard.shardId());
             cursor.generation = 0;
@@ -452,7 +413,21 @@ public class LiveConsumer implements AutoCloseable {
         }
     }
 
-    private void ended(Cursor cursor, FanOutReader.Ended ended) {
+    /** Records read from a shard, by either reader: into the feed, and the checkpoint moves on. */
+    private void arrivedOn(ShardCursor cursor, List<Record> records, Long millisBehindLatest) {
+        cursor.millisBehindLatest = millisBehindLatest;
+        List<LiveRecord> arrived = new ArrayList<>(records.size());
+        for (Record record : records) {
+            arrived.add(toLiveRecord(cursor.shard.shardId(), record));
+            cursor.checkpoint = record.sequenceNumber();
+        }
+        if (!arrived.isEmpty()) {
+            markDirty(cursor);
+            feed.arrived(arrived);
+        }
+    }
+
+    private void ended(ShardCursor cursor, FanOutReader.Ended ended) {
         fanOut.ended(cursor.shard.shardId(), ended.generation());
         cursor.generation = 0;
         Throwable error = FanOutReader.unwrap(ended.error() == null ? new Exception() : ended.error());
@@ -476,20 +451,19 @@ public class LiveConsumer implements AutoCloseable {
             if (error instanceof ResourceInUseException || error instanceof LimitExceededException) {
                 cursor.throttles++;
             }
-            cursor.backoff = cursor.backoff.isZero() ? Duration.ofSeconds(1) : min(cursor.backoff.multipliedBy(2), MAX_BACKOFF);
-            cursor.due = clock.instant().plus(cursor.backoff);
+            cursor.backOff(clock.instant());
             log.debug("SubscribeToShard on {} ended, again in {}: {}", cursor.shard.shardId(), cursor.backoff,
                     FanOutReader.firstLine(error));
         }
     }
 
     /** Readable when not finished and every listed parent is read to its end. */
-    private boolean readable(Cursor cursor) {
+    private boolean readable(ShardCursor cursor) {
         if (cursor.finished) {
             return false;
         }
         for (String parentId : new String[] {cursor.shard.parentShardId(), cursor.shard.adjacentParentShardId()}) {
-            Cursor parent = parentId == null ? null : cursors.get(parentId);
+            ShardCursor parent = parentId == null ? null : cursors.get(parentId);
             if (parent != null && !parent.finished) {
                 return false;
             }
@@ -497,67 +471,7 @@ public class LiveConsumer implements AutoCloseable {
         return true;
     }
 
-    private void read(Cursor cursor) {
-        try {
-            if (cursor.iterator == null) {
-                cursor.iterator = iteratorFor(cursor);
-            }
-            GetRecordsResponse response = kinesis().getRecords(r -> r.shardIterator(cursor.iterator)
-                    .limit(properties.getRecordsLimit()));
-            Instant now = clock.instant();
-            cursor.backoff = Duration.ZERO;
-            cursor.millisBehindLatest = response.millisBehindLatest();
-            List<LiveRecord> arrived = new ArrayList<>(response.records().size());
-            for (Record record : response.records()) {
-                arrived.add(toLiveRecord(cursor.shard.shardId(), record));
-                cursor.checkpoint = record.sequenceNumber();
-            }
-            cursor.iterator = response.nextShardIterator();
-            if (!arrived.isEmpty()) {
-                markDirty(cursor);
-                feed.arrived(arrived);
-            }
-            boolean behind = response.millisBehindLatest() != null && response.millisBehindLatest() > 0;
-            cursor.due = now.plus(arrived.isEmpty() && !behind ? properties.idlePollInterval() : properties.pollInterval());
-            if (cursor.iterator == null) {
-                finish(cursor, response.childShards());
-            }
-        } catch (ProvisionedThroughputExceededException | LimitExceededException throttled) {
-            cursor.throttles++;
-            cursor.backoff = cursor.backoff.isZero() ? Duration.ofSeconds(1) : min(cursor.backoff.multipliedBy(2), MAX_BACKOFF);
-            cursor.due = clock.instant().plus(cursor.backoff);
-        } catch (ExpiredIteratorException expired) {
-            cursor.iterator = null;
-            cursor.due = clock.instant();
-        } catch (ResourceNotFoundException gone) {
-            streamGone();
-        } catch (SdkClientException | KinesisException failed) {
-            cursor.iterator = null;
-            cursor.backoff = cursor.backoff.isZero() ? Duration.ofSeconds(1) : min(cursor.backoff.multipliedBy(2), MAX_BACKOFF);
-            cursor.due = clock.instant().plus(cursor.backoff);
-            log.debug("GetRecords on {} failed, retrying in {}: {}", cursor.shard.shardId(), cursor.backoff, firstLine(failed));
-        }
-    }
-
-    private String iteratorFor(Cursor cursor) {
-        String shardId = cursor.shard.shardId();
-        if (cursor.checkpoint != null) {
-            try {
-                return kinesis().getShardIterator(r -> r.streamName(currentStream).shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                        .startingSequenceNumber(cursor.checkpoint)).shardIterator();
-            } catch (InvalidArgumentException notInShard) {
-                log.info("Checkpoint {} is not in {} of {} any more; reading from its oldest record",
-                        cursor.checkpoint, shardId, currentStream);
-                cursor.checkpoint = null;
-            }
-        }
-        ShardIteratorType type = cursor.startAtLatest ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;
-        return kinesis().getShardIterator(r -> r.streamName(currentStream).shardId(shardId).shardIteratorType(type))
-                .shardIterator();
-    }
-
-    private void finish(Cursor cursor, List<ChildShard> children) {
+    private void finish(ShardCursor cursor, List<ChildShard> children) {
         cursor.finished = true;
         cursor.millisBehindLatest = null;
         markDirty(cursor);
@@ -567,7 +481,7 @@ public class LiveConsumer implements AutoCloseable {
         nextDiscovery = clock.instant();
     }
 
-    private void markDirty(Cursor cursor) {
+    private void markDirty(ShardCursor cursor) {
         dirty.put(cursor.shard.shardId(),
                 new Checkpoints.Checkpoint(cursor.shard.shardId(), cursor.checkpoint, cursor.finished));
     }
@@ -589,7 +503,7 @@ public class LiveConsumer implements AutoCloseable {
         Instant now = clock.instant();
         Instant next = nextDiscovery;
         if (state == LiveStatus.State.READING) {
-            for (Cursor cursor : cursors.values()) {
+            for (ShardCursor cursor : cursors.values()) {
                 if (readable(cursor) && cursor.due.isBefore(next)) {
                     next = cursor.due;
                 }

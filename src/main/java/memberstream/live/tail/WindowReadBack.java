@@ -2,10 +2,20 @@ package memberstream.live.tail;
 
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -20,6 +30,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  */
 final class WindowReadBack {
 
+    private static final Logger log = LoggerFactory.getLogger(WindowReadBack.class);
+
     private final Supplier<KinesisClient> kinesis;
     private final int limit;
     private final int maxCalls;
@@ -28,6 +40,31 @@ final class WindowReadBack {
         this.kinesis = kinesis;
         this.limit = limit;
         this.maxCalls = maxCalls;
+    }
+
+    /**
+     * Reads back every checkpointed shard from {@code since} up to its checkpoint; returns what was
+     * read, converted, oldest arrival first. A shard that cannot be read back is logged and skipped.
+     */
+    List<LiveRecord> rebuild(String stream, Instant since, Map<String, Checkpoints.Checkpoint> saved,
+                             BiFunction<String, Record, LiveRecord> convert) {
+        List<LiveRecord> restored = new ArrayList<>();
+        for (Checkpoints.Checkpoint checkpoint : new TreeMap<>(saved).values()) {
+            if (checkpoint.sequenceNumber() == null) {
+                continue;
+            }
+            String shardId = checkpoint.shardId();
+            try {
+                readBack(stream, shardId, since, checkpoint.sequenceNumber(), record -> restored.add(convert.apply(shardId, record)));
+            } catch (SdkClientException | KinesisException failed) {
+                log.info("Could not read back {} of {} since {}: {}", shardId, stream, since, FanOutReader.firstLine(failed));
+            }
+        }
+        restored.sort(Comparator.comparing(LiveRecord::arrival, Comparator.nullsFirst(Comparator.naturalOrder())));
+        if (!restored.isEmpty()) {
+            log.info("Rebuilt the live tail's window from {} record(s) of {}", restored.size(), stream);
+        }
+        return restored;
     }
 
     /**
