@@ -13,9 +13,12 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -38,6 +41,10 @@ public class AwsClients implements AutoCloseable {
     private final Supplier<URI> endpoint;
     private final SdkHttpClient http;
     private volatile Clients current;
+    /** For event streams (SubscribeToShard): Netty, HTTP/2 (with prior knowledge against http://), built on first use. */
+    private volatile SdkAsyncHttpClient asyncHttp;
+    private volatile KinesisAsyncClient kinesisAsync;
+    private volatile URI kinesisAsyncEndpoint;
 
     private record Clients(URI endpoint, KinesisClient kinesis, FirehoseClient firehose, S3Client s3) {
     }
@@ -64,6 +71,38 @@ public class AwsClients implements AutoCloseable {
 
     public KinesisClient kinesis() {
         return clients().kinesis();
+    }
+
+    /**
+     * Kinesis over HTTP/2 for enhanced fan-out. No call timeout: a subscription lasts up to five
+     * minutes; the connection's read timeout still ends a silent one.
+     */
+    public KinesisAsyncClient kinesisAsync() {
+        URI uri = endpoint();
+        KinesisAsyncClient client = kinesisAsync;
+        if (client != null && Objects.equals(kinesisAsyncEndpoint, uri)) {
+            return client;
+        }
+        synchronized (this) {
+            if (kinesisAsync == null || !Objects.equals(kinesisAsyncEndpoint, uri)) {
+                if (asyncHttp == null) {
+                    asyncHttp = NettyNioAsyncHttpClient.builder()
+                            .connectionTimeout(properties.connectTimeout())
+                            .maxConcurrency(64)
+                            .build();
+                }
+                var builder = KinesisAsyncClient.builder().httpClient(asyncHttp).region(region())
+                        .credentialsProvider(credentials())
+                        .overrideConfiguration(ClientOverrideConfiguration.builder()
+                                .retryStrategy(AwsRetryStrategy.doNotRetry()).build());
+                if (uri != null) {
+                    builder.endpointOverride(uri);
+                }
+                kinesisAsync = builder.build();
+                kinesisAsyncEndpoint = uri;
+            }
+            return kinesisAsync;
+        }
     }
 
     public FirehoseClient firehose() {
@@ -142,6 +181,12 @@ public class AwsClients implements AutoCloseable {
             clients.kinesis().close();
             clients.firehose().close();
             clients.s3().close();
+        }
+        if (kinesisAsync != null) {
+            kinesisAsync.close();
+        }
+        if (asyncHttp != null) {
+            asyncHttp.close();
         }
         http.close();
     }

@@ -10,30 +10,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
-import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import memberstream.live.ShardRange;
 
 /**
- * Reads every shard of one Kinesis stream with GetRecords, parents before children, and hands the
- * records to the {@link LiveFeed}. Each call to {@link #pollOnce()} does the work that is due at the
+ * Reads every shard of one Kinesis stream, parents before children, and hands the records to the
+ * {@link LiveFeed}: through enhanced fan-out ({@link FanOutReader}, SubscribeToShard) when the endpoint
+ * has it, else with GetRecords. Each call to {@link #pollOnce()} does the work that is due at the
  * clock's current time and says how long until more is due, so the loop can be driven by a test clock.
  *
  * <ul>
@@ -45,6 +47,13 @@ import memberstream.live.ShardRange;
  *       shards are listed again, which makes its children readable.</li>
  *   <li>Checkpoints: kept in memory per shard and written in one batch every {@code checkpointInterval}
  *       and on {@link #close()}.</li>
+ *   <li>Fan-out: one subscription per readable shard, from the checkpoint (or the last continuation
+ *       sequence number), renewed shortly before its five minutes are up; the end of a closed shard
+ *       is told by an event naming its children. An endpoint that answers the fan-out calls with
+ *       "unknown operation" (or has no room for another consumer) is read by polling instead.</li>
+ *   <li>Window: when a stream with checkpoints is first read, the last {@link #WINDOW} of each shard
+ *       up to its checkpoint is read back ({@link WindowReadBack}) into the feed's window, without
+ *       being announced as new.</li>
  *   <li>An absent, deleted or unreachable stream is looked for again every {@code discoveryInterval};
  *       each change of state is logged once.</li>
  * </ul>
@@ -55,7 +64,15 @@ public class LiveConsumer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LiveConsumer.class);
     private static final Duration MAX_WAIT = Duration.ofSeconds(1);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** How much of the stream the feed's window holds (its chart's width). */
+    static final Duration WINDOW = Duration.ofMinutes(30);
+    /** A subscription lasts five minutes; a new one replaces it a little before, so no gap opens. */
+    static final Duration RESUBSCRIBE_AFTER = Duration.ofSeconds(285);
+    /** Failed subscriptions in a row, with nothing ever received, after which fan-out is given up. */
+    private static final int FAN_OUT_ATTEMPTS = 3;
+
+    /** How records are read now. */
+    enum Mode { POLLING, FAN_OUT }
 
     private final Supplier<KinesisClient> kinesisClient;
     private final Checkpoints checkpoints;
@@ -63,10 +80,21 @@ public class LiveConsumer implements AutoCloseable {
     private final LiveFeed feed;
     private final LiveProperties properties;
     private final Clock clock;
+    private final FanOutReader fanOut;
+    private final WindowReadBack readBack;
+    private final PollingReader polling;
+    private final Set<String> windowRebuilt = new java.util.HashSet<>();
 
     private String currentStream;
+    private String streamArn;
+    private Mode mode = Mode.POLLING;
+    private String modeReason = "";
+    private String consumerArn;
+    private boolean fanOutGivenUp;
+    private boolean fanOutEverDelivered;
+    private int fanOutFailures;
     private Instant streamCreatedAt;
-    private final Map<String, Cursor> cursors = new LinkedHashMap<>();
+    private final Map<String, ShardCursor> cursors = new LinkedHashMap<>();
     private final Map<String, Checkpoints.Checkpoint> dirty = new HashMap<>();
     private final MemberEmails emails = new MemberEmails(MemberEmails.DEFAULT_CAPACITY);
     private LiveStatus.State state = LiveStatus.State.STARTING;
@@ -79,29 +107,40 @@ public class LiveConsumer implements AutoCloseable {
      */
     public LiveConsumer(Supplier<KinesisClient> kinesis, Checkpoints checkpoints, Supplier<String> streamName, LiveFeed feed,
                         LiveProperties properties, Clock clock) {
+        this(kinesis, null, null, checkpoints, streamName, feed, properties, clock);
+    }
+
+    /**
+     * @param kinesisAsync  for SubscribeToShard (HTTP/2); null to read by polling only
+     * @param consumerName  the stream consumer this console registers, unique per console
+     */
+    public LiveConsumer(Supplier<KinesisClient> kinesis, Supplier<KinesisAsyncClient> kinesisAsync, String consumerName,
+                        Checkpoints checkpoints, Supplier<String> streamName, LiveFeed feed, LiveProperties properties,
+                        Clock clock) {
+        this.fanOut = kinesisAsync == null ? null : new FanOutReader(kinesis, kinesisAsync, consumerName);
+        this.readBack = new WindowReadBack(kinesis, properties.getRecordsLimit(), 50);
+        this.polling = new PollingReader(kinesis, properties, clock, new PollingReader.Events() {
+            @Override
+            public void records(ShardCursor cursor, List<Record> records, Long millisBehindLatest) {
+                arrivedOn(cursor, records, millisBehindLatest);
+            }
+
+            @Override
+            public void finished(ShardCursor cursor, List<ChildShard> children) {
+                finish(cursor, children);
+            }
+
+            @Override
+            public void streamGone() {
+                LiveConsumer.this.streamGone();
+            }
+        });
         this.kinesisClient = kinesis;
         this.checkpoints = checkpoints;
         this.streamName = streamName;
         this.feed = feed;
         this.properties = properties;
         this.clock = clock;
-    }
-
-    /** One shard's reading state. */
-    private static final class Cursor {
-        final ShardRange shard;
-        String iterator;
-        String checkpoint;
-        boolean finished;
-        Instant due = Instant.MIN;
-        Duration backoff = Duration.ZERO;
-        Long millisBehindLatest;
-        long throttles;
-        boolean startAtLatest;
-
-        Cursor(ShardRange shard) {
-            this.shard = shard;
-        }
     }
 
     /** Does what is due now; returns how long the caller may wait before calling again. */
@@ -111,16 +150,23 @@ public class LiveConsumer implements AutoCloseable {
         if (!Objects.equals(wanted, currentStream)) {
             switchTo(wanted);
         }
+        if (fanOut != null) {
+            fanOut.drain().forEach(this::handle);
+        }
         if (!now.isBefore(nextDiscovery)) {
             discover(now);
         }
         if (state == LiveStatus.State.READING) {
-            for (Cursor cursor : List.copyOf(cursors.values())) {
+            for (ShardCursor cursor : List.copyOf(cursors.values())) {
                 if (state != LiveStatus.State.READING) {
                     break;
                 }
                 if (readable(cursor) && !clock.instant().isBefore(cursor.due)) {
-                    read(cursor);
+                    if (mode == Mode.FAN_OUT) {
+                        subscribe(cursor);
+                    } else {
+                        polling.read(cursor, currentStream);
+                    }
                 }
             }
         }
@@ -132,10 +178,29 @@ public class LiveConsumer implements AutoCloseable {
         return untilNextWork();
     }
 
-    /** Writes pending checkpoints. */
+    /**
+     * Waits up to {@code wait} for more work: with fan-out, a delivery ends the wait at once.
+     */
+    public void awaitWork(Duration wait) throws InterruptedException {
+        if (fanOut != null) {
+            fanOut.awaitDelivery(wait.toMillis());
+        } else {
+            Thread.sleep(wait.toMillis());
+        }
+    }
+
+    /** Ends the subscriptions and writes pending checkpoints. The stream consumer stays registered. */
     @Override
     public void close() {
+        if (fanOut != null) {
+            fanOut.cancelAll();
+            fanOut.wake();
+        }
         flushCheckpoints();
+    }
+
+    Mode mode() {
+        return mode;
     }
 
     LiveStatus status() {
@@ -148,9 +213,14 @@ public class LiveConsumer implements AutoCloseable {
 
     private void switchTo(String stream) {
         flushCheckpoints();
-        cursors.clear();
+        clearCursors();
         currentStream = stream;
         streamCreatedAt = null;
+        streamArn = null;
+        consumerArn = null;
+        fanOutGivenUp = false;
+        fanOutEverDelivered = false;
+        fanOutFailures = 0;
         nextDiscovery = Instant.MIN;
         setState(LiveStatus.State.STARTING, "Looking for stream " + stream);
     }
@@ -174,18 +244,21 @@ public class LiveConsumer implements AutoCloseable {
             Instant created = summary.streamCreationTimestamp() == null ? Instant.EPOCH : summary.streamCreationTimestamp();
             if (!created.equals(streamCreatedAt)) {
                 flushCheckpoints();
-                cursors.clear();
+                clearCursors();
+                consumerArn = null;
                 streamCreatedAt = created;
             }
+            streamArn = summary.streamARN();
             addShards(listShards());
+            chooseMode();
             setState(LiveStatus.State.READING, "Reading " + cursors.values().stream().filter(this::readable).count()
-                    + " shard(s) of " + currentStream);
+                    + " shard(s) of " + currentStream + describeMode());
         } catch (ResourceNotFoundException absent) {
             streamGone();
         } catch (LimitExceededException throttled) {
             nextDiscovery = now.plusSeconds(1);
         } catch (SdkClientException | KinesisException unreachable) {
-            cursors.clear();
+            clearCursors();
             streamCreatedAt = null;
             setState(LiveStatus.State.UNREACHABLE, "Kinesis endpoint did not answer: " + firstLine(unreachable));
         }
@@ -193,7 +266,8 @@ public class LiveConsumer implements AutoCloseable {
 
     private void streamGone() {
         flushCheckpoints();
-        cursors.clear();
+        clearCursors();
+        consumerArn = null;
         streamCreatedAt = null;
         nextDiscovery = clock.instant().plus(properties.discoveryInterval());
         setState(LiveStatus.State.WAITING_FOR_STREAM, "Stream " + currentStream + " does not exist (yet); looking again every "
@@ -221,7 +295,7 @@ public class LiveConsumer implements AutoCloseable {
             if (cursors.containsKey(shard.shardId())) {
                 return;
             }
-            Cursor cursor = new Cursor(shard);
+            ShardCursor cursor = new ShardCursor(shard);
             Checkpoints.Checkpoint checkpoint = saved.get(shard.shardId());
             if (checkpoint != null) {
                 cursor.checkpoint = checkpoint.sequenceNumber();
@@ -232,15 +306,164 @@ public class LiveConsumer implements AutoCloseable {
             }
             cursors.put(shard.shardId(), cursor);
         });
+        if (!saved.isEmpty() && windowRebuilt.add(currentStream + "@" + streamCreatedAt)) {
+            List<LiveRecord> restored = readBack.rebuild(currentStream, clock.instant().minus(WINDOW), saved,
+                    this::toLiveRecord);
+            feed.restored(restored);
+        }
+    }
+
+    private void clearCursors() {
+        if (fanOut != null) {
+            fanOut.cancelAll();
+        }
+        cursors.clear();
+    }
+
+    /** Fan-out when the endpoint has it and this console's consumer is active; polling meanwhile. */
+    private void chooseMode() {
+        if (fanOut == null || fanOutGivenUp || consumerArn != null || streamArn == null) {
+            return;
+        }
+        FanOutReader.Readiness readiness;
+        try {
+            readiness = fanOut.prepare(streamArn);
+        } catch (SdkClientException | KinesisException failed) {
+            readiness = new FanOutReader.Pending("Could not register stream consumer " + fanOut.consumerName() + ": "
+                    + firstLine(failed));
+        }
+        if (readiness instanceof FanOutReader.Ready ready) {
+            consumerArn = ready.consumerArn();
+            mode = Mode.FAN_OUT;
+            modeReason = "";
+            cursors.values().forEach(c -> {
+                c.iterator = null;
+                c.due = Instant.MIN;
+            });
+            log.info("Live consumer: reading {} through enhanced fan-out as {}", currentStream, fanOut.consumerName());
+        } else if (readiness instanceof FanOutReader.Pending pending) {
+            modeReason = pending.why();
+            Instant soon = clock.instant().plusSeconds(1);
+            nextDiscovery = nextDiscovery.isBefore(soon) ? nextDiscovery : soon;
+        } else if (readiness instanceof FanOutReader.Unsupported unsupported) {
+            giveUpFanOut(unsupported.why());
+        }
+    }
+
+    private void giveUpFanOut(String why) {
+        if (!fanOutGivenUp) {
+            log.info("Live consumer: reading {} by polling GetRecords: {}", currentStream, why);
+        }
+        fanOutGivenUp = true;
+        fanOut.cancelAll();
+        consumerArn = null;
+        mode = Mode.POLLING;
+        modeReason = why;
+        cursors.values().forEach(c -> {
+            c.generation = 0;
+            c.iterator = null;
+            c.due = Instant.MIN;
+        });
+    }
+
+    private String describeMode() {
+        if (mode == Mode.FAN_OUT) {
+            return " through enhanced fan-out (consumer " + fanOut.consumerName() + ")";
+        }
+        return " by polling GetRecords" + (modeReason.isEmpty() ? "" : " (" + modeReason + ")");
+    }
+
+    private void subscribe(ShardCursor cursor) {
+        String after = cursor.continuation != null ? cursor.continuation : cursor.checkpoint;
+        StartingPosition position = after != null
+                ? StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after).build()
+                : StartingPosition.builder().type(cursor.startAtLatest ? ShardIteratorType.LATEST
+                : ShardIteratorType.TRIM_HORIZON).build();
+        cursor.generation = fanOut.subscribe(consumerArn, cursor.shard.shardId(), position);
+        cursor.due = clock.instant().plus(RESUBSCRIBE_AFTER);
+    }
+
+    /** Applies what a subscription delivered; deliveries of replaced subscriptions are dropped. */
+    private void handle(FanOutReader.Delivery delivery) {
+        ShardCursor cursor = cursors.get(delivery.shardId());
+        if (cursor == null || cursor.generation != delivery.generation() || mode != Mode.FAN_OUT) {
+            return;
+        }
+        if (delivery instanceof FanOutReader.Batch batch) {
+            arrived(cursor, batch);
+        } else if (delivery instanceof FanOutReader.Ended ended) {
+            ended(cursor, ended);
+        }
+    }
+
+    private void arrived(ShardCursor cursor, FanOutReader.Batch batch) {
+        fanOutEverDelivered = true;
+        fanOutFailures = 0;
+        cursor.backoff = Duration.ZERO;
+        if (batch.continuation() != null) {
+            cursor.continuation = batch.continuation();
+        }
+        arrivedOn(cursor, batch.records(), batch.millisBehindLatest());
+        if (batch.continuation() == null && !batch.children().isEmpty()) {
+            fanOut.cancel(cursor.shard.shardId());
+            cursor.generation = 0;
+            finish(cursor, batch.children());
+        } else {
+            batch.handled().run();
+        }
+    }
+
+    /** Records read from a shard, by either reader: into the feed, and the checkpoint moves on. */
+    private void arrivedOn(ShardCursor cursor, List<Record> records, Long millisBehindLatest) {
+        cursor.millisBehindLatest = millisBehindLatest;
+        List<LiveRecord> arrived = new ArrayList<>(records.size());
+        for (Record record : records) {
+            arrived.add(toLiveRecord(cursor.shard.shardId(), record));
+            cursor.checkpoint = record.sequenceNumber();
+        }
+        if (!arrived.isEmpty()) {
+            markDirty(cursor);
+            feed.arrived(arrived);
+        }
+    }
+
+    private void ended(ShardCursor cursor, FanOutReader.Ended ended) {
+        fanOut.ended(cursor.shard.shardId(), ended.generation());
+        cursor.generation = 0;
+        Throwable error = FanOutReader.unwrap(ended.error() == null ? new Exception() : ended.error());
+        if (ended.error() == null) {
+            cursor.due = clock.instant();
+        } else if (FanOutReader.notSupported(error)) {
+            giveUpFanOut("the endpoint has no enhanced fan-out: " + FanOutReader.firstLine(error));
+        } else if (error instanceof ResourceNotFoundException) {
+            consumerArn = null; // the consumer (or the stream) is gone: look again, register again
+            mode = Mode.POLLING;
+            nextDiscovery = clock.instant();
+        } else if (error instanceof InvalidArgumentException) {
+            log.info("SubscribeToShard on {} refused its starting position; reading from the oldest record: {}",
+                    cursor.shard.shardId(), FanOutReader.firstLine(error));
+            cursor.continuation = null;
+            cursor.checkpoint = null;
+            cursor.due = clock.instant();
+        } else if (!fanOutEverDelivered && FanOutReader.clientSide(error) && ++fanOutFailures >= FAN_OUT_ATTEMPTS) {
+            giveUpFanOut("SubscribeToShard failed " + fanOutFailures + " times: " + FanOutReader.firstLine(error));
+        } else {
+            if (error instanceof ResourceInUseException || error instanceof LimitExceededException) {
+                cursor.throttles++;
+            }
+            cursor.backOff(clock.instant());
+            log.debug("SubscribeToShard on {} ended, again in {}: {}", cursor.shard.shardId(), cursor.backoff,
+                    FanOutReader.firstLine(error));
+        }
     }
 
     /** Readable when not finished and every listed parent is read to its end. */
-    private boolean readable(Cursor cursor) {
+    private boolean readable(ShardCursor cursor) {
         if (cursor.finished) {
             return false;
         }
         for (String parentId : new String[] {cursor.shard.parentShardId(), cursor.shard.adjacentParentShardId()}) {
-            Cursor parent = parentId == null ? null : cursors.get(parentId);
+            ShardCursor parent = parentId == null ? null : cursors.get(parentId);
             if (parent != null && !parent.finished) {
                 return false;
             }
@@ -248,67 +471,7 @@ public class LiveConsumer implements AutoCloseable {
         return true;
     }
 
-    private void read(Cursor cursor) {
-        try {
-            if (cursor.iterator == null) {
-                cursor.iterator = iteratorFor(cursor);
-            }
-            GetRecordsResponse response = kinesis().getRecords(r -> r.shardIterator(cursor.iterator)
-                    .limit(properties.getRecordsLimit()));
-            Instant now = clock.instant();
-            cursor.backoff = Duration.ZERO;
-            cursor.millisBehindLatest = response.millisBehindLatest();
-            List<LiveRecord> arrived = new ArrayList<>(response.records().size());
-            for (Record record : response.records()) {
-                arrived.add(toLiveRecord(cursor.shard.shardId(), record));
-                cursor.checkpoint = record.sequenceNumber();
-            }
-            cursor.iterator = response.nextShardIterator();
-            if (!arrived.isEmpty()) {
-                markDirty(cursor);
-                feed.arrived(arrived);
-            }
-            boolean behind = response.millisBehindLatest() != null && response.millisBehindLatest() > 0;
-            cursor.due = now.plus(arrived.isEmpty() && !behind ? properties.idlePollInterval() : properties.pollInterval());
-            if (cursor.iterator == null) {
-                finish(cursor, response.childShards());
-            }
-        } catch (ProvisionedThroughputExceededException | LimitExceededException throttled) {
-            cursor.throttles++;
-            cursor.backoff = cursor.backoff.isZero() ? Duration.ofSeconds(1) : min(cursor.backoff.multipliedBy(2), MAX_BACKOFF);
-            cursor.due = clock.instant().plus(cursor.backoff);
-        } catch (ExpiredIteratorException expired) {
-            cursor.iterator = null;
-            cursor.due = clock.instant();
-        } catch (ResourceNotFoundException gone) {
-            streamGone();
-        } catch (SdkClientException | KinesisException failed) {
-            cursor.iterator = null;
-            cursor.backoff = cursor.backoff.isZero() ? Duration.ofSeconds(1) : min(cursor.backoff.multipliedBy(2), MAX_BACKOFF);
-            cursor.due = clock.instant().plus(cursor.backoff);
-            log.debug("GetRecords on {} failed, retrying in {}: {}", cursor.shard.shardId(), cursor.backoff, firstLine(failed));
-        }
-    }
-
-    private String iteratorFor(Cursor cursor) {
-        String shardId = cursor.shard.shardId();
-        if (cursor.checkpoint != null) {
-            try {
-                return kinesis().getShardIterator(r -> r.streamName(currentStream).shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                        .startingSequenceNumber(cursor.checkpoint)).shardIterator();
-            } catch (InvalidArgumentException notInShard) {
-                log.info("Checkpoint {} is not in {} of {} any more; reading from its oldest record",
-                        cursor.checkpoint, shardId, currentStream);
-                cursor.checkpoint = null;
-            }
-        }
-        ShardIteratorType type = cursor.startAtLatest ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;
-        return kinesis().getShardIterator(r -> r.streamName(currentStream).shardId(shardId).shardIteratorType(type))
-                .shardIterator();
-    }
-
-    private void finish(Cursor cursor, List<ChildShard> children) {
+    private void finish(ShardCursor cursor, List<ChildShard> children) {
         cursor.finished = true;
         cursor.millisBehindLatest = null;
         markDirty(cursor);
@@ -318,7 +481,7 @@ public class LiveConsumer implements AutoCloseable {
         nextDiscovery = clock.instant();
     }
 
-    private void markDirty(Cursor cursor) {
+    private void markDirty(ShardCursor cursor) {
         dirty.put(cursor.shard.shardId(),
                 new Checkpoints.Checkpoint(cursor.shard.shardId(), cursor.checkpoint, cursor.finished));
     }
@@ -340,7 +503,7 @@ public class LiveConsumer implements AutoCloseable {
         Instant now = clock.instant();
         Instant next = nextDiscovery;
         if (state == LiveStatus.State.READING) {
-            for (Cursor cursor : cursors.values()) {
+            for (ShardCursor cursor : cursors.values()) {
                 if (readable(cursor) && cursor.due.isBefore(next)) {
                     next = cursor.due;
                 }

@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the {@link LiveConsumer} on its own daemon thread: poll, wait what it asked, repeat. Starts
+ * Runs the {@link LiveConsumer} on its own daemon thread: poll, wait what it asked (or until a fan-out
+ * delivery arrives), repeat. Starts
  * after everything else (the engine and the SDK clients are up) and stops first, writing the last
  * checkpoints on the way out. An unexpected error is logged once per kind and the loop goes on.
  */
@@ -51,7 +52,7 @@ class LiveConsumerRunner implements SmartLifecycle {
                 wait = Duration.ofSeconds(1);
             }
             try {
-                Thread.sleep(Math.max(10, wait.toMillis()));
+                consumer.awaitWork(Duration.ofMillis(Math.max(10, wait.toMillis())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -84,6 +84,22 @@ public class LiveFeed {
         tell(new Update(List.copyOf(records), status));
     }
 
+    /**
+     * Puts records read back from the stream (oldest first) into the window and the analytics without
+     * announcing them: they arrived before this console started, and were shown then.
+     */
+    void restored(List<LiveRecord> records) {
+        synchronized (recent) {
+            for (LiveRecord record : records) {
+                if (recent.size() == capacity) {
+                    recent.removeFirst();
+                }
+                recent.addLast(record);
+            }
+        }
+        records.forEach(r -> analytics.record(r.eventType(), r.arrival()));
+    }
+
     void status(LiveStatus newStatus) {
         boolean changed = !newStatus.equals(status);
         status = newStatus;

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param idlePollInterval      the wait after an empty answer
  * @param discoveryInterval     how often to look for the stream and its shards (also while it is absent)
  * @param checkpointInterval    how often read positions are written to PostgreSQL
+ * @param fanOut                read through enhanced fan-out when the endpoint has it (else, or when
+ *                              false, by polling GetRecords)
  */
 @ConfigurationProperties("memberstream.live")
 public record LiveProperties(
@@ -25,12 +27,19 @@ public record LiveProperties(
         @DefaultValue("250ms") Duration pollInterval,
         @DefaultValue("500ms") Duration idlePollInterval,
         @DefaultValue("10s") Duration discoveryInterval,
-        @DefaultValue("5s") Duration checkpointInterval) {
+        @DefaultValue("5s") Duration checkpointInterval,
+        @DefaultValue("true") boolean fanOut) {
 
     public enum InitialPosition { TRIM_HORIZON, LATEST }
 
     public static LiveProperties defaults() {
         return new LiveProperties(true, InitialPosition.TRIM_HORIZON, 500, 1000, Duration.ofMillis(250),
-                Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(5));
+                Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(5), true);
+    }
+
+    /** The same, with enhanced fan-out on or off. */
+    public LiveProperties withFanOut(boolean on) {
+        return new LiveProperties(consumerEnabled, initialPosition, bufferSize, getRecordsLimit, pollInterval,
+                idlePollInterval, discoveryInterval, checkpointInterval, on);
     }
 }

@@ -115,7 +115,8 @@ final class FakeKinesis implements KinesisClient {
     public DescribeStreamSummaryResponse describeStreamSummary(DescribeStreamSummaryRequest request) {
         requireStream(request.streamName());
         return DescribeStreamSummaryResponse.builder().streamDescriptionSummary(StreamDescriptionSummary.builder()
-                .streamName(streamName).streamStatus(StreamStatus.ACTIVE).streamCreationTimestamp(createdAt)
+                .streamName(streamName).streamARN("arn:aws:kinesis:us-east-1:000000000000:stream/" + streamName)
+                .streamStatus(StreamStatus.ACTIVE).streamCreationTimestamp(createdAt)
                 .openShardCount((int) shards.values().stream().filter(s -> !s.closed).count()).build()).build();
     }
 
@@ -142,6 +143,8 @@ final class FakeKinesis implements KinesisClient {
             case TRIM_HORIZON -> 0;
             case LATEST -> shard.records.size();
             case AFTER_SEQUENCE_NUMBER -> indexOf(shard, request.startingSequenceNumber()) + 1;
+            case AT_TIMESTAMP -> (int) shard.records.stream()
+                    .filter(r -> r.approximateArrivalTimestamp().isBefore(request.timestamp())).count();
             default -> throw new UnsupportedOperationException(request.shardIteratorTypeAsString());
         };
         return GetShardIteratorResponse.builder().shardIterator(shard.id + "/" + position).build();
@@ -184,6 +187,21 @@ final class FakeKinesis implements KinesisClient {
         if (streamName == null || !streamName.equals(name)) {
             throw ResourceNotFoundException.builder().message("Stream " + name + " not found").build();
         }
+    }
+
+    /** Answers as an endpoint without enhanced fan-out does. */
+    @Override
+    public software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerResponse describeStreamConsumer(
+            software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerRequest request) {
+        throw unknownOperation("DescribeStreamConsumer");
+    }
+
+    private static software.amazon.awssdk.services.kinesis.model.KinesisException unknownOperation(String operation) {
+        return (software.amazon.awssdk.services.kinesis.model.KinesisException) software.amazon.awssdk.services.kinesis.model.KinesisException.builder()
+                .statusCode(400).message(operation + " is not supported")
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode("UnknownOperationException").errorMessage(operation + " is not supported").build())
+                .build();
     }
 
     @Override

@@ -111,11 +111,59 @@ class LiveConsumerTest {
 
         String c = kinesis.put(shard, "c");
         LiveFeed secondFeed = new LiveFeed(100, clock);
+        List<LiveFeed.Update> told = new ArrayList<>();
+        secondFeed.subscribe(told::add);
         LiveConsumer second = new LiveConsumer(() -> kinesis, checkpoints, streamName::get, secondFeed, LiveProperties.defaults(), clock);
         pollFor(second, Duration.ofSeconds(1));
 
-        assertThat(secondFeed.recent(10)).extracting(LiveRecord::sequenceNumber).containsExactly(c);
+        // only c is new; a and b are read back into the window (newest first) without being announced
+        assertThat(told).flatExtracting(LiveFeed.Update::records).extracting(LiveRecord::sequenceNumber).containsExactly(c);
+        assertThat(secondFeed.recent(10)).extracting(LiveRecord::sequenceNumber).containsExactly(c, b, a);
         assertThat(sequenceNumbersSeen()).containsExactly(a, b);
+    }
+
+    @Test
+    void aRestartRebuildsTheWindowFromTheLastThirtyMinutesOfTheStream() {
+        kinesis.createStream("members", 2);
+        kinesis.put(FakeKinesis.shardId(0), event("memberstream.member.created", "old@example.org", clock.instant()));
+        clock.advance(Duration.ofMinutes(40));
+        for (int i = 0; i < 300; i++) {
+            kinesis.put(FakeKinesis.shardId(i % 2), event("memberstream.member.created", "m" + i + "@example.org", clock.instant()));
+        }
+        LiveConsumer first = consumer(LiveProperties.defaults());
+        pollFor(first, Duration.ofSeconds(2));
+        first.close();
+
+        clock.advance(Duration.ofMinutes(3));
+        LiveFeed restarted = new LiveFeed(500, clock);
+        List<LiveFeed.Update> told = new ArrayList<>();
+        restarted.subscribe(told::add);
+        pollFor(new LiveConsumer(() -> kinesis, checkpoints, streamName::get, restarted, LiveProperties.defaults(), clock),
+                Duration.ofSeconds(2));
+
+        RollingAnalytics.Snapshot window = restarted.analytics();
+        int total = 0;
+        for (int i = 0; i < window.minutes().size(); i++) {
+            total += window.total(i);
+        }
+        assertThat(total).as("events of the last 30 minutes in the chart").isEqualTo(300);
+        assertThat(restarted.recent(1000)).hasSize(300).noneMatch(r -> r.member().startsWith("old@"));
+        assertThat(told).flatExtracting(LiveFeed.Update::records).isEmpty();
+    }
+
+    @Test
+    void anEndpointWithoutFanOutIsReadByPollingAndTheStatusSaysSo() {
+        kinesis.createStream("members", 1);
+        String first = kinesis.put(FakeKinesis.shardId(0), "one");
+        LiveConsumer consumer = new LiveConsumer(() -> kinesis, () -> {
+            throw new AssertionError("no subscription against an endpoint without fan-out");
+        }, "memberstream-live-test", checkpoints, streamName::get, feed, LiveProperties.defaults(), clock);
+
+        pollFor(consumer, Duration.ofSeconds(2));
+
+        assertThat(consumer.mode()).isEqualTo(LiveConsumer.Mode.POLLING);
+        assertThat(sequenceNumbersSeen()).containsExactly(first);
+        assertThat(feed.status().message()).contains("by polling GetRecords").contains("UnknownOperationException");
     }
 
     @Test
@@ -206,7 +254,7 @@ class LiveConsumerTest {
         kinesis.createStream("members", 1);
         kinesis.put(FakeKinesis.shardId(0), "old");
         LiveProperties latest = new LiveProperties(true, LiveProperties.InitialPosition.LATEST, 100, 1000,
-                Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(5));
+                Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(5), false);
         LiveConsumer consumer = consumer(latest);
         pollFor(consumer, Duration.ofSeconds(1));
 

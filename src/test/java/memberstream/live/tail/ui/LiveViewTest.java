@@ -82,7 +82,8 @@ class LiveViewTest extends AbstractViewTest {
         assertThat(row.sequenceNumber()).matches("\\d+");
         assertThat(row.partitionKey()).isNotBlank();
         assertThat(row.delay()).isNotNull().isLessThan(Duration.ofSeconds(20));
-        assertThat(_get(Span.class, spec -> spec.withId("live-status")).getText()).startsWith("Reading");
+        assertThat(_get(Span.class, spec -> spec.withId("live-status")).getText()).startsWith("Reading")
+                .contains("through enhanced fan-out (consumer memberstream-live-");
         assertThat(feed.status().state()).isEqualTo(LiveStatus.State.READING);
         Eventually.within(Duration.ofSeconds(5), "the chart redrawn on the UI poll", () -> {
             ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
