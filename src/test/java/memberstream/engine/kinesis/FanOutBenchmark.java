@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * <li>put → delivered latency, p50/p99, to a SubscribeToShard subscriber and to a GetRecords poller
  *     polling every 200 ms (KCL's polling default), same stream, same records, same run;</li>
  * <li>records/s delivered to 1 and to 5 fan-out consumers at once, and the engine's CPU per record
- *     delivered (CPU time of its {@code engine-*} threads, the fan-out threads included).</li>
+ *     delivered (CPU time of its {@code engine-*} threads, the fan-out threads included); the 5 consumers
+ *     once with batches shared between their subscriptions (the engine's way) and once without, to
+ *     compare within one run.</li>
  * </ol>
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=memberstream.engine.kinesis.FanOutBenchmark} (options: {@code -Dbench.seconds=20}
@@ -173,8 +175,19 @@ public final class FanOutBenchmark {
         }
         double oneCpu = run(kinesis, async, consumers.subList(0, 1));
         Thread.sleep(5_100); // the five-second takeover rule for consumer c0
+        long readBefore = engine.service.subscriptions().batchesRead();
         double fiveCpu = run(kinesis, async, consumers);
-        System.out.printf("engine CPU for the same records, 5 consumers / 1 consumer: %.2fx (goal < 2x)%n", fiveCpu / oneCpu);
+        long sharedReads = engine.service.subscriptions().batchesRead() - readBefore;
+        // The same five consumers with every subscription reading and encoding for itself, as before batches were shared.
+        engine.service.subscriptions().shareBatches(false);
+        Thread.sleep(5_100);
+        readBefore = engine.service.subscriptions().batchesRead();
+        double unsharedCpu = run(kinesis, async, consumers);
+        long unsharedReads = engine.service.subscriptions().batchesRead() - readBefore;
+        engine.service.subscriptions().shareBatches(true);
+        System.out.printf("engine CPU for the same records, 5 consumers / 1 consumer: %.2fx (goal < 2x); "
+                + "with batches not shared: %.2fx%n", fiveCpu / oneCpu, unsharedCpu / oneCpu);
+        System.out.printf("batches read and encoded for 5 consumers: %d shared, %d not shared%n", sharedReads, unsharedReads);
     }
 
     /** Puts RECORDS records and waits until every consumer has them; returns the engine CPU nanos spent. */
