@@ -1,7 +1,6 @@
 package memberstream.engine.kinesis;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import memberstream.engine.protocol.WireWritable;
 import memberstream.engine.protocol.WireWriter;
@@ -9,39 +8,23 @@ import memberstream.engine.protocol.WireWriter;
 /** The GetRecords answer, written straight to the wire. {@code nextIterator} null marks the end of a closed shard. */
 final class GetRecordsAnswer implements WireWritable {
 
-    private final List<KinesisStore.StoredRecord> records;
-    private final int shardUid;
+    private final RecordList records;
     private final String nextIterator;
     private final long millisBehind;
     private final List<Object> childShards;
-    private final String encryptionType;
 
     GetRecordsAnswer(List<KinesisStore.StoredRecord> records, int shardUid, String nextIterator, long millisBehind,
                      List<Object> childShards, String encryptionType) {
-        this.records = records;
-        this.shardUid = shardUid;
+        this.records = new RecordList(records, shardUid, encryptionType);
         this.nextIterator = nextIterator;
         this.millisBehind = millisBehind;
         this.childShards = childShards;
-        this.encryptionType = encryptionType;
     }
 
     @Override
     public void writeTo(WireWriter writer) throws IOException {
         writer.startObject();
-        writer.name("Records").startArray();
-        for (KinesisStore.StoredRecord record : records) {
-            writer.startObject();
-            writer.string("SequenceNumber", new SequenceNumber(record.position(), shardUid).format());
-            writer.timestamp("ApproximateArrivalTimestamp", record.arrival());
-            writer.blob("Data", record.data(), 0, record.data().length);
-            writer.string("PartitionKey", record.partitionKey());
-            if ("KMS".equals(encryptionType)) {
-                writer.string("EncryptionType", encryptionType);
-            }
-            writer.endObject();
-        }
-        writer.endArray();
+        writer.field("Records", records);
         writer.string("NextShardIterator", nextIterator);
         writer.number("MillisBehindLatest", millisBehind);
         if (childShards != null) {
@@ -52,10 +35,6 @@ final class GetRecordsAnswer implements WireWritable {
 
     @Override
     public int sizeHint() {
-        int size = 128;
-        for (KinesisStore.StoredRecord record : records) {
-            size += 120 + record.data().length * 4 / 3 + record.partitionKey().getBytes(StandardCharsets.UTF_8).length;
-        }
-        return size;
+        return 112 + records.sizeHint();
     }
 }

@@ -77,6 +77,11 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         store.enforceRetention();
     }
 
+    /** The fan-out subscriptions, for tests and the benchmark. */
+    ShardSubscriptions subscriptions() {
+        return subscriptions;
+    }
+
     @Override
     public void close() {
         subscriptions.close();

@@ -37,6 +37,7 @@ final class ShardSubscription implements ResponseStream {
     private final long startedAt;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Runnable listener = this::wake;
+    private final SharedBatches batches;
 
     /** Guarded by this. */
     private ResponseStreamSink sink;
@@ -58,6 +59,7 @@ final class ShardSubscription implements ResponseStream {
         this.format = format;
         this.children = children;
         this.startedAt = startedAt;
+        this.batches = hub.joinBatches(shard);
     }
 
     String key() {
@@ -145,29 +147,31 @@ final class ShardSubscription implements ResponseStream {
                 return 1000 - Math.floorMod(now, 1000);
             }
         }
-        long notBefore = now - stream.retentionHours * 3_600_000L;
-        KinesisStore.Read read = store.read(shard, position, notBefore, ShardSubscriptions.MAX_EVENT_RECORDS, allowance);
-        boolean endOfShard = !shard.isOpen() && !read.more() && store.durableThrough(shard.closedPosition);
+        long from = position;
+        long limit = allowance;
+        SharedBatches.Batch batch = batches.batch(from, format, limit, generation -> {
+            long notBefore = now - stream.retentionHours * 3_600_000L;
+            KinesisStore.Read read = store.read(shard, from, notBefore, ShardSubscriptions.MAX_EVENT_RECORDS, limit);
+            return SharedBatches.Batch.encode(from, format, generation, read, shard.uid, stream.encryptionType, hub.codec());
+        });
+        boolean endOfShard = !shard.isOpen() && !batch.more() && store.durableThrough(shard.closedPosition);
         boolean heartbeatDue = now - lastEventAt >= ShardSubscriptions.HEARTBEAT_MILLIS;
-        if (read.records().isEmpty() && !endOfShard && !heartbeatDue) {
+        if (batch.count() == 0 && !endOfShard && !heartbeatDue) {
             return -1;
         }
-        List<KinesisStore.StoredRecord> records = read.records();
-        long next = records.isEmpty() ? position : records.get(records.size() - 1).position() + 1;
-        String continuation = endOfShard ? null : new SequenceNumber(next - 1, shard.uid).format();
-        long behind = read.more() ? Math.max(0, now - read.nextArrival()) : 0;
-        SubscribeToShardEvent event = new SubscribeToShardEvent(records, shard.uid, continuation, behind,
-                endOfShard ? children.get() : null, stream.encryptionType);
-        sink.send(EventStreamEncoding.event("SubscribeToShardEvent", format.contentType(), hub.codec().write(event, format)));
-        position = next;
+        String continuation = endOfShard ? null : new SequenceNumber(batch.next() - 1, shard.uid).format();
+        long behind = batch.more() ? Math.max(0, now - batch.nextArrival()) : 0;
+        sink.send(SubscribeToShardEvent.message(hub.codec(), format, batch.records(), continuation, behind,
+                endOfShard ? children.get() : null));
+        position = batch.next();
         lastEventAt = now;
-        windowBytes += read.bytes();
+        windowBytes += batch.bytes();
         if (endOfShard) {
             sink.end();
             finish();
             return -1;
         }
-        return read.more() ? 0 : -1;
+        return batch.more() ? 0 : -1;
     }
 
     /** Ends the stream with an {@code exception} message (taken over, consumer or stream gone). */
@@ -202,6 +206,9 @@ final class ShardSubscription implements ResponseStream {
 
     /** Call holding the monitor. */
     private void finish() {
+        if (!ended) {
+            hub.leaveBatches(shard);
+        }
         ended = true;
         shard.durableListeners.remove(listener);
         hub.forget(this);

@@ -32,6 +32,8 @@ final class ShardSubscriptions implements AutoCloseable {
     static final long BYTES_PER_SECOND = 2L * 1024 * 1024;
     static final long MAX_EVENT_BYTES = 1024 * 1024;
     static final int MAX_EVENT_RECORDS = 10_000;
+    /** Encoded batches kept for sharing between subscriptions, all shards together. */
+    static final long SHARED_BATCH_BYTES = 64L * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(ShardSubscriptions.class);
 
@@ -39,6 +41,10 @@ final class ShardSubscriptions implements AutoCloseable {
     private final WireCodec codec;
     private final Map<String, ShardSubscription> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executor;
+    private final Map<Shard, SharedBatches> sharedBatches = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong sharedBudget = new java.util.concurrent.atomic.AtomicLong(SHARED_BATCH_BYTES);
+    private final java.util.concurrent.atomic.AtomicLong batchesRead = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean sharing = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     ShardSubscriptions(KinesisStore store, WireCodec codec) {
         this.store = store;
@@ -97,6 +103,42 @@ final class ShardSubscriptions implements AutoCloseable {
     /** How many subscriptions are open (for tests and the benchmark). */
     int openCount() {
         return (int) active.values().stream().filter(ShardSubscription::isLive).count();
+    }
+
+    /**
+     * The shared batches of {@code shard}, for one more subscription; call {@link #leaveBatches} once
+     * when it ends. The first user registers the batches' durable listener, before its own.
+     */
+    SharedBatches joinBatches(Shard shard) {
+        return sharedBatches.compute(shard, (s, batches) -> {
+            if (batches == null) {
+                batches = new SharedBatches(sharedBudget, batchesRead, sharing);
+                s.durableListeners.add(batches.listener);
+            }
+            batches.users++;
+            return batches;
+        });
+    }
+
+    void leaveBatches(Shard shard) {
+        sharedBatches.computeIfPresent(shard, (s, batches) -> {
+            if (--batches.users > 0) {
+                return batches;
+            }
+            s.durableListeners.remove(batches.listener);
+            batches.clear();
+            return null;
+        });
+    }
+
+    /** How many batches of records subscriptions read and encoded (shared ones once), for tests and the benchmark. */
+    long batchesRead() {
+        return batchesRead.get();
+    }
+
+    /** Turns the sharing of batches between subscriptions off or on (on by default), for the benchmark's comparison. */
+    void shareBatches(boolean on) {
+        sharing.set(on);
     }
 
     void forget(ShardSubscription subscription) {

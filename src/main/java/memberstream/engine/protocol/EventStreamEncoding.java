@@ -32,8 +32,11 @@ public final class EventStreamEncoding {
     private EventStreamEncoding() {
     }
 
-    /** An event: {@code :message-type event}, {@code :event-type}, {@code :content-type}. */
-    public static byte[] event(String eventType, String contentType, byte[] payload) {
+    /**
+     * An event: {@code :message-type event}, {@code :event-type}, {@code :content-type}; its payload is
+     * the given parts one after the other (so a part encoded once can go into many messages uncopied).
+     */
+    public static byte[] event(String eventType, String contentType, byte[]... payload) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(":event-type", eventType);
         headers.put(":content-type", contentType);
@@ -50,8 +53,8 @@ public final class EventStreamEncoding {
         return message(headers, payload);
     }
 
-    /** One message with string headers, in the given order. */
-    public static byte[] message(Map<String, String> headers, byte[] payload) {
+    /** One message with string headers, in the given order, and the payload parts one after the other. */
+    public static byte[] message(Map<String, String> headers, byte[]... payload) {
         int headersLength = 0;
         for (Map.Entry<String, String> header : headers.entrySet()) {
             headersLength += 1 + utf8(header.getKey()).length + 1 + 2 + utf8(header.getValue()).length;
@@ -59,7 +62,11 @@ public final class EventStreamEncoding {
         if (headersLength > MAX_HEADERS_BYTES) {
             throw new IllegalArgumentException("Event stream headers of " + headersLength + " bytes exceed " + MAX_HEADERS_BYTES);
         }
-        long total = (long) PRELUDE_BYTES + headersLength + payload.length + CRC_BYTES;
+        long payloadLength = 0;
+        for (byte[] part : payload) {
+            payloadLength += part.length;
+        }
+        long total = (long) PRELUDE_BYTES + headersLength + payloadLength + CRC_BYTES;
         if (total > MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("Event stream message of " + total + " bytes exceeds " + MAX_MESSAGE_BYTES);
         }
@@ -74,7 +81,9 @@ public final class EventStreamEncoding {
             }
             buffer.put((byte) name.length).put(name).put(STRING_TYPE).putShort((short) value.length).put(value);
         }
-        buffer.put(payload);
+        for (byte[] part : payload) {
+            buffer.put(part);
+        }
         buffer.putInt((int) crc(buffer.array(), 0, buffer.position()));
         return buffer.array();
     }

@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * <li>put → delivered latency, p50/p99, to a SubscribeToShard subscriber and to a GetRecords poller
  *     polling every 200 ms (KCL's polling default), same stream, same records, same run;</li>
  * <li>records/s delivered to 1 and to 5 fan-out consumers at once, and the engine's CPU per record
- *     delivered (CPU time of its {@code engine-*} threads, the fan-out threads included).</li>
+ *     delivered (CPU time of its {@code engine-*} threads, the fan-out threads included); the 5 consumers
+ *     once with batches shared between their subscriptions (the engine's way) and once without, to
+ *     compare within one run.</li>
  * </ol>
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=memberstream.engine.kinesis.FanOutBenchmark} (options: {@code -Dbench.seconds=20}
@@ -173,8 +175,21 @@ public final class FanOutBenchmark {
         }
         double oneCpu = run(kinesis, async, consumers.subList(0, 1));
         Thread.sleep(5_100); // the five-second takeover rule for consumer c0
-        double fiveCpu = run(kinesis, async, consumers);
-        System.out.printf("engine CPU for the same records, 5 consumers / 1 consumer: %.2fx (goal < 2x)%n", fiveCpu / oneCpu);
+        // The five consumers with batches shared (the engine's way) and not shared (every subscription reading and
+        // encoding for itself), in the order shared, not, not, shared, so that JIT warm-up favours neither.
+        double[] cpu = new double[2];
+        long[] reads = new long[2];
+        for (boolean shared : new boolean[] {true, false, false, true}) {
+            engine.service.subscriptions().shareBatches(shared);
+            long readBefore = engine.service.subscriptions().batchesRead();
+            cpu[shared ? 0 : 1] += run(kinesis, async, consumers);
+            reads[shared ? 0 : 1] += engine.service.subscriptions().batchesRead() - readBefore;
+            Thread.sleep(5_100); // the five-second takeover rule
+        }
+        engine.service.subscriptions().shareBatches(true);
+        System.out.printf("engine CPU for the same records, 5 consumers / 1 consumer: %.2fx with batches shared (goal < 2x), "
+                + "%.2fx not shared (each the mean of two runs)%n", cpu[0] / 2 / oneCpu, cpu[1] / 2 / oneCpu);
+        System.out.printf("batches read and encoded for 5 consumers, two runs: %d shared, %d not shared%n", reads[0], reads[1]);
     }
 
     /** Puts RECORDS records and waits until every consumer has them; returns the engine CPU nanos spent. */

@@ -275,4 +275,47 @@ class SubscribeToShardTest {
         sink.writable = true;
         sink.await("the held record", s -> s.records().size() == 1);
     }
+
+    @Test
+    void consumersAtTheSamePositionShareOneReadEachWithItsOwnContinuation() {
+        String streamArn = kinesis.describeStreamSummary(b -> b.streamName("members")).streamDescriptionSummary().streamARN();
+        List<RecordingSink> sinks = new java.util.ArrayList<>();
+        sinks.add(open(subscribe("shardId-000000000000", "{\"Type\":\"LATEST\"}")));
+        for (int i = 1; i < 5; i++) {
+            String name = "tail-" + i;
+            consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name)).consumer().consumerARN();
+            sinks.add(open(subscribe("shardId-000000000000", "{\"Type\":\"LATEST\"}")));
+        }
+        for (RecordingSink sink : sinks) {
+            sink.await("the first event", s -> !s.events().isEmpty());
+        }
+        long readBefore = engine.service.subscriptions().batchesRead();
+
+        List<software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            entries.add(software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry.builder().partitionKey("k")
+                    .data(SdkBytes.fromUtf8String("shared-" + i)).build());
+        }
+        kinesis.putRecords(b -> b.streamName("members").records(entries));
+        for (RecordingSink sink : sinks) {
+            sink.await("the hundred records", s -> s.records().size() == 100);
+        }
+
+        // Five subscriptions woken by the same records: one read and encoding, not five (a heartbeat may add a shared empty one).
+        assertThat(engine.service.subscriptions().batchesRead() - readBefore).isLessThan(sinks.size());
+        for (RecordingSink sink : sinks) {
+            assertThat(texts(sink.records())).hasSize(100).startsWith("shared-0").endsWith("shared-99");
+            JsonNode last = sink.events().get(sink.events().size() - 1);
+            assertThat(last.path("ContinuationSequenceNumber").asText())
+                    .isEqualTo(sink.records().get(99).path("SequenceNumber").asText());
+            assertThat(last.path("MillisBehindLatest").asLong()).isZero();
+        }
+
+        // A subscription elsewhere in the shard reads for itself and continues from its own position.
+        consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("from-the-start")).consumer()
+                .consumerARN();
+        RecordingSink behind = open(subscribe("shardId-000000000000", "{\"Type\":\"TRIM_HORIZON\"}"));
+        behind.await("the records from the start", s -> s.records().size() == 100);
+        assertThat(texts(behind.records())).startsWith("shared-0");
+    }
 }
