@@ -37,6 +37,8 @@ final class ShardSubscription implements ResponseStream {
     private final long startedAt;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Runnable listener = this::wake;
+    /** What the last event said, -1 before the first; read by {@link SubscriptionListing}. */
+    private volatile long millisBehindLatest = -1;
 
     /** Guarded by this. */
     private ResponseStreamSink sink;
@@ -74,6 +76,19 @@ final class ShardSubscription implements ResponseStream {
 
     long startedAt() {
         return startedAt;
+    }
+
+    Shard shard() {
+        return shard;
+    }
+
+    /** The position of the next record to send. */
+    synchronized long position() {
+        return position;
+    }
+
+    long millisBehindLatest() {
+        return millisBehindLatest;
     }
 
     /** Not ended yet (including not yet opened by the server). */
@@ -161,6 +176,7 @@ final class ShardSubscription implements ResponseStream {
         sink.send(EventStreamEncoding.event("SubscribeToShardEvent", format.contentType(), hub.codec().write(event, format)));
         position = next;
         lastEventAt = now;
+        millisBehindLatest = behind;
         windowBytes += read.bytes();
         if (endOfShard) {
             sink.end();

@@ -99,6 +99,11 @@ final class ShardSubscriptions implements AutoCloseable {
         return (int) active.values().stream().filter(ShardSubscription::isLive).count();
     }
 
+    /** The open subscriptions (for {@link SubscriptionListing}). */
+    List<ShardSubscription> open() {
+        return active.values().stream().filter(ShardSubscription::isLive).toList();
+    }
+
     void forget(ShardSubscription subscription) {
         active.remove(subscription.key(), subscription);
     }
