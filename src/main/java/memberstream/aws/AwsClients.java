@@ -17,13 +17,16 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The console's AWS SDK v2 clients (Kinesis, Firehose, S3) for the configured {@link AwsMode}. They
+ * The console's AWS SDK v2 clients (Kinesis, Firehose, S3, and DynamoDB and CloudWatch for the stream
+ * explorer's lease tables and KCL metrics) for the configured {@link AwsMode}. They
  * share one Apache HTTP client with short timeouts, and the SDK's own retries are off: the
  * {@link DeliveryRetryPolicy} is the only retry loop. Credentials stay on the server: static local
  * ones for the embedded engine, the default chain otherwise.
@@ -46,7 +49,8 @@ public class AwsClients implements AutoCloseable {
     private volatile KinesisAsyncClient kinesisAsync;
     private volatile URI kinesisAsyncEndpoint;
 
-    private record Clients(URI endpoint, KinesisClient kinesis, FirehoseClient firehose, S3Client s3) {
+    private record Clients(URI endpoint, KinesisClient kinesis, FirehoseClient firehose, S3Client s3,
+                           DynamoDbClient dynamoDb, CloudWatchClient cloudWatch) {
     }
 
     /**
@@ -113,6 +117,32 @@ public class AwsClients implements AutoCloseable {
         return clients().s3();
     }
 
+    public DynamoDbClient dynamoDb() {
+        return clients().dynamoDb();
+    }
+
+    public CloudWatchClient cloudWatch() {
+        return clients().cloudWatch();
+    }
+
+    /** Which kind of endpoint the clients talk to. */
+    public AwsMode mode() {
+        return properties.mode();
+    }
+
+
+    /**
+     * A signed Kinesis call that the SDK does not model (the embedded engine's extensions), to the
+     * clients' endpoint with their credentials and region.
+     */
+    public SignedJsonCall.Answer kinesisExtension(String operation, String json) {
+        URI uri = endpoint();
+        if (uri == null) {
+            throw new UnsupportedOperationException(operation + " is not an AWS operation.");
+        }
+        return SignedJsonCall.post(http, uri, credentials(), region(), "kinesis", "Kinesis_20131202." + operation, json);
+    }
+
     /** The endpoint the clients use now; null means AWS's own. */
     public URI endpoint() {
         return endpoint == null ? null : endpoint.get();
@@ -146,7 +176,9 @@ public class AwsClients implements AutoCloseable {
         return new Clients(uri,
                 configure(KinesisClient.builder(), uri).build(),
                 configure(FirehoseClient.builder(), uri).build(),
-                configure(S3Client.builder(), uri).forcePathStyle(uri != null).build());
+                configure(S3Client.builder(), uri).forcePathStyle(uri != null).build(),
+                configure(DynamoDbClient.builder(), uri).build(),
+                configure(CloudWatchClient.builder(), uri).build());
     }
 
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
@@ -181,6 +213,8 @@ public class AwsClients implements AutoCloseable {
             clients.kinesis().close();
             clients.firehose().close();
             clients.s3().close();
+            clients.dynamoDb().close();
+            clients.cloudWatch().close();
         }
         if (kinesisAsync != null) {
             kinesisAsync.close();

@@ -23,10 +23,12 @@ import memberstream.engine.protocol.EngineRoute;
 import org.springframework.core.Ordered;
 
 /**
- * CloudWatch's PutMetricData, the one call KCL makes, in the three protocols clients use: Smithy RPC v2
+ * CloudWatch's PutMetricData, the one call KCL makes, and the reads ListMetrics and GetMetricData
+ * ({@link MetricQueries}), in the three protocols clients use: Smithy RPC v2
  * CBOR ({@code POST /service/GraniteServiceVersion20100801/operation/PutMetricData}, what the AWS SDK for
  * Java 2.57 sends), AWS JSON 1.0 ({@code X-Amz-Target: GraniteServiceVersion20100801.PutMetricData}) and
- * the query protocol (a form with {@code Action=PutMetricData}, what older SDKs send). The datapoints go
+ * the query protocol (a form with {@code Action=PutMetricData}, what older SDKs send); answers are written
+ * by {@link AnswerWriter}. The datapoints go
  * to a {@link MetricStore}; nothing is written to disk. Other CloudWatch operations answer a clear
  * "not supported" 400 in the caller's protocol. Ordered ahead of S3, which takes every request without a
  * target. Thread-safe (no state of its own).
@@ -43,12 +45,14 @@ public final class CloudWatchRoute implements EngineRoute, Ordered {
     private enum Protocol { CBOR, JSON, QUERY }
 
     private final MetricStore store;
+    private final MetricQueries queries;
     private final Clock clock;
     private final ObjectMapper cbor = new ObjectMapper(new CBORFactory());
     private final ObjectMapper json = new ObjectMapper();
 
     public CloudWatchRoute(MetricStore store, Clock clock) {
         this.store = store;
+        this.queries = new MetricQueries(store);
         this.clock = clock;
     }
 
@@ -102,12 +106,17 @@ public final class CloudWatchRoute implements EngineRoute, Ordered {
                     body = fromForm(form);
                 }
             }
-            if (!"PutMetricData".equals(operation)) {
-                throw CloudWatchError.UNKNOWN_OPERATION.exception("The CloudWatch operation " + clip(operation)
-                        + " is not supported by this engine; only PutMetricData is.");
-            }
-            putMetricData(body);
-            return success(protocol, requestId);
+            Map<String, Object> answer = switch (operation) {
+                case "PutMetricData" -> {
+                    putMetricData(body);
+                    yield Map.of();
+                }
+                case "ListMetrics" -> queries.listMetrics(body);
+                case "GetMetricData" -> queries.getMetricData(body);
+                default -> throw CloudWatchError.UNKNOWN_OPERATION.exception("The CloudWatch operation " + clip(operation)
+                        + " is not supported by this engine; only PutMetricData, ListMetrics and GetMetricData are.");
+            };
+            return success(protocol, operation, answer, requestId);
         } catch (AwsServiceException e) {
             return failure(protocol, (CloudWatchError) e.code(), e.getMessage(), requestId);
         }
@@ -274,23 +283,22 @@ public final class CloudWatchRoute implements EngineRoute, Ordered {
         return form;
     }
 
-    private EngineResponse success(Protocol protocol, String requestId) {
+    private EngineResponse success(Protocol protocol, String operation, Map<String, Object> answer, String requestId) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("x-amzn-RequestId", requestId);
         return switch (protocol) {
             case CBOR -> {
                 headers.put("Content-Type", "application/cbor");
                 headers.put("smithy-protocol", "rpc-v2-cbor");
-                yield new EngineResponse(200, headers, new byte[] {(byte) 0xA0});
+                yield new EngineResponse(200, headers, AnswerWriter.cbor(answer));
             }
             case JSON -> {
                 headers.put("Content-Type", "application/x-amz-json-1.0");
-                yield new EngineResponse(200, headers, "{}".getBytes(StandardCharsets.UTF_8));
+                yield new EngineResponse(200, headers, AnswerWriter.json(answer));
             }
             default -> {
                 headers.put("Content-Type", "text/xml");
-                String xml = "<PutMetricDataResponse xmlns=\"" + QUERY_NAMESPACE + "\"><ResponseMetadata><RequestId>" + requestId
-                        + "</RequestId></ResponseMetadata></PutMetricDataResponse>";
+                String xml = AnswerWriter.xml(operation, answer, QUERY_NAMESPACE, requestId);
                 yield new EngineResponse(200, headers, xml.getBytes(StandardCharsets.UTF_8));
             }
         };

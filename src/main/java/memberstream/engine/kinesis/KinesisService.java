@@ -70,6 +70,8 @@ public final class KinesisService extends AwsJsonService implements AutoCloseabl
         register("ListStreamConsumers", KinesisRules.LIST_STREAM_CONSUMERS, consumers::listStreamConsumers);
         register("DeregisterStreamConsumer", KinesisRules.DEREGISTER_STREAM_CONSUMER, consumers::deregisterStreamConsumer);
         register("SubscribeToShard", KinesisRules.SUBSCRIBE_TO_SHARD, consumers::subscribeToShard);
+        register(SubscriptionListing.OPERATION, SubscriptionListing.RULES,
+                new SubscriptionListing(store, subscriptions)::listShardSubscriptions);
     }
 
     /** Deletes record segments past retention now (also runs every ten seconds on its own). */

@@ -38,6 +38,8 @@ final class ShardSubscription implements ResponseStream {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Runnable listener = this::wake;
     private final SharedBatches batches;
+    /** What the last event said, -1 before the first; read by {@link SubscriptionListing}. */
+    private volatile long millisBehindLatest = -1;
 
     /** Guarded by this. */
     private ResponseStreamSink sink;
@@ -76,6 +78,19 @@ final class ShardSubscription implements ResponseStream {
 
     long startedAt() {
         return startedAt;
+    }
+
+    Shard shard() {
+        return shard;
+    }
+
+    /** The position of the next record to send. */
+    synchronized long position() {
+        return position;
+    }
+
+    long millisBehindLatest() {
+        return millisBehindLatest;
     }
 
     /** Not ended yet (including not yet opened by the server). */
@@ -165,6 +180,7 @@ final class ShardSubscription implements ResponseStream {
                 endOfShard ? children.get() : null));
         position = batch.next();
         lastEventAt = now;
+        millisBehindLatest = behind;
         windowBytes += batch.bytes();
         if (endOfShard) {
             sink.end();

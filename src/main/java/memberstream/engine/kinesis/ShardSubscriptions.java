@@ -141,6 +141,11 @@ final class ShardSubscriptions implements AutoCloseable {
         sharing.set(on);
     }
 
+    /** The open subscriptions (for {@link SubscriptionListing}). */
+    List<ShardSubscription> open() {
+        return active.values().stream().filter(ShardSubscription::isLive).toList();
+    }
+
     void forget(ShardSubscription subscription) {
         active.remove(subscription.key(), subscription);
     }

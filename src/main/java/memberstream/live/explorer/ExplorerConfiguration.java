@@ -14,4 +14,9 @@ class ExplorerConfiguration {
     StreamExplorer streamExplorer(AwsClients clients) {
         return new StreamExplorer(clients::kinesis);
     }
+
+    @Bean
+    ConsumerExplorer consumerExplorer(AwsClients clients) {
+        return new ConsumerExplorer(clients);
+    }
 }

@@ -55,8 +55,8 @@ class CloudWatchRouteTest {
             assertThatThrownBy(() -> client.putMetricData(b -> b.namespace("AWS/Kinesis").metricData(d -> d.metricName("x").value(1.0))))
                     .isInstanceOf(CloudWatchException.class).hasMessageContaining("for parameter Namespace is invalid")
                     .satisfies(e -> assertThat(((CloudWatchException) e).statusCode()).isEqualTo(400));
-            assertThatThrownBy(() -> client.listMetrics(b -> b.namespace("my-kcl-app")))
-                    .isInstanceOf(CloudWatchException.class).hasMessageContaining("ListMetrics is not supported by this engine");
+            assertThatThrownBy(() -> client.describeAlarms(b -> b.maxRecords(1)))
+                    .isInstanceOf(CloudWatchException.class).hasMessageContaining("DescribeAlarms is not supported by this engine");
         }
     }
 

@@ -28,14 +28,15 @@ import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
 import memberstream.base.ui.MainLayout;
 import memberstream.base.ui.MenuOrder;
+import memberstream.live.explorer.ConsumerExplorer;
 import memberstream.live.explorer.StreamExplorer;
 import memberstream.live.ui.Formats;
 import memberstream.live.ui.SinkCalls;
 
 /**
  * Kinesis streams as the SDK sees them: the list (status, mode, retention, open shards) and, for the
- * stream in the URL ({@code /streams/<name>}), its shards ({@link ShardPanel}) and a reader
- * ({@link RecordReader}). Admins create streams and reshard; anyone may read. Every call, its throttled
+ * stream in the URL ({@code /streams/<name>}), its shards ({@link ShardPanel}), who reads it
+ * ({@link ConsumersPanel}, {@link KclPanel}) and a reader ({@link RecordReader}). Admins create streams and reshard; anyone may read. Every call, its throttled
  * attempts and the retries that followed go to the activity list ({@link SinkCalls}).
  */
 @Route(value = "streams", layout = MainLayout.class)
@@ -56,13 +57,16 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
     private final IntegerField newShards = new IntegerField("Shards");
     private final VerticalLayout details = new VerticalLayout();
     private final ShardPanel shards;
+    private final ConsumersPanel consumers;
+    private final KclPanel kcl;
     private final RecordReader reader;
 
     private String selectedStream;
     private Registration following;
     private int followPolls;
 
-    public StreamExplorerView(StreamExplorer explorer, AuthenticationContext authentication, Clock clock) {
+    public StreamExplorerView(StreamExplorer explorer, ConsumerExplorer consumerExplorer, AuthenticationContext authentication,
+                              Clock clock) {
         this.explorer = explorer;
         this.admin = authentication.hasRole("ADMIN");
         Div activity = new Div();
@@ -70,12 +74,20 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
         activity.addClassName("activity");
         this.calls = new SinkCalls(clock, activity);
         this.shards = new ShardPanel(explorer, calls, admin);
+        this.consumers = new ConsumersPanel(consumerExplorer, calls, admin);
+        this.kcl = new KclPanel(consumerExplorer, calls, clock);
         this.reader = new RecordReader(explorer, calls, clock, () -> shards.selected(false));
         shards.addShardsChangedListener(e -> followUntilActive());
         addClassName("stream-explorer");
         configureStreamGrid();
         details.setPadding(false);
-        details.add(shards, new H3("Read"), reader);
+        FlexLayout readers = new FlexLayout(consumers, kcl);
+        readers.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        readers.setWidthFull();
+        readers.getStyle().set("gap", "var(--lumo-space-l)");
+        consumers.getStyle().set("flex", "1 1 22em").set("min-width", "0");
+        kcl.getStyle().set("flex", "1 1 22em").set("min-width", "0");
+        details.add(shards, readers, new H3("Read"), reader);
         details.setVisible(false);
         add(new H2("Streams"), createStreamBar(), streams, details, new H3("Activity"), activity);
         refreshStreams();
@@ -107,6 +119,8 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
             refreshStreams();
             if (selectedStream != null) {
                 shards.refresh();
+                consumers.refresh();
+                kcl.refresh();
             }
         });
         refresh.setId("refresh");
@@ -190,6 +204,10 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
         reader.reset(name);
         refreshStreams();
         shards.show(name);
+        String arn = streams.getListDataView().getItems().filter(r -> r.name().equals(name))
+                .map(StreamExplorer.StreamRow::arn).findFirst().orElse(null);
+        consumers.show(name, arn);
+        kcl.show(name);
     }
 
     private void createStream() {
