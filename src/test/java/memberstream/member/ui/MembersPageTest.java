@@ -15,6 +15,7 @@ import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.textfield.EmailField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.SortDirection;
+import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.QueryParameters;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -97,6 +98,22 @@ class MembersPageTest extends AbstractViewTest {
         _setValue(fullName, "Short " + tag);
         assertThat(fullName.getHelperText()).isEqualTo((6 + tag.length()) + "/120");
         assertThat(fullName.isInvalid()).isFalse();
+    }
+
+    @Test
+    void everyCounterFollowsEachKeystrokeNotTheCommittedValue() {
+        loginAsAdmin();
+        UI.getCurrent().navigate(MembersView.class, "new");
+        MemberForm form = _get(MembersView.class).form;
+        for (var field : List.of(form.fullName, form.email, form.phone, form.notes)) {
+            assertThat(field.getValueChangeMode()).as(field.getLabel()).isEqualTo(ValueChangeMode.EAGER);
+        }
+        EmailField email = _get(EmailField.class, spec -> spec.withLabel("Email"));
+        assertThat(email.getHelperText()).isEqualTo("0/254");
+        _setValue(email, "a");
+        assertThat(email.getHelperText()).isEqualTo("1/254");
+        _setValue(email, "ab");
+        assertThat(email.getHelperText()).isEqualTo("2/254");
     }
 
     @Test
