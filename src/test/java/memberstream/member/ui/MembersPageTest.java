@@ -127,9 +127,9 @@ class MembersPageTest extends AbstractViewTest {
         UI.getCurrent().navigate(MembersView.class);
         MembersView view = _get(MembersView.class);
 
-        _setValue(view.search, tag);
+        _setValue(view.toolbar.search, tag);
         assertThat(currentQuery()).isEqualTo(Map.of("q", List.of(tag)));
-        _setValue(view.statusFilter, MemberStatus.SUSPENDED);
+        _setValue(view.toolbar.statusFilter, MemberStatus.SUSPENDED);
         assertThat(currentQuery()).isEqualTo(Map.of("q", List.of(tag), "status", List.of("suspended")));
         assertThat(GridKt._size(view.grid)).isEqualTo(2);
 
@@ -142,8 +142,8 @@ class MembersPageTest extends AbstractViewTest {
         assertThat(GridKt._get(view.grid, 1).getFullName()).isEqualTo("Old " + tag);
 
         UI.getCurrent().navigate("members", QueryParameters.fromString("q=" + tag));
-        assertThat(view.search.getValue()).isEqualTo(tag);
-        assertThat(view.statusFilter.getValue()).isNull();
+        assertThat(view.toolbar.search.getValue()).isEqualTo(tag);
+        assertThat(view.toolbar.statusFilter.getValue()).isNull();
         assertThat(GridKt._size(view.grid)).isEqualTo(3);
         assertThat(GridKt._get(view.grid, 0).getFullName()).isEqualTo("Active " + tag);
 
@@ -161,7 +161,7 @@ class MembersPageTest extends AbstractViewTest {
         assertThat(GridKt._size(view.grid)).isZero();
         assertThat(view.emptyState.getText()).isEqualTo("No member matches this search and these filters.");
         _click(_get(Button.class, spec -> spec.withText("Clear filters")));
-        assertThat(view.search.getValue()).isEmpty();
+        assertThat(view.toolbar.search.getValue()).isEmpty();
         assertThat(currentQuery()).isEmpty();
     }
 
@@ -183,7 +183,7 @@ class MembersPageTest extends AbstractViewTest {
         assertThat(_get(TextField.class, spec -> spec.withLabel("Full name")).getValue()).isEqualTo("Edited " + tag);
 
         // Searching keeps the form and its edits: no question.
-        _setValue(view.search, tag);
+        _setValue(view.toolbar.search, tag);
         assertThat(currentPath()).isEqualTo("members/" + first.getId());
         assertThat(_get(TextField.class, spec -> spec.withLabel("Full name")).getValue()).isEqualTo("Edited " + tag);
 
@@ -199,7 +199,7 @@ class MembersPageTest extends AbstractViewTest {
         members.create(member("Here " + tag, "here-" + tag + "@example.org"));
         UI.getCurrent().navigate("members", QueryParameters.fromString("q=" + tag));
         MembersView view = _get(MembersView.class);
-        assertThat(view.count.getText()).isEqualTo("1 member");
+        assertThat(view.toolbar.count.getText()).isEqualTo("1 member");
 
         // Another admin (or the API, or an import) adds members: a burst.
         for (int i = 0; i < 5; i++) {
@@ -208,7 +208,7 @@ class MembersPageTest extends AbstractViewTest {
 
         Eventually.within(Duration.ofSeconds(10), "the pushed refresh", () -> {
             MockVaadin.clientRoundtrip();
-            return view.count.getText().equals("6 members");
+            return view.toolbar.count.getText().equals("6 members");
         });
         assertThat(GridKt._size(view.grid)).isEqualTo(6);
     }
@@ -222,10 +222,10 @@ class MembersPageTest extends AbstractViewTest {
         view.adaptToWidth(390);
         assertThat(view.grid.getColumns().stream().filter(column -> column.isVisible()).map(column -> column.getKey()))
                 .containsExactly("fullName", "status");
-        assertThat(view.newMember.isVisible()).isTrue();
-        assertThat(view.statusFilter.isVisible()).isTrue();
+        assertThat(view.toolbar.newMember.isVisible()).isTrue();
+        assertThat(view.toolbar.statusFilter.isVisible()).isTrue();
 
-        _click(view.newMember);
+        _click(view.toolbar.newMember);
         assertThat(view.form.isVisible()).isTrue();
         assertThat(view.grid.isVisible()).isFalse();
 
