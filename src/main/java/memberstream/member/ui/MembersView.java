@@ -195,7 +195,11 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         var content = new HorizontalLayout(grid, formScroller);
         content.setFlexGrow(1, grid);
         content.setFlexShrink(0, formScroller);
-        content.setSizeFull();
+        // The rest of the height below the toolbar, not 100% of the page: that overflowed, and a phone
+        // showed the form's scroll area inside a second one around the page.
+        content.setWidthFull();
+        content.setMinHeight("0");
+        setFlexGrow(1, content);
         return content;
     }
 
@@ -330,8 +334,11 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         layoutContent();
     }
 
+    /** On a phone the open form takes the screen alone: no list, no toolbar above it. */
     private void layoutContent() {
-        grid.setVisible(!(narrow && form.isVisible()));
+        boolean formAlone = narrow && form.isVisible();
+        grid.setVisible(!formAlone);
+        toolbar.setVisible(!formAlone);
     }
 
     @Override

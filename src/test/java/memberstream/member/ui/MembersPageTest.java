@@ -228,9 +228,11 @@ class MembersPageTest extends AbstractViewTest {
         _click(view.toolbar.newMember);
         assertThat(view.form.isVisible()).isTrue();
         assertThat(view.grid.isVisible()).isFalse();
+        assertThat(view.toolbar.isVisible()).isFalse();
 
         view.adaptToWidth(1440);
         assertThat(view.grid.isVisible()).isTrue();
+        assertThat(view.toolbar.isVisible()).isTrue();
         assertThat(view.grid.getColumns().stream().allMatch(column -> column.isVisible())).isTrue();
     }
 
