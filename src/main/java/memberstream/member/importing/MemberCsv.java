@@ -27,6 +27,11 @@ import org.apache.commons.csv.CSVRecord;
  * {@link #IGNORED} columns are read past (so an export imports as it is), anything else is refused
  * (a typo would otherwise lose a column silently). Export writes {@link #EXPORT_COLUMNS} in that order.
  *
+ * <p>Free-text values ({@link #TEXT_COLUMNS}) that a spreadsheet would run as a formula (starting with
+ * {@code = + - @}, a tab or a carriage return) are exported behind a {@code '}, as OWASP's CSV injection
+ * advice has it; so is a value already starting with {@code '}. Import takes one leading {@code '} off
+ * when a formula character or another {@code '} follows it, so an export imports as it was.
+ *
  * <p>Reading is strict and bounded: at most {@code maxRows} data rows and {@code maxSize} bytes, else the
  * whole file is refused; malformed quoting or bytes that are not UTF-8 refuse the file naming the line.
  * Stateless; any thread.
@@ -38,6 +43,9 @@ public final class MemberCsv {
     public static final List<String> IGNORED = List.of("id", "createdAt", "updatedAt", "version");
     public static final List<String> EXPORT_COLUMNS = List.of(
             "id", "fullName", "email", "phone", "role", "status", "joinedOn", "notes", "createdAt", "updatedAt");
+
+    /** Columns a person types freely: neutralised on export, restored on import. */
+    public static final Set<String> TEXT_COLUMNS = Set.of("fullName", "email", "phone", "notes");
 
     /** RFC 4180 as written: CRLF between records. */
     public static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
@@ -77,8 +85,9 @@ public final class MemberCsv {
                 }
                 Map<String, String> values = new LinkedHashMap<>();
                 for (int i = 0; i < Math.min(columns.size(), record.size()); i++) {
-                    if (columns.get(i) != null) {
-                        values.put(columns.get(i), record.get(i));
+                    String column = columns.get(i);
+                    if (column != null) {
+                        values.put(column, TEXT_COLUMNS.contains(column) ? restored(record.get(i)) : record.get(i));
                     }
                 }
                 rows.add(new Row(firstLineOf(record, parser.getCurrentLineNumber()), values, record.size()));
@@ -88,6 +97,28 @@ public final class MemberCsv {
         } catch (IOException e) {
             throw refusal(e, -1);
         }
+    }
+
+    /**
+     * {@code value} as a spreadsheet shows it as text: behind a {@code '} if it starts with a formula
+     * character or with a {@code '} (so that {@link #restored} can tell the two apart); null stays null.
+     */
+    public static String neutralised(String value) {
+        return value != null && !value.isEmpty() && (isFormulaStart(value.charAt(0)) || value.charAt(0) == '\'')
+                ? "'" + value
+                : value;
+    }
+
+    /** The inverse of {@link #neutralised}: one leading {@code '} off when a formula character or {@code '} follows. */
+    static String restored(String value) {
+        return value.length() > 1 && value.charAt(0) == '\''
+                && (isFormulaStart(value.charAt(1)) || value.charAt(1) == '\'')
+                ? value.substring(1)
+                : value;
+    }
+
+    private static boolean isFormulaStart(char c) {
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
     }
 
     /**

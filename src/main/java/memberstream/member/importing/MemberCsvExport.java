@@ -15,7 +15,8 @@ import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes the members matching a filter as CSV ({@link MemberCsv#EXPORT_COLUMNS}, UTF-8, RFC 4180),
+ * Writes the members matching a filter as CSV ({@link MemberCsv#EXPORT_COLUMNS}, UTF-8, RFC 4180, free
+ * text that a spreadsheet would run as a formula behind a {@code '}: {@link MemberCsv#neutralised}),
  * streamed page by page: each page of {@value #PAGE} is one short read-only query sought from the
  * previous page's last row ({@link MemberCursor}), so memory and each query's cost stay bounded however
  * many members match. A sort whose orders run in different directions cannot be sought and pages by
@@ -45,8 +46,10 @@ public class MemberCsvExport {
                     ? members.list(filter, sort, after, 0, PAGE)
                     : members.list(filter, sort, null, written, PAGE);
             for (Member member : page) {
-                csv.printRecord(member.getId(), member.getFullName(), member.getEmail(), member.getPhone(),
-                        member.getRole().name(), member.getStatus().name(), member.getJoinedOn(), member.getNotes(),
+                csv.printRecord(member.getId(), MemberCsv.neutralised(member.getFullName()),
+                        MemberCsv.neutralised(member.getEmail()), MemberCsv.neutralised(member.getPhone()),
+                        member.getRole().name(), member.getStatus().name(), member.getJoinedOn(),
+                        MemberCsv.neutralised(member.getNotes()),
                         member.getCreatedAt(), member.getUpdatedAt());
             }
             written += page.size();

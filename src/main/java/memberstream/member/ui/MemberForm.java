@@ -213,10 +213,12 @@ class MemberForm extends FormLayout {
         }
     }
 
-    /** Shows a limit as a counter under the field ("12/120"), updated as the person types. */
+    /**
+     * Shows a limit as a counter under the field ("12/120"), updated at every keystroke: in LAZY mode a
+     * phone's keyboard showed the committed value's stale count ("0/254") while the person typed.
+     */
     private static void counted(TextFieldBase<?, String> field, int max) {
-        field.setValueChangeMode(ValueChangeMode.LAZY);
-        field.setValueChangeTimeout(200);
+        field.setValueChangeMode(ValueChangeMode.EAGER);
         field.setHelperText("0/" + max);
         field.addValueChangeListener(change -> {
             int length = change.getValue() == null ? 0 : change.getValue().length();

@@ -2,8 +2,6 @@ package memberstream.member.ui;
 
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.Key;
-import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -12,16 +10,11 @@ import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.grid.dataview.GridLazyDataView;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.Scroller;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.BeforeLeaveEvent;
 import com.vaadin.flow.router.BeforeLeaveObserver;
@@ -35,13 +28,11 @@ import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import com.vaadin.flow.spring.security.AuthenticationContext;
-import com.vaadin.flow.theme.lumo.LumoUtility;
 import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import memberstream.base.ui.MainLayout;
 import memberstream.base.ui.MenuOrder;
@@ -89,11 +80,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     private final boolean admin;
 
     final Grid<Member> grid = new Grid<>(Member.class, false);
-    final TextField search = new TextField();
-    final Select<MemberRole> roleFilter = new Select<>();
-    final Select<MemberStatus> statusFilter = new Select<>();
-    final Span count = new Span();
-    final Button newMember = new Button("New member", VaadinIcon.PLUS.create());
+    final MembersToolbar toolbar;
     final MemberForm form = new MemberForm();
     private final Scroller formScroller = new Scroller(form);
     final Span emptyState = new Span();
@@ -119,9 +106,12 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         this.pages = new SeekingMemberPages(members);
         addClassName("members-view");
         setSizeFull();
+        toolbar = new MembersToolbar(members, grid, () -> state.filter(), admin);
+        toolbar.addFilterListener(event -> showList(new MembersUrlState(event.filter(), state.sort())));
+        toolbar.addNewMemberListener(event -> navigateTo(NEW));
         configureGrid();
         configureForm();
-        add(toolbar(), content());
+        add(toolbar, content());
         closeForm();
     }
 
@@ -174,7 +164,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
     private void refreshGrid() {
         pages.forget();
         MemberCount matching = members.countAbout(state.filter());
-        count.setText(matching.label());
+        toolbar.count.setText(matching.label());
         int rows = (int) Math.min(matching.value(), Integer.MAX_VALUE);
         if (matching.exact()) {
             dataView.setItemCountCallback(query -> rows);
@@ -201,74 +191,16 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         formScroller.setHeightFull();
     }
 
-    private HorizontalLayout toolbar() {
-        search.setId("member-search");
-        search.setPlaceholder("Search name or email");
-        search.setWidth("20em");
-        search.setPrefixComponent(VaadinIcon.SEARCH.create());
-        search.setClearButtonVisible(true);
-        search.setValueChangeMode(ValueChangeMode.LAZY);
-        search.setAriaLabel("Search name or email");
-        search.addValueChangeListener(event -> filtersChanged(event.isFromClient()));
-
-        roleFilter.setId("member-role-filter");
-        roleFilter.setPlaceholder("Any role");
-        roleFilter.setAriaLabel("Role");
-        roleFilter.setItems(MemberRole.values());
-        roleFilter.setEmptySelectionAllowed(true);
-        roleFilter.setEmptySelectionCaption("Any role");
-        roleFilter.setItemLabelGenerator(role -> role == null ? "Any role" : role.label());
-        roleFilter.setWidth("10em");
-        roleFilter.addValueChangeListener(event -> filtersChanged(event.isFromClient()));
-
-        statusFilter.setId("member-status-filter");
-        statusFilter.setPlaceholder("Any status");
-        statusFilter.setAriaLabel("Status");
-        statusFilter.setItems(MemberStatus.values());
-        statusFilter.setEmptySelectionAllowed(true);
-        statusFilter.setEmptySelectionCaption("Any status");
-        statusFilter.setItemLabelGenerator(status -> status == null ? "Any status" : status.label());
-        statusFilter.setWidth("10em");
-        statusFilter.addValueChangeListener(event -> filtersChanged(event.isFromClient()));
-
-        count.addClassNames(LumoUtility.TextColor.SECONDARY, "member-count");
-
-        newMember.setId("new-member");
-        newMember.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        newMember.addClickShortcut(Key.KEY_N, KeyModifier.ALT);
-        newMember.setTooltipText("New member (Alt+N)");
-        newMember.addClickListener(click -> navigateTo(NEW));
-        newMember.setVisible(admin);
-
-        var importMembers = new Button("Import", VaadinIcon.UPLOAD.create(),
-                click -> UI.getCurrent().navigate(MemberImportView.class));
-        importMembers.setId("members-import");
-        importMembers.setVisible(admin);
-        var toolbar = new HorizontalLayout(search, roleFilter, statusFilter, count,
-                new MemberCsvDownload(members, grid, () -> state.filter()), importMembers, newMember);
-        toolbar.setWidthFull();
-        toolbar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
-        toolbar.expand(count);
-        // On a phone the controls wrap onto more lines instead of running off the screen.
-        toolbar.getStyle().set("flex-wrap", "wrap").set("row-gap", "var(--lumo-space-xs)");
-        toolbar.addClassName("members-toolbar");
-        return toolbar;
-    }
-
     private HorizontalLayout content() {
         var content = new HorizontalLayout(grid, formScroller);
         content.setFlexGrow(1, grid);
         content.setFlexShrink(0, formScroller);
-        content.setSizeFull();
+        // The rest of the height below the toolbar, not 100% of the page: that overflowed, and a phone
+        // showed the form's scroll area inside a second one around the page.
+        content.setWidthFull();
+        content.setMinHeight("0");
+        setFlexGrow(1, content);
         return content;
-    }
-
-    /** A person changed search or a filter: the URL gets the new list (and back returns to the old). */
-    private void filtersChanged(boolean byPerson) {
-        if (byPerson) {
-            showList(new MembersUrlState(new MemberFilter(search.getValue(), roleFilter.getValue(),
-                    statusFilter.getValue()), state.sort()));
-        }
     }
 
     /** The URL decides: the query what the list shows, the path what the form shows. */
@@ -318,9 +250,7 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         if (!wanted.filter().equals(state.filter()) || !wanted.sort().equals(state.sort())) {
             boolean sortChanged = !wanted.sort().equals(state.sort());
             state = wanted;
-            search.setValue(Objects.requireNonNullElse(wanted.filter().search(), ""));
-            roleFilter.setValue(wanted.filter().role());
-            statusFilter.setValue(wanted.filter().status());
+            toolbar.show(wanted.filter());
             if (sortChanged && !currentSort().equals(wanted.sort())) {
                 grid.sort(sortOrders(wanted.sort()));
             }
@@ -399,13 +329,16 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         for (String secondary : MemberColumns.SECONDARY) {
             grid.getColumnByKey(secondary).setVisible(!narrow);
         }
-        search.setWidth(narrow ? "100%" : "20em");
+        toolbar.setNarrow(narrow);
         formScroller.setWidth(narrow ? "100%" : FORM_WIDTH);
         layoutContent();
     }
 
+    /** On a phone the open form takes the screen alone: no list, no toolbar above it. */
     private void layoutContent() {
-        grid.setVisible(!(narrow && form.isVisible()));
+        boolean formAlone = narrow && form.isVisible();
+        grid.setVisible(!formAlone);
+        toolbar.setVisible(!formAlone);
     }
 
     @Override

@@ -50,6 +50,7 @@ class ApiTokensPanel extends VerticalLayout {
                 + "as its user, with that user's role. A token is shown once, when it is created.");
         var form = new HorizontalLayout(user, name, create);
         form.setDefaultVerticalComponentAlignment(Alignment.BASELINE);
+        form.setWrap(true); // on a phone the button goes below the fields instead of off the screen
         add(new H3("API tokens"), help, form, grid);
         refresh();
     }

@@ -142,7 +142,8 @@ class MemberImportApiTest {
     void exportStreamsTheFilteredMembersAsCsvThatImportsBack() throws Exception {
         String csv = HEADER
                 + "Export Ada," + tag + "-a@example.org,+1 555,BOARD,ACTIVE,2024-03-01,\"line one\nline two\"\n"
-                + "Export Bob," + tag + "-b@example.org,,MEMBER,ACTIVE,2024-03-02,\n";
+                + "Export Bob," + tag + "-b@example.org,,MEMBER,ACTIVE,2024-03-02,\n"
+                + "=Export Cy," + tag + "-c@example.org,,MEMBER,ACTIVE,2024-03-03,\"@SUM(1+2)\"\n";
         ResponseEntity<String> imported = post(ADMIN, "/api/members/import", csv);
         assertThat(imported.getStatusCode().value()).isIn(200, 202);
         String location = imported.getHeaders().getLocation().toString();
@@ -158,10 +159,12 @@ class MemberImportApiTest {
         assertThat(body).startsWith("id,fullName,email,phone,role,status,joinedOn,notes,createdAt,updatedAt\r\n");
         assertThat(body.indexOf("Export Bob")).isLessThan(body.indexOf("Export Ada"));
         assertThat(body).contains("\"line one\nline two\"").contains(",BOARD,ACTIVE,2024-03-01,");
+        // what a spreadsheet would run as a formula is exported behind a quote
+        assertThat(body).contains(",'=Export Cy,").contains(",'+1 555,").contains(",'@SUM(1+2),");
 
         // the export is itself an import file: every row refused only as a duplicate
         JsonNode dryRun = json.readTree(post(ADMIN, "/api/members/import?dryRun=true", body).getBody());
-        assertThat(dryRun.path("errors")).hasSize(2);
+        assertThat(dryRun.path("errors")).hasSize(3);
         dryRun.path("errors").forEach(error -> assertThat(error.path("field").asText()).isEqualTo("email"));
     }
 

@@ -67,6 +67,29 @@ class ImportCheckerTest {
     }
 
     @Test
+    void formulaTextIsExportedBehindAQuoteThatTheImportTakesOff() {
+        for (String value : List.of("=1+2", "+44 20", "-x", "@SUM(A1)", "\tTab", "\rCR", "'quoted", "''=two", "plain", "")) {
+            assertThat(MemberCsv.restored(MemberCsv.neutralised(value))).as(value).isEqualTo(value);
+        }
+        assertThat(MemberCsv.neutralised("=HYPERLINK(\"x\")")).isEqualTo("'=HYPERLINK(\"x\")");
+        assertThat(MemberCsv.neutralised("O'Brien")).isEqualTo("O'Brien");
+        assertThat(MemberCsv.neutralised(null)).isNull();
+
+        ImportCheck check = check(HEADER
+                + "'=Eve Formula,'-eve@example.org,'+44 20,MEMBER,ACTIVE,2024-03-01,'-minus\n"
+                + "'Quoted Name,quoted@example.org,,MEMBER,ACTIVE,2024-03-01,\n");
+
+        assertThat(check.problems()).isEmpty();
+        var eve = check.validRows().get(0).member();
+        assertThat(eve.getFullName()).isEqualTo("=Eve Formula");
+        assertThat(eve.getEmail()).isEqualTo("-eve@example.org");
+        assertThat(eve.getPhone()).isEqualTo("+44 20");
+        assertThat(eve.getNotes()).isEqualTo("-minus");
+        // a quote before anything else is the person's own
+        assertThat(check.validRows().get(1).member().getFullName()).isEqualTo("'Quoted Name");
+    }
+
+    @Test
     void everyRefusedRowIsReportedWithTheApisWords() {
         ImportCheck check = check(HEADER
                 + "Ada,not-an-email,,MEMBER,ACTIVE,2024-03-01,\n"

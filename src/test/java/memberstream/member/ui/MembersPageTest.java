@@ -15,6 +15,7 @@ import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.textfield.EmailField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.SortDirection;
+import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.QueryParameters;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -100,6 +101,22 @@ class MembersPageTest extends AbstractViewTest {
     }
 
     @Test
+    void everyCounterFollowsEachKeystrokeNotTheCommittedValue() {
+        loginAsAdmin();
+        UI.getCurrent().navigate(MembersView.class, "new");
+        MemberForm form = _get(MembersView.class).form;
+        for (var field : List.of(form.fullName, form.email, form.phone, form.notes)) {
+            assertThat(field.getValueChangeMode()).as(field.getLabel()).isEqualTo(ValueChangeMode.EAGER);
+        }
+        EmailField email = _get(EmailField.class, spec -> spec.withLabel("Email"));
+        assertThat(email.getHelperText()).isEqualTo("0/254");
+        _setValue(email, "a");
+        assertThat(email.getHelperText()).isEqualTo("1/254");
+        _setValue(email, "ab");
+        assertThat(email.getHelperText()).isEqualTo("2/254");
+    }
+
+    @Test
     void searchFiltersAndSortLiveInTheUrlAndAreRestoredFromIt() {
         loginAsAdmin();
         members.create(new Member("Old " + tag, "old-" + tag + "@example.org", MemberRole.MEMBER, MemberStatus.SUSPENDED,
@@ -110,9 +127,9 @@ class MembersPageTest extends AbstractViewTest {
         UI.getCurrent().navigate(MembersView.class);
         MembersView view = _get(MembersView.class);
 
-        _setValue(view.search, tag);
+        _setValue(view.toolbar.search, tag);
         assertThat(currentQuery()).isEqualTo(Map.of("q", List.of(tag)));
-        _setValue(view.statusFilter, MemberStatus.SUSPENDED);
+        _setValue(view.toolbar.statusFilter, MemberStatus.SUSPENDED);
         assertThat(currentQuery()).isEqualTo(Map.of("q", List.of(tag), "status", List.of("suspended")));
         assertThat(GridKt._size(view.grid)).isEqualTo(2);
 
@@ -125,8 +142,8 @@ class MembersPageTest extends AbstractViewTest {
         assertThat(GridKt._get(view.grid, 1).getFullName()).isEqualTo("Old " + tag);
 
         UI.getCurrent().navigate("members", QueryParameters.fromString("q=" + tag));
-        assertThat(view.search.getValue()).isEqualTo(tag);
-        assertThat(view.statusFilter.getValue()).isNull();
+        assertThat(view.toolbar.search.getValue()).isEqualTo(tag);
+        assertThat(view.toolbar.statusFilter.getValue()).isNull();
         assertThat(GridKt._size(view.grid)).isEqualTo(3);
         assertThat(GridKt._get(view.grid, 0).getFullName()).isEqualTo("Active " + tag);
 
@@ -144,7 +161,7 @@ class MembersPageTest extends AbstractViewTest {
         assertThat(GridKt._size(view.grid)).isZero();
         assertThat(view.emptyState.getText()).isEqualTo("No member matches this search and these filters.");
         _click(_get(Button.class, spec -> spec.withText("Clear filters")));
-        assertThat(view.search.getValue()).isEmpty();
+        assertThat(view.toolbar.search.getValue()).isEmpty();
         assertThat(currentQuery()).isEmpty();
     }
 
@@ -166,7 +183,7 @@ class MembersPageTest extends AbstractViewTest {
         assertThat(_get(TextField.class, spec -> spec.withLabel("Full name")).getValue()).isEqualTo("Edited " + tag);
 
         // Searching keeps the form and its edits: no question.
-        _setValue(view.search, tag);
+        _setValue(view.toolbar.search, tag);
         assertThat(currentPath()).isEqualTo("members/" + first.getId());
         assertThat(_get(TextField.class, spec -> spec.withLabel("Full name")).getValue()).isEqualTo("Edited " + tag);
 
@@ -182,7 +199,7 @@ class MembersPageTest extends AbstractViewTest {
         members.create(member("Here " + tag, "here-" + tag + "@example.org"));
         UI.getCurrent().navigate("members", QueryParameters.fromString("q=" + tag));
         MembersView view = _get(MembersView.class);
-        assertThat(view.count.getText()).isEqualTo("1 member");
+        assertThat(view.toolbar.count.getText()).isEqualTo("1 member");
 
         // Another admin (or the API, or an import) adds members: a burst.
         for (int i = 0; i < 5; i++) {
@@ -191,7 +208,7 @@ class MembersPageTest extends AbstractViewTest {
 
         Eventually.within(Duration.ofSeconds(10), "the pushed refresh", () -> {
             MockVaadin.clientRoundtrip();
-            return view.count.getText().equals("6 members");
+            return view.toolbar.count.getText().equals("6 members");
         });
         assertThat(GridKt._size(view.grid)).isEqualTo(6);
     }
@@ -205,15 +222,17 @@ class MembersPageTest extends AbstractViewTest {
         view.adaptToWidth(390);
         assertThat(view.grid.getColumns().stream().filter(column -> column.isVisible()).map(column -> column.getKey()))
                 .containsExactly("fullName", "status");
-        assertThat(view.newMember.isVisible()).isTrue();
-        assertThat(view.statusFilter.isVisible()).isTrue();
+        assertThat(view.toolbar.newMember.isVisible()).isTrue();
+        assertThat(view.toolbar.statusFilter.isVisible()).isTrue();
 
-        _click(view.newMember);
+        _click(view.toolbar.newMember);
         assertThat(view.form.isVisible()).isTrue();
         assertThat(view.grid.isVisible()).isFalse();
+        assertThat(view.toolbar.isVisible()).isFalse();
 
         view.adaptToWidth(1440);
         assertThat(view.grid.isVisible()).isTrue();
+        assertThat(view.toolbar.isVisible()).isTrue();
         assertThat(view.grid.getColumns().stream().allMatch(column -> column.isVisible())).isTrue();
     }
 

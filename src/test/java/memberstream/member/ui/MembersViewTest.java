@@ -68,7 +68,7 @@ class MembersViewTest extends AbstractViewTest {
         MembersView view = _get(MembersView.class);
         assertThat(GridKt._size(view.grid)).isEqualTo(1);
         assertThat(GridKt._get(view.grid, 0).getEmail()).isEqualTo("ada-" + tag + "@example.org");
-        assertThat(view.count.getText()).isEqualTo("1 member");
+        assertThat(view.toolbar.count.getText()).isEqualTo("1 member");
     }
 
     @Test
@@ -233,20 +233,20 @@ class MembersViewTest extends AbstractViewTest {
 
         searchFor(tag);
         assertThat(GridKt._size(view.grid)).isEqualTo(2);
-        assertThat(view.count.getText()).isEqualTo("2 members");
+        assertThat(view.toolbar.count.getText()).isEqualTo("2 members");
         assertThat(GridKt._get(view.grid, 0).getFullName()).startsWith("Alan");
 
-        _setValue(view.roleFilter, MemberRole.BOARD);
+        _setValue(view.toolbar.roleFilter, MemberRole.BOARD);
         assertThat(GridKt._size(view.grid)).isEqualTo(1);
         assertThat(GridKt._get(view.grid, 0).getFullName()).startsWith("Barbara");
 
-        _setValue(view.roleFilter, null);
-        _setValue(view.statusFilter, MemberStatus.ACTIVE);
+        _setValue(view.toolbar.roleFilter, null);
+        _setValue(view.toolbar.statusFilter, MemberStatus.ACTIVE);
         assertThat(GridKt._size(view.grid)).isEqualTo(1);
         assertThat(GridKt._get(view.grid, 0).getFullName()).startsWith("Alan");
 
         searchFor("ALAN-" + tag);
-        assertThat(view.count.getText()).isEqualTo("1 member");
+        assertThat(view.toolbar.count.getText()).isEqualTo("1 member");
     }
 
     @Test
@@ -275,7 +275,7 @@ class MembersViewTest extends AbstractViewTest {
         searchFor(tag);
 
         assertThat(GridKt._size(view.grid)).isEqualTo(130);
-        assertThat(view.count.getText()).isEqualTo("130 members");
+        assertThat(view.toolbar.count.getText()).isEqualTo("130 members");
         List<Member> expected = members.list(new MemberFilter(tag, null, null),
                 PageRequest.of(0, 200, Sort.by("fullName")));
         for (int row = 0; row < 130; row++) {

@@ -3,11 +3,8 @@ package memberstream.live.deliveries.ui;
 import memberstream.live.ui.Formats;
 import memberstream.live.ui.SinkCalls;
 import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSingleSelectionModel;
 import com.vaadin.flow.component.grid.GridVariant;
@@ -15,19 +12,13 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.icon.Icon;
-import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
-import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import memberstream.base.ui.MainLayout;
@@ -38,8 +29,8 @@ import memberstream.live.deliveries.DeliveryBrowser;
 
 /**
  * Firehose as the SDK sees it: each delivery stream's configuration, what it has buffered (when the
- * endpoint can say), its last deliveries and failures; then the bucket by prefix, where an object
- * opens decoded into its records and can be downloaded as stored.
+ * endpoint can say), its last deliveries and failures; then the bucket by prefix ({@link BucketBrowser}),
+ * where an object opens decoded into its records ({@link ObjectViewer}) and can be downloaded as stored.
  */
 @Route(value = "deliveries", layout = MainLayout.class)
 @PageTitle("Deliveries | Memberstream")
@@ -54,6 +45,7 @@ public class DeliveryBrowserView extends VerticalLayout {
 
     private final transient DeliveryBrowser browser;
     private final transient SinkCalls calls;
+    private final BucketBrowser bucketBrowser;
 
     private final Grid<DeliveryStreamRow> deliveryStreams = new Grid<>(DeliveryStreamRow.class, false);
     private final VerticalLayout details = new VerticalLayout();
@@ -63,28 +55,19 @@ public class DeliveryBrowserView extends VerticalLayout {
     private final Div bufferNumbers = new Div();
     private final Grid<ObjectRow> lastDeliveries = objectGrid("last-deliveries");
     private final Grid<ObjectRow> failures = objectGrid("failures");
-    private final TextField bucket = new TextField("Bucket");
-    private final TextField prefix = new TextField("Prefix");
-    private final Grid<Entry> objects = new Grid<>(Entry.class, false);
     private DeliveryStreamRow shownStream;
     private DeliveryBrowser.BufferState shownBuffer;
     private Registration pollRegistration;
 
-    /** A row of the bucket listing: a folder (common prefix) or an object. */
-    record Entry(String name, ObjectRow object) {
-        boolean folder() {
-            return object == null;
-        }
-    }
-
     public DeliveryBrowserView(DeliveryBrowser browser, Clock clock) {
         this.browser = browser;
         this.calls = new SinkCalls(clock);
+        this.bucketBrowser = new BucketBrowser(browser, calls);
         addClassName("delivery-browser");
         configureDeliveryStreamGrid();
         configureDetails();
-        configureObjectBrowser();
-        add(new H2("Deliveries"), deliveryStreams, details, new H3("Bucket"), browserBar(), objects);
+        bucketBrowser.addOpenListener(open -> openObject(open.object()));
+        add(new H2("Deliveries"), deliveryStreams, details, new H3("Bucket"), bucketBrowser);
         refreshDeliveryStreams();
     }
 
@@ -144,53 +127,11 @@ public class DeliveryBrowserView extends VerticalLayout {
         grid.addColumn(o -> o.lastModified() == null ? "" : Formats.TIME.format(o.lastModified())).setHeader("Written (UTC)");
         grid.addColumn(ObjectRow::compression).setHeader("Compression");
         grid.addColumn(o -> o.records() == null ? "–" : o.records().toString()).setHeader("Records");
-        grid.addComponentColumn(o -> openButton(() -> openObject(o))).setHeader("").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(o -> BucketBrowser.openButton(() -> openObject(o))).setHeader("").setAutoWidth(true).setFlexGrow(0);
         grid.setAllRowsVisible(true);
         grid.setEmptyStateText("None.");
         grid.addItemClickListener(e -> openObject(e.getItem()));
         return grid;
-    }
-
-    private Component browserBar() {
-        bucket.setId("bucket");
-        prefix.setId("prefix");
-        prefix.setPlaceholder("(whole bucket)");
-        prefix.setWidth("24em");
-        Button list = new Button("List", e -> listObjects());
-        list.setId("list-objects");
-        list.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        Button up = new Button("Up", e -> {
-            prefix.setValue(parentOf(prefix.getValue()));
-            listObjects();
-        });
-        up.setId("prefix-up");
-        HorizontalLayout bar = new HorizontalLayout(bucket, prefix, list, up);
-        bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
-        return bar;
-    }
-
-    private void configureObjectBrowser() {
-        objects.setId("objects");
-        objects.addThemeVariants(GridVariant.LUMO_COMPACT);
-        objects.addComponentColumn(DeliveryBrowserView::keyCell).setHeader("Key").setFlexGrow(4);
-        objects.addColumn(e -> e.folder() ? "" : humanBytes(e.object().size())).setHeader("Size");
-        objects.addColumn(e -> e.folder() || e.object().lastModified() == null ? ""
-                : Formats.TIME.format(e.object().lastModified())).setHeader("Written (UTC)");
-        objects.addColumn(e -> e.folder() ? "" : e.object().compression()).setHeader("Compression");
-        objects.addColumn(e -> e.folder() || e.object().records() == null ? "" : e.object().records().toString())
-                .setHeader("Records");
-        objects.addComponentColumn(e -> e.folder() ? new Span() : openButton(() -> openObject(e.object())))
-                .setHeader("").setAutoWidth(true).setFlexGrow(0);
-        objects.setAllRowsVisible(true);
-        objects.setEmptyStateText("No objects under this prefix.");
-        objects.addItemClickListener(e -> {
-            if (e.getItem().folder()) {
-                prefix.setValue(e.getItem().name());
-                listObjects();
-            } else {
-                openObject(e.getItem().object());
-            }
-        });
     }
 
     // --- actions -----------------------------------------------------------------------------
@@ -226,10 +167,8 @@ public class DeliveryBrowserView extends VerticalLayout {
         shownStream = stream;
         showBuffered(browser.buffered(stream.name()));
         refreshDeliveries(stream);
-        if (stream.bucket() != null && !stream.bucket().equals(bucket.getValue())) {
-            bucket.setValue(stream.bucket());
-            prefix.setValue(stream.staticPrefix());
-            listObjects();
+        if (stream.bucket() != null && !stream.bucket().equals(bucketBrowser.bucket())) {
+            bucketBrowser.show(stream.bucket(), stream.staticPrefix());
         }
     }
 
@@ -253,8 +192,8 @@ public class DeliveryBrowserView extends VerticalLayout {
         showBuffered(now);
         if (before.reported() && now.reported() && now.records() < before.records()) {
             refreshDeliveries(shownStream);
-            if (shownStream.bucket() != null && shownStream.bucket().equals(bucket.getValue().trim())) {
-                listObjects(); // the flush wrote an object: the bucket listing shows it without a click
+            if (shownStream.bucket() != null && shownStream.bucket().equals(bucketBrowser.bucket())) {
+                bucketBrowser.refresh(); // the flush wrote an object: the bucket listing shows it without a click
             }
         }
     }
@@ -325,46 +264,9 @@ public class DeliveryBrowserView extends VerticalLayout {
         return seconds / 60 + " min " + seconds % 60 + " s";
     }
 
-    private void listObjects() {
-        if (bucket.getValue().isBlank()) {
-            bucket.setErrorMessage("Which bucket?");
-            bucket.setInvalid(true);
-            return;
-        }
-        bucket.setInvalid(false);
-        calls.read("List s3://" + bucket.getValue() + "/" + prefix.getValue(),
-                () -> browser.list(bucket.getValue().trim(), prefix.getValue()), listing -> {
-                    List<Entry> entries = new ArrayList<>();
-                    listing.folders().forEach(f -> entries.add(new Entry(f, null)));
-                    listing.objects().forEach(o -> entries.add(new Entry(o.key(), o)));
-                    objects.setItems(entries);
-                });
-    }
-
     void openObject(ObjectRow object) {
         calls.read("Open " + object.key(), () -> browser.open(object.bucket(), object.key()),
                 decoded -> new ObjectViewer(browser, object, decoded).open());
-    }
-
-    private static Component keyCell(Entry entry) {
-        Span key = new Span(entry.name());
-        if (!entry.folder()) {
-            return key;
-        }
-        Icon folder = VaadinIcon.FOLDER_O.create();
-        folder.setSize("var(--lumo-icon-size-s)");
-        HorizontalLayout cell = new HorizontalLayout(folder, key);
-        cell.setSpacing(false);
-        cell.getStyle().set("gap", "var(--lumo-space-xs)");
-        cell.setAlignItems(FlexComponent.Alignment.CENTER);
-        return cell;
-    }
-
-    private static Button openButton(Runnable open) {
-        Button button = new Button("Open", click -> open.run());
-        button.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
-        button.addClassName("open-object");
-        return button;
     }
 
     private static Div keyValue(String key, String value) {
@@ -376,15 +278,6 @@ public class DeliveryBrowserView extends VerticalLayout {
         v.addClassName("value");
         row.add(k, v);
         return row;
-    }
-
-    static String parentOf(String prefix) {
-        if (prefix == null || prefix.isEmpty()) {
-            return "";
-        }
-        String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-        int slash = trimmed.lastIndexOf('/');
-        return slash < 0 ? "" : trimmed.substring(0, slash + 1);
     }
 
     static String humanBytes(long bytes) {

@@ -151,8 +151,8 @@ class DeliveryBrowserViewTest extends AbstractViewTest {
                 .findFirst().orElseThrow());
 
         // the bucket opens at the delivery stream's prefix: events/ holds the year folder
-        Grid<DeliveryBrowserView.Entry> objects = grid("objects");
-        List<DeliveryBrowserView.Entry> entries = objects.getGenericDataView().getItems().toList();
+        Grid<BucketBrowser.Entry> objects = grid("objects");
+        List<BucketBrowser.Entry> entries = objects.getGenericDataView().getItems().toList();
         assertThat(entries).singleElement().satisfies(e -> {
             assertThat(e.folder()).isTrue();
             assertThat(e.name()).matches("events/\\d{4}/");
@@ -160,7 +160,7 @@ class DeliveryBrowserViewTest extends AbstractViewTest {
         for (int depth = 0; depth < 4; depth++) { // year, month, day, hour
             GridKt._clickItem(objects, 0);
         }
-        DeliveryBrowserView.Entry object = objects.getGenericDataView().getItems().findFirst().orElseThrow();
+        BucketBrowser.Entry object = objects.getGenericDataView().getItems().findFirst().orElseThrow();
         assertThat(object.folder()).isFalse();
         assertThat(object.object().records()).isEqualTo(3);
         assertThat(object.object().size()).isPositive();
