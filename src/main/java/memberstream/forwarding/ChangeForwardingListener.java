@@ -3,6 +3,7 @@ package memberstream.forwarding;
 import java.util.concurrent.CompletableFuture;
 import memberstream.aws.ResourceProvisioner;
 import memberstream.member.MemberChanged;
+import memberstream.member.MembersImported;
 import memberstream.settings.SettingsChanged;
 import org.springframework.context.event.EventListener;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -17,11 +18,14 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * publication in the same transaction and completes it when that future completes, that is after the
  * sink's acknowledgement; a failure leaves it incomplete, to be resubmitted.</li>
  * </ol>
- * A rolled-back transaction sends nothing. The save never waits for the sink.
+ * A rolled-back transaction sends nothing. The save never waits for the sink. An import batch
+ * ({@link MembersImported}) takes the same two steps for all its events at once: one statement writes
+ * their rows, one publication covers them.
  */
 class ChangeForwardingListener {
 
     static final String MEMBER_LISTENER_ID = "memberstream.forwarding.member-changed";
+    static final String IMPORT_LISTENER_ID = "memberstream.forwarding.members-imported";
     static final String SETTINGS_LISTENER_ID = "memberstream.forwarding.settings-changed";
 
     private final EventForwarder forwarder;
@@ -42,6 +46,21 @@ class ChangeForwardingListener {
     @TransactionalEventListener(id = MEMBER_LISTENER_ID)
     public CompletableFuture<Void> forward(MemberChanged event) {
         return forwarder.forward(ForwardableEvents.of(event));
+    }
+
+    /** An import batch: its PENDING rows in one statement, in the batch's transaction. */
+    @EventListener
+    public void logPending(MembersImported batch) {
+        claims.claimAllInTransaction(ForwardableEvents.of(batch));
+    }
+
+    /**
+     * An import batch after commit: one publication for all its events, completed once every one of
+     * them is acknowledged; a resubmission sends only those the event log does not say delivered.
+     */
+    @TransactionalEventListener(id = IMPORT_LISTENER_ID)
+    public CompletableFuture<Void> forward(MembersImported batch) {
+        return forwarder.forwardAll(ForwardableEvents.of(batch));
     }
 
     @EventListener

@@ -2,6 +2,9 @@ package memberstream.forwarding;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Sends one committed event to the sink its claim names (the settings as of the event's own
@@ -35,6 +39,16 @@ class EventForwarder {
         boolean delivered(UUID eventId);
 
         void released(UUID eventId);
+
+        /** Whether this console holds the event's claim now (taken in its transaction, not yet lapsed). */
+        default boolean holds(UUID eventId) {
+            return false;
+        }
+
+        /** Which of these events the event log says are delivered. */
+        default Set<UUID> deliveredAmong(Collection<UUID> eventIds) {
+            return eventIds.stream().filter(this::delivered).collect(Collectors.toSet());
+        }
     }
 
     /** Raised when another console holds the event's claim. */
@@ -67,6 +81,11 @@ class EventForwarder {
 
             @Override
             public void released(UUID eventId) {
+            }
+
+            @Override
+            public boolean holds(UUID eventId) {
+                return true;
             }
         }, null, sinks, eventLog, json);
     }
@@ -116,6 +135,37 @@ class EventForwarder {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /**
+     * Forwards many events (an import batch); completes when every one is delivered, fails if any is
+     * not. Events whose claim this console holds (the usual case: just committed here) go straight to
+     * {@link #forward}; the others (a resubmission after a restart or a takeover) are first looked up
+     * in the event log with one query, and those delivered already are not sent again. Never throws.
+     */
+    CompletableFuture<Void> forwardAll(List<ForwardableEvent> events) {
+        try {
+            List<ForwardableEvent> toSend = events;
+            List<UUID> notHeld = new ArrayList<>();
+            for (ForwardableEvent event : events) {
+                if (!claims.holds(event.id()) && !inFlight.containsKey(event.id())) {
+                    notHeld.add(event.id());
+                }
+            }
+            if (!notHeld.isEmpty()) {
+                Set<UUID> delivered = claims.deliveredAmong(notHeld);
+                if (!delivered.isEmpty()) {
+                    toSend = events.stream().filter(event -> !delivered.contains(event.id())).toList();
+                }
+            }
+            CompletableFuture<?>[] sent = new CompletableFuture<?>[toSend.size()];
+            for (int i = 0; i < sent.length; i++) {
+                sent[i] = forward(toSend.get(i));
+            }
+            return CompletableFuture.allOf(sent);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Events being sent or retried right now. */

@@ -2,12 +2,17 @@ package memberstream.forwarding;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import memberstream.member.MemberChanged;
+import memberstream.member.MembersImported;
 import memberstream.settings.Settings;
 import memberstream.settings.SettingsChanged;
 
@@ -38,6 +43,15 @@ final class ForwardableEvents {
                 event.occurredAt(), event.actor(), memberId, event, event.version());
     }
 
+    /** The created events of an import batch, in the batch's order. */
+    static List<ForwardableEvent> of(MembersImported batch) {
+        List<ForwardableEvent> events = new ArrayList<>(batch.changes().size());
+        for (MemberChanged change : batch.changes()) {
+            events.add(of(change));
+        }
+        return events;
+    }
+
     static ForwardableEvent of(SettingsChanged event) {
         Settings current = event.current();
         UUID id = idOf(event);
@@ -66,6 +80,15 @@ final class ForwardableEvents {
                     .getBytes(StandardCharsets.UTF_8));
         }
         return null;
+    }
+
+    /** The event ids an application event carries: one, a whole import batch's, or none. */
+    static Set<UUID> idsOf(Object event) {
+        if (event instanceof MembersImported batch) {
+            return batch.changes().stream().map(MemberChanged::eventId).collect(Collectors.toSet());
+        }
+        UUID id = idOf(event);
+        return id == null ? Set.of() : Set.of(id);
     }
 
     private static void change(Map<String, FieldChange> changes, String name, Object before, Object after) {

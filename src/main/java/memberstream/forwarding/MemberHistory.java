@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import memberstream.member.MemberChanged;
+import memberstream.member.MembersImported;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -102,6 +103,21 @@ public class MemberHistory {
     public void record(MemberChanged event) {
         jdbc.update(INSERT, event.eventId(), event.memberId(), event.type().name(), event.version(),
                 Timestamp.from(event.occurredAt()), event.actor(), write(event.changes()));
+    }
+
+    /** Records a batch of imported members' created events in the batch's transaction, as one JDBC batch. */
+    @EventListener
+    public void record(MembersImported batch) {
+        List<MemberChanged> changes = batch.changes();
+        jdbc.batchUpdate(INSERT, changes, changes.size(), (statement, event) -> {
+            statement.setObject(1, event.eventId());
+            statement.setLong(2, event.memberId());
+            statement.setString(3, event.type().name());
+            statement.setLong(4, event.version());
+            statement.setTimestamp(5, Timestamp.from(event.occurredAt()));
+            statement.setString(6, event.actor());
+            statement.setString(7, write(event.changes()));
+        });
     }
 
     /** Member {@code memberId}'s changes, newest first, at most {@link #MAX_ENTRIES}; empty if none is known. */

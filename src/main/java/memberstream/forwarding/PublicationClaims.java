@@ -101,6 +101,19 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
                   returning subject, sequence, sink, destination)
             select c.sink, c.destination, %s as predecessor from c""".formatted(ROUTE, PREDECESSOR);
 
+    /** The PENDING rows of many new events (an import batch), claimed, with the settings' route; none has a predecessor. */
+    private static final String INSERT_ALL_CLAIMED = """
+            with route as (%s)
+            insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, updated_at,
+                sequence, sink, destination, claimed_by, claim_until)
+            select e.id::uuid, e.type, e.subject, e.occurred_at::timestamptz, e.actor, 'PENDING', ?::timestamptz,
+                e.sequence::bigint, route.sink, route.destination, ?::varchar,
+                clock_timestamp() + ?::bigint * interval '1 millisecond'
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                as e(id, type, subject, occurred_at, actor, sequence), route
+            on conflict (event_id) do nothing
+            returning event_id, sink, destination""".formatted(ROUTE);
+
     private static final String RENEW = """
             update forwarded_events set claim_until = clock_timestamp() + ?::bigint * interval '1 millisecond'
             where claimed_by = ? and event_id = any (?)
@@ -148,6 +161,43 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
     }
 
     /**
+     * Writes the PENDING rows of many events in one statement, claimed by this instance; call inside
+     * their transaction. Only for events that cannot have a predecessor: the created events of members
+     * inserted in that same transaction (an import batch).
+     */
+    void claimAllInTransaction(List<ForwardableEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        int n = events.size();
+        String[][] columns = new String[6][n];
+        for (int i = 0; i < n; i++) {
+            ForwardableEvent event = events.get(i);
+            columns[0][i] = event.id().toString();
+            columns[1][i] = event.type();
+            columns[2][i] = event.subject();
+            columns[3][i] = event.time().toString();
+            columns[4][i] = truncate(event.actor(), 64);
+            columns[5][i] = event.sequence() == null ? null : event.sequence().toString();
+        }
+        long before = System.nanoTime();
+        long deadline = before + claimTime.toNanos();
+        jdbc.query(INSERT_ALL_CLAIMED, (java.sql.ResultSet rs) -> {
+            held.put(rs.getObject("event_id", UUID.class), new Held(deadline, new Claim(
+                    new SinkRoute(SinkKind.valueOf(rs.getString("sink")), rs.getString("destination")), null)));
+        }, Timestamp.from(clock.instant()), instanceId.get(), claimTime.toMillis(), columns[0], columns[1],
+                columns[2], columns[3], columns[4], columns[5]);
+    }
+
+    /** Which of these events the event log says are delivered: one query. */
+    @Override
+    public java.util.Set<UUID> deliveredAmong(java.util.Collection<UUID> eventIds) {
+        return new java.util.HashSet<>(jdbc.queryForList(
+                "select event_id from forwarded_events where event_id = any (?) and status = 'DELIVERED'",
+                UUID.class, (Object) eventIds.toArray(UUID[]::new)));
+    }
+
+    /**
      * The claim to send {@code event} now: the one taken in its transaction, or one taken now by
      * compare-and-set. Empty when another instance holds it or it is delivered already.
      */
@@ -175,7 +225,8 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
     }
 
     /** Whether this instance may start a send of the event now: its claim lasts longer than one send. */
-    boolean holds(UUID eventId) {
+    @Override
+    public boolean holds(UUID eventId) {
         Held mine = held.get(eventId);
         return mine != null && System.nanoTime() < mine.deadlineNanos() - margin.toNanos();
     }

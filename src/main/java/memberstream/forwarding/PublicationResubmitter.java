@@ -54,6 +54,6 @@ class PublicationResubmitter {
     }
 
     static Predicate<EventPublication> carries(UUID eventId) {
-        return publication -> eventId.equals(ForwardableEvents.idOf(publication.getEvent()));
+        return publication -> ForwardableEvents.idsOf(publication.getEvent()).contains(eventId);
     }
 }

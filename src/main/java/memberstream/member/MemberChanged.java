@@ -46,6 +46,12 @@ public record MemberChanged(
                 member.getVersion(), diff(Map.of(), fieldsOf(member)));
     }
 
+    /** The created event of {@code draft} once inserted with this id, version and creation time. */
+    static MemberChanged created(Member draft, long id, long version, Instant at, String actor) {
+        return new MemberChanged(UUID.randomUUID(), Type.CREATED, id, at, actor, version,
+                diff(Map.of(), fieldsOf(draft)));
+    }
+
     static MemberChanged updated(Map<String, String> before, Member after, String actor) {
         return new MemberChanged(UUID.randomUUID(), Type.UPDATED, after.getId(), after.getUpdatedAt(), actor,
                 after.getVersion(), diff(before, fieldsOf(after)));

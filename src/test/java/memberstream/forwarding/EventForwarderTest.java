@@ -131,4 +131,36 @@ class EventForwarderTest {
         assertThat(names).containsExactly("specversion", "id", "source", "type", "subject", "time",
                 "datacontenttype", "data");
     }
+
+    @Test
+    void aBatchSentAgainSkipsWhatTheLogSaysDeliveredAndCompletesOnlyWhenEveryOtherIsAcknowledged() {
+        ForwardableEvent delivered = event();
+        ForwardableEvent pending = event();
+        EventForwarder.Claims claims = new EventForwarder.Claims() {
+            @Override
+            public java.util.Optional<PublicationClaims.Claim> claim(ForwardableEvent event) {
+                return java.util.Optional.of(new PublicationClaims.Claim(new SinkRoute(SinkKind.KINESIS, "members"),
+                        null));
+            }
+
+            @Override
+            public boolean delivered(UUID eventId) {
+                return eventId.equals(delivered.id());
+            }
+
+            @Override
+            public void released(UUID eventId) {
+            }
+        };
+        var resubmitting = new EventForwarder(claims, null, Map.of(SinkKind.KINESIS, kinesis), log,
+                new ObjectMapper().registerModule(new JavaTimeModule()));
+
+        CompletableFuture<Void> batch = resubmitting.forwardAll(List.of(delivered, pending));
+
+        assertThat(kinesis.sent).extracting(OutgoingRecord::eventId).containsExactly(pending.id());
+        assertThat(batch).isNotDone();
+        kinesis.answers.get(0).complete(Delivery.kinesis("members", "shardId-000000000000", "1", 1));
+        assertThat(batch).isCompleted();
+        assertThat(log.writes).containsExactly("DELIVERED " + pending.id());
+    }
 }

@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * The import benchmark (issue #11): a command that prints numbers. One console in this JVM on the
- * embedded defaults (forwarding to Kinesis, 2 shards, the engine's throughput limits on unless
- * {@code -Dbench.throughput-limits=false}), then:
+ * embedded defaults (forwarding to Kinesis, 2 shards unless {@code -Dbench.shards=N}, the engine's
+ * throughput limits on unless {@code -Dbench.throughput-limits=false}), then:
  * <ol>
  * <li>an import of {@code bench.rows} (100,000) members through {@code POST /api/members/import}:
  * members per second from the upload's first byte to the last created event readable in the stream
@@ -67,11 +67,13 @@ public final class MemberImportBenchmark {
         int saves = Integer.getInteger("bench.saves", 3_000);
         int threads = Integer.getInteger("bench.threads", 8);
         String limits = System.getProperty("bench.throughput-limits", "true");
+        int shards = Integer.getInteger("bench.shards", 2); // with limits on, 1,000 records/s a shard
         try (BenchmarkConsole started = BenchmarkConsole.start("import",
-                "--memberstream.engine.throughput-limits=" + limits)) {
+                "--memberstream.engine.throughput-limits=" + limits, "--memberstream.aws.shard-count=" + shards)) {
             console = started;
-            System.out.printf("%nImport benchmark: console up, data in %s, %d CPU(s), throughput limits %s%n",
-                    console.dataDir(), Runtime.getRuntime().availableProcessors(), limits);
+            System.out.printf("%nImport benchmark: console up, data in %s, %d CPU(s), throughput limits %s, %d shard(s),"
+                    + " load average %.1f%n", console.dataDir(), Runtime.getRuntime().availableProcessors(), limits,
+                    shards, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             importMembers(rows);
             saveCost(saves, threads);
         }
@@ -147,6 +149,8 @@ public final class MemberImportBenchmark {
                 used.consoleMillis() / rows, engineMillis / rows, used.postgresMillis() / rows,
                 used.clientMillis() / rows);
         System.out.printf("busiest threads (ms): %s%n", cpu.busiestThreads(8));
+        System.out.printf("load average now: %.1f (other processes share the cores: compare CPU a member)%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private void tail(KinesisClient kinesis, String firstIterator, String tag, Map<String, AtomicInteger> eventIds,

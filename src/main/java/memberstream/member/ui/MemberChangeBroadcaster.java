@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import memberstream.member.MemberChanged;
+import memberstream.member.MembersImported;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -95,6 +96,12 @@ class MemberChangeBroadcaster {
                 TransactionSynchronizationManager.unbindResourceIfPossible(SIGNALLED);
             }
         });
+    }
+
+    /** An import batch: one announcement, as for one change. */
+    @EventListener
+    void membersImported(MembersImported batch) {
+        memberChanged(null);
     }
 
     /** Members changed: every registered listener hears of it (once per call). */
