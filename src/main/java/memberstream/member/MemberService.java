@@ -93,12 +93,15 @@ public class MemberService {
             return members(MemberSql.page(filter, sort, after, skip, limit));
         }
         // A rare search (the usual one while typing): its matches are few, found through the trigram indexes
-        // and sorted, and the same statement says whether they were few.
-        List<Object[]> rows = rows(MemberSql.pageAmongMatches(filter, sort, after, skip, limit,
-                (int) EXACT_COUNT_LIMIT + 1));
-        boolean fewMatches = rows.isEmpty() ? skip == 0 : ((Number) rows.get(0)[1]).longValue() <= EXACT_COUNT_LIMIT;
-        if (fewMatches) {
-            return rows.stream().map(row -> (Member) row[0]).toList();
+        // and sorted, and the same statement says whether they were few. A fragment shorter than a trigram
+        // has no index to find matches by (that probe would scan the table), so it goes on to the walk.
+        if (filter.search().strip().length() >= 3) {
+            List<Object[]> rows = rows(MemberSql.pageAmongMatches(filter, sort, after, skip, limit,
+                    (int) EXACT_COUNT_LIMIT + 1));
+            boolean few = rows.isEmpty() ? skip == 0 : ((Number) rows.get(0)[1]).longValue() <= EXACT_COUNT_LIMIT;
+            if (few) {
+                return rows.stream().map(row -> (Member) row[0]).toList();
+            }
         }
         // A common search: a page of its matches usually lies within the first rows in sort order, read off
         // the sort index; that walk is bounded, so its cost follows the page, not the table.

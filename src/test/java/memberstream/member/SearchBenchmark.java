@@ -207,10 +207,13 @@ public final class SearchBenchmark {
         }
         MemberSql.Statement among = MemberSql.pageAmongMatches(filter, sort, operation.after(), operation.skip(), 20,
                 (int) MemberService.EXACT_COUNT_LIMIT + 1);
-        long total = analyze(jdbc, among, false)[0];
-        List<Map<String, Object>> rows = jdbc.queryForList(among.sql(), among.parameters().toArray());
-        if (rows.isEmpty() || ((Number) rows.get(0).get("matched")).longValue() <= MemberService.EXACT_COUNT_LIMIT) {
-            return total;
+        long total = 0;
+        if (filter.search().strip().length() >= 3) {
+            total += analyze(jdbc, among, false)[0];
+            List<Map<String, Object>> rows = jdbc.queryForList(among.sql(), among.parameters().toArray());
+            if (rows.isEmpty() || ((Number) rows.get(0).get("matched")).longValue() <= MemberService.EXACT_COUNT_LIMIT) {
+                return total;
+            }
         }
         long[] walk = analyze(jdbc, MemberSql.pageWithinWalk(filter, sort, operation.after(), operation.skip(), 20,
                 MemberService.WALK_ROWS), false);
