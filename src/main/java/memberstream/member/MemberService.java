@@ -16,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import memberstream.security.CurrentUser;
 import org.hibernate.exception.ConstraintViolationException;
+import org.hibernate.query.NativeQuery;
+import org.hibernate.type.StandardBasicTypes;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -43,7 +45,10 @@ public class MemberService {
     static final String EMAIL_INDEX = "members_email_lower_key";
 
     /** Up to this many matches {@link #countAbout} counts; above it, it estimates. */
-    public static final long EXACT_COUNT_LIMIT = 100_000;
+    public static final long EXACT_COUNT_LIMIT = 1_000;
+
+    /** At most this many members in sort order are walked to find a page of a common search (see list). */
+    static final int WALK_ROWS = 2_000;
 
     /** Searches expected to match at most this many members are sorted from their matches (see list). */
     static final long SORT_MATCHES_LIMIT = 50_000;
@@ -82,27 +87,61 @@ public class MemberService {
      * to it through an index, so a page deep in the list costs what the first costs. A cursor needs a
      * {@link #seekable} sort.
      */
-    @SuppressWarnings("unchecked")
     public List<Member> list(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
-        MemberSql.Statement statement = MemberSql.page(filter, sort, after, skip, limit);
         planForTheseValues();
-        boolean fromMatches = filter.search() != null && !filter.search().isBlank()
-                && estimate(filter) <= SORT_MATCHES_LIMIT;
-        if (fromMatches) {
-            // Walking a sort index until 20 rows match is the planner's choice whenever a search looks
-            // common enough, and it is slow when the matches sit far down that index (a surname sorted by
-            // first name). Up to this many matches, finding them all by trigrams and sorting is bounded.
+        if (filter.search() == null || filter.search().isBlank()) {
+            return members(MemberSql.page(filter, sort, after, skip, limit));
+        }
+        // A rare search (the usual one while typing): its matches are few, found through the trigram indexes
+        // and sorted, and the same statement says whether they were few. A fragment shorter than a trigram
+        // has no index to find matches by (that probe would scan the table), so it goes on to the walk.
+        if (filter.search().strip().length() >= 3) {
+            List<Object[]> rows = rows(MemberSql.pageAmongMatches(filter, sort, after, skip, limit,
+                    (int) EXACT_COUNT_LIMIT + 1));
+            boolean few = rows.isEmpty() ? skip == 0 : ((Number) rows.get(0)[1]).longValue() <= EXACT_COUNT_LIMIT;
+            if (few) {
+                return rows.stream().map(row -> (Member) row[0]).toList();
+            }
+        }
+        // A common search: a page of its matches usually lies within the first rows in sort order, read off
+        // the sort index; that walk is bounded, so its cost follows the page, not the table.
+        List<Member> walked = members(MemberSql.pageWithinWalk(filter, sort, after, skip, limit, WALK_ROWS));
+        if (walked.size() >= limit) {
+            return walked;
+        }
+        // Its matches sit far down the sort index (a surname in a list sorted by first name). Up to
+        // SORT_MATCHES_LIMIT expected matches, finding them all by trigrams and sorting is bounded, where
+        // walking the sort index on until the page is full can read most of it.
+        boolean sortMatches = estimate(jdbc, filter) <= SORT_MATCHES_LIMIT;
+        if (sortMatches) {
             jdbc.execute("set local enable_indexscan = off");
         }
+        List<Member> page = members(MemberSql.page(filter, sort, after, skip, limit));
+        if (sortMatches) {
+            jdbc.execute("set local enable_indexscan = on");
+        }
+        return page;
+    }
+
+    /** Rows of {@link MemberSql#pageAmongMatches}: the member and how many matches were looked at. */
+    @SuppressWarnings("unchecked")
+    private List<Object[]> rows(MemberSql.Statement statement) {
+        NativeQuery<Object[]> query = entityManager.createNativeQuery(statement.sql()).unwrap(NativeQuery.class);
+        query.addEntity("m", Member.class);
+        query.addScalar("matched", StandardBasicTypes.LONG);
+        for (int i = 0; i < statement.parameters().size(); i++) {
+            query.setParameter(i + 1, statement.parameters().get(i));
+        }
+        return query.getResultList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Member> members(MemberSql.Statement statement) {
         Query query = entityManager.createNativeQuery(statement.sql(), Member.class);
         for (int i = 0; i < statement.parameters().size(); i++) {
             query.setParameter(i + 1, statement.parameters().get(i));
         }
-        List<Member> page = query.getResultList();
-        if (fromMatches) {
-            jdbc.execute("set local enable_indexscan = on");
-        }
-        return page;
+        return query.getResultList();
     }
 
     /** Whether lists in this order can continue from a {@link MemberCursor}: all orders run one way. */
@@ -116,22 +155,18 @@ public class MemberService {
     }
 
     /**
-     * How many members match: exact up to {@link #EXACT_COUNT_LIMIT}, else the planner's estimate.
-     * Bounded cost: the planner is asked first, and only a filter it expects to match at most the
-     * limit is counted, and that count stops at the limit.
+     * How many members match: exact up to {@link #EXACT_COUNT_LIMIT}, else "about" the planner's estimate
+     * (at least the limit). Bounded cost: the count stops at the limit, so a common search reads at most
+     * that many of its matches, at a million members as at a thousand.
      */
     public MemberCount countAbout(MemberFilter filter) {
         planForTheseValues();
-        long estimate = estimate(filter);
-        if (estimate > EXACT_COUNT_LIMIT) {
-            return new MemberCount(estimate, false);
-        }
         MemberSql.Statement statement = MemberSql.countUpTo(filter, EXACT_COUNT_LIMIT + 1);
         Long counted = jdbc.queryForObject(statement.sql(), Long.class, statement.parameters().toArray());
         long matching = counted == null ? 0 : counted;
         return matching <= EXACT_COUNT_LIMIT
                 ? new MemberCount(matching, true)
-                : new MemberCount(Math.max(estimate, matching), false);
+                : new MemberCount(Math.max(estimate(jdbc, filter), matching), false);
     }
 
     /**
@@ -144,7 +179,8 @@ public class MemberService {
         jdbc.execute("set local plan_cache_mode = force_custom_plan");
     }
 
-    private long estimate(MemberFilter filter) {
+    /** The planner's estimate of how many members match (no rows are read). */
+    static long estimate(JdbcTemplate jdbc, MemberFilter filter) {
         MemberSql.Statement statement = MemberSql.explainMatching(filter);
         List<String> plan = jdbc.queryForList(statement.sql(), String.class, statement.parameters().toArray());
         Matcher rows = PLAN_ROWS.matcher(plan.isEmpty() ? "" : plan.get(0));

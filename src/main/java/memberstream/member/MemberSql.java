@@ -61,25 +61,76 @@ final class MemberSql {
      * skipping {@code skip} of them and returning at most {@code limit}.
      */
     static Statement page(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
-        List<Sort.Order> orders = orders(sort);
         List<Object> parameters = new ArrayList<>();
         StringBuilder sql = new StringBuilder("select * from members");
         List<String> conditions = conditions(filter, parameters);
-        if (after != null) {
-            if (!seekable(sort)) {
-                throw new IllegalArgumentException("A cursor needs all sort orders in one direction: " + sort);
-            }
-            List<String> columns = orders.stream().map(order -> column(order.getProperty())).toList();
-            String comparison = orders.get(0).isAscending() ? " > " : " < ";
-            conditions.add("(" + String.join(", ", columns) + ")" + comparison
-                    + "(" + String.join(", ", columns.stream().map(column -> "?").toList()) + ")");
-            for (Object value : after.values()) {
-                parameters.add(bindable(value));
-            }
-        }
+        addCursor(conditions, parameters, sort, after);
         where(sql, conditions);
+        orderAndLimit(sql, parameters, sort, skip, limit);
+        return new Statement(sql.toString(), parameters);
+    }
+
+    /**
+     * The same page as {@link #page}, looked for among the next {@code walk} members in sort order only
+     * (after the cursor): the sort index is read for at most {@code walk} rows, whatever the filter. When
+     * it returns {@code limit} members they are exactly {@link #page}'s (the first matches in order all lie
+     * within the first rows walked); a shorter answer says nothing, and the caller asks {@link #page}.
+     */
+    static Statement pageWithinWalk(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit,
+                                    int walk) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder inner = new StringBuilder("select * from members");
+        List<String> cursor = new ArrayList<>();
+        addCursor(cursor, parameters, sort, after);
+        where(inner, cursor);
+        orderAndLimit(inner, parameters, sort, 0, walk);
+        StringBuilder sql = new StringBuilder("select * from (").append(inner).append(") walked");
+        where(sql, conditions(filter, parameters));
+        orderAndLimit(sql, parameters, sort, skip, limit);
+        return new Statement(sql.toString(), parameters);
+    }
+
+    /**
+     * The same page as {@link #page}, taken from the first {@code matches} matches found (in no order), each
+     * row with the column {@code matched}: how many were found. When that is below {@code matches} they were
+     * all of them and the page is exactly {@link #page}'s; otherwise it says nothing. The members are
+     * {@code m.*}. Bounded: at most {@code matches} rows are read, whatever the table's size.
+     */
+    static Statement pageAmongMatches(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit,
+                                      int matches) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder inner = new StringBuilder("select * from members");
+        List<String> conditions = conditions(filter, parameters);
+        addCursor(conditions, parameters, sort, after);
+        where(inner, conditions);
+        inner.append(" limit ?");
+        parameters.add(matches);
+        StringBuilder sql = new StringBuilder("select m.*, count(*) over () as matched from (").append(inner)
+                .append(") m");
+        orderAndLimit(sql, parameters, sort, skip, limit);
+        return new Statement(sql.toString(), parameters);
+    }
+
+    private static void addCursor(List<String> conditions, List<Object> parameters, Sort sort, MemberCursor after) {
+        if (after == null) {
+            return;
+        }
+        if (!seekable(sort)) {
+            throw new IllegalArgumentException("A cursor needs all sort orders in one direction: " + sort);
+        }
+        List<Sort.Order> orders = orders(sort);
+        List<String> columns = orders.stream().map(order -> column(order.getProperty())).toList();
+        String comparison = orders.get(0).isAscending() ? " > " : " < ";
+        conditions.add("(" + String.join(", ", columns) + ")" + comparison
+                + "(" + String.join(", ", columns.stream().map(column -> "?").toList()) + ")");
+        for (Object value : after.values()) {
+            parameters.add(bindable(value));
+        }
+    }
+
+    private static void orderAndLimit(StringBuilder sql, List<Object> parameters, Sort sort, long skip, int limit) {
         sql.append(" order by ");
-        sql.append(String.join(", ", orders.stream()
+        sql.append(String.join(", ", orders(sort).stream()
                 .map(order -> column(order.getProperty()) + (order.isAscending() ? " asc" : " desc")).toList()));
         sql.append(" limit ?");
         parameters.add(limit);
@@ -87,7 +138,6 @@ final class MemberSql {
             sql.append(" offset ?");
             parameters.add(skip);
         }
-        return new Statement(sql.toString(), parameters);
     }
 
     /** How many members match, counting no further than {@code limit}: the cost is bounded by it. */

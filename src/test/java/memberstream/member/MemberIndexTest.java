@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -109,6 +110,51 @@ class MemberIndexTest {
     }
 
     @Test
+    void aCommonSearchIsFirstLookedForWithinABoundedWalkOfTheSortIndex() {
+        MemberFilter okafor = new MemberFilter("okafor", null, null);
+        int probe = (int) MemberService.EXACT_COUNT_LIMIT + 1;
+        // First the page among the first matches found: a rare search has them all, and its page is exact.
+        for (String fragment : List.of("dvořák 77", "zoë okafor 12", "smith.40")) {
+            MemberFilter rare = new MemberFilter(fragment, null, null);
+            MemberSql.Statement among = MemberSql.pageAmongMatches(rare, Sort.by("fullName"), null, 0, 20, probe);
+            assertThat(explain(among)).as(fragment).doesNotContain("Seq Scan").contains("_trgm_idx");
+            List<Map<String, Object>> rows = jdbc.queryForList(among.sql(), among.parameters().toArray());
+            assertThat(rows).as(fragment).isNotEmpty();
+            assertThat(((Number) rows.get(0).get("matched")).longValue()).as(fragment).isEqualTo(count(rare));
+            assertThat(rows.stream().map(row -> ((Number) row.get("id")).longValue()).toList())
+                    .isEqualTo(ids(MemberSql.page(rare, Sort.by("fullName"), null, 0, 20)));
+        }
+        MemberSql.Statement amongOkafor = MemberSql.pageAmongMatches(okafor, Sort.by("fullName"), null, 0, 20, probe);
+        assertThat(jdbc.queryForList(amongOkafor.sql(), amongOkafor.parameters().toArray()).get(0).get("matched"))
+                .as("a common search stops at the probe").isEqualTo((long) probe);
+
+        int full = 0;
+        for (Sort sort : List.of(Sort.by("id"), Sort.by(Sort.Direction.DESC, "joinedOn"), Sort.by("fullName"),
+                Sort.by(Sort.Direction.DESC, "email"))) {
+            long thousandth = ids(MemberSql.page(MemberFilter.NONE, sort, null, 999, 1)).get(0);
+            for (MemberCursor after : java.util.Arrays.asList(null, cursorAfter(thousandth, sort))) {
+                MemberSql.Statement walk = MemberSql.pageWithinWalk(okafor, sort, after, 0, 20, MemberService.WALK_ROWS);
+                String plan = explain(walk);
+                assertThat(plan).as("%s %s", sort, after).doesNotContain("Seq Scan").doesNotContain("_trgm_idx")
+                        .containsPattern("Index Scan( Backward)? using (members_pkey|members_\\w+_idx)");
+                assertThat(SORT_NODE.matcher(plan).find()).as("%s %s sorts:%n%s", sort, after, plan).isFalse();
+                assertThat(walkedRows(walk)).as("%s %s", sort, after).isLessThanOrEqualTo(MemberService.WALK_ROWS);
+                List<Long> walked = ids(walk);
+                List<Long> page = ids(MemberSql.page(okafor, sort, after, 0, 20));
+                if (walked.size() == 20) {
+                    full++;
+                    assertThat(walked).as("%s %s", sort, after).isEqualTo(page);
+                } else {
+                    assertThat(page).as("%s %s", sort, after).containsAll(walked);
+                }
+            }
+        }
+        // By id and by join date the Okafors are spread evenly and a page is found within the walk; by name
+        // they sit behind every "Ada A..." to "Ada N...": the walk comes back short and the list sorts matches.
+        assertThat(full).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
     void everySortableColumnEitherWayIsReadOffAnIndexAtTheFirstAndADeepPage() {
         for (String property : MemberSql.COLUMNS.keySet()) {
             for (Sort.Direction direction : Sort.Direction.values()) {
@@ -183,6 +229,15 @@ class MemberIndexTest {
     private static String explain(MemberSql.Statement statement) {
         return jdbc.queryForList("explain " + statement.sql(), String.class, statement.parameters().toArray())
                 .stream().collect(Collectors.joining("\n"));
+    }
+
+    /** Rows the walk's inner scan returned, from EXPLAIN ANALYZE (the index rows read for the page). */
+    private static long walkedRows(MemberSql.Statement statement) {
+        List<String> plan = jdbc.queryForList("explain (analyze, timing off) " + statement.sql(), String.class,
+                statement.parameters().toArray());
+        return plan.stream().filter(line -> line.contains("Index Scan"))
+                .map(line -> Pattern.compile("actual rows=(\\d+)").matcher(line))
+                .filter(java.util.regex.Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).max().orElseThrow();
     }
 
     private static long count(MemberFilter filter) {

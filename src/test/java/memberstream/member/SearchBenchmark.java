@@ -72,6 +72,7 @@ public final class SearchBenchmark {
     private static final String RARE_NAME_FRAGMENT = "dvořák 4711";
     private static final String EMAIL_FRAGMENT = "zoe.kim.";
     private static final String RARE_EMAIL_FRAGMENT = "eriksen.12345";
+    private static final String COMMON_EMAIL_FRAGMENT = "@lab.test";
 
     private final int repeats = Integer.getInteger("bench.repeats", 200);
     private final HttpClient http = HttpClient.newHttpClient();
@@ -159,6 +160,12 @@ public final class SearchBenchmark {
             operations.add(new Operation("search " + kind + " '" + fragment + "'", "/api/members?size=20&q=" + encode(fragment),
                     new MemberFilter(fragment, null, null), byName, null, 0));
         }
+        // A common fragment in an order where its matches are spread: a page is found by a bounded index walk.
+        Sort newest = Sort.by(Sort.Direction.DESC, "joinedOn");
+        operations.add(new Operation("search name '" + NAME_FRAGMENT + "' newest", "/api/members?size=20&sort=joinedOn,desc&q="
+                + encode(NAME_FRAGMENT), new MemberFilter(NAME_FRAGMENT, null, null), newest, null, 0));
+        operations.add(new Operation("search email '" + COMMON_EMAIL_FRAGMENT + "'", "/api/members?size=20&q="
+                + encode(COMMON_EMAIL_FRAGMENT), new MemberFilter(COMMON_EMAIL_FRAGMENT, null, null), byName, null, 0));
         for (String property : List.of("id", "fullName", "email", "role", "status", "joinedOn", "createdAt", "updatedAt")) {
             for (Sort.Direction direction : Sort.Direction.values()) {
                 String way = direction.name().toLowerCase();
@@ -175,9 +182,10 @@ public final class SearchBenchmark {
             String key = operation.name().replaceAll("\\d+ \\(last\\)", "1,000");
             timings.put(key, timing);
             boolean exact = answer.get("totalExact").asBoolean();
-            long pageBuffers = buffers(jdbc, MemberSql.page(operation.filter(), operation.sort(), operation.after(),
-                    operation.skip(), 20));
-            long countBuffers = exact
+            long pageBuffers = pageBuffers(jdbc, operation);
+            // As the API: a short first page is all the matches, and no count is run.
+            boolean counted = answer.get("content").size() == 20 || operation.after() != null;
+            long countBuffers = counted
                     ? buffers(jdbc, MemberSql.countUpTo(operation.filter(), MemberService.EXACT_COUNT_LIMIT + 1))
                     : 0;
             buffersByOperation.computeIfAbsent(key, k -> new ArrayList<>()).add(pageBuffers + countBuffers);
@@ -188,12 +196,74 @@ public final class SearchBenchmark {
     }
 
     /**
+     * Database pages the service's statements for one page touch: the bounded walk of a common search
+     * (and, if it came back short, the page as well), with index scans off where the service turns them off.
+     */
+    private static long pageBuffers(JdbcTemplate jdbc, Operation operation) {
+        MemberFilter filter = operation.filter();
+        Sort sort = operation.sort();
+        if (filter.search() == null) {
+            return analyze(jdbc, MemberSql.page(filter, sort, operation.after(), operation.skip(), 20), false)[0];
+        }
+        MemberSql.Statement among = MemberSql.pageAmongMatches(filter, sort, operation.after(), operation.skip(), 20,
+                (int) MemberService.EXACT_COUNT_LIMIT + 1);
+        long total = 0;
+        if (filter.search().strip().length() >= 3) {
+            total += analyze(jdbc, among, false)[0];
+            List<Map<String, Object>> rows = jdbc.queryForList(among.sql(), among.parameters().toArray());
+            if (rows.isEmpty() || ((Number) rows.get(0).get("matched")).longValue() <= MemberService.EXACT_COUNT_LIMIT) {
+                return total;
+            }
+        }
+        long[] walk = analyze(jdbc, MemberSql.pageWithinWalk(filter, sort, operation.after(), operation.skip(), 20,
+                MemberService.WALK_ROWS), false);
+        total += walk[0];
+        if (walk[1] >= 20) {
+            return total;
+        }
+        boolean sortMatches = MemberService.estimate(jdbc, filter) <= MemberService.SORT_MATCHES_LIMIT;
+        return total + analyze(jdbc, MemberSql.page(filter, sort, operation.after(), operation.skip(), 20), sortMatches)[0];
+    }
+
+    /** Buffers touched and rows returned by one execution, on one connection (so SET applies to it). */
+    private static long[] analyze(JdbcTemplate jdbc, MemberSql.Statement statement, boolean indexScansOff) {
+        return jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<long[]>) connection -> {
+            try (var set = connection.createStatement()) {
+                set.execute("set enable_indexscan = " + (indexScansOff ? "off" : "on"));
+                set.execute("set plan_cache_mode = force_custom_plan");
+            }
+            List<String> plan = new ArrayList<>();
+            try (var explain = connection.prepareStatement("explain (analyze, buffers) " + statement.sql())) {
+                for (int i = 0; i < statement.parameters().size(); i++) {
+                    explain.setObject(i + 1, statement.parameters().get(i));
+                }
+                try (var rows = explain.executeQuery()) {
+                    while (rows.next()) {
+                        plan.add(rows.getString(1));
+                    }
+                }
+            } finally {
+                try (var reset = connection.createStatement()) {
+                    reset.execute("reset enable_indexscan");
+                    reset.execute("reset plan_cache_mode");
+                }
+            }
+            Matcher rows = Pattern.compile("actual time=\\S+ rows=(\\d+)").matcher(plan.isEmpty() ? "" : plan.get(0));
+            return new long[] {buffers(plan), rows.find() ? Long.parseLong(rows.group(1)) : 0};
+        });
+    }
+
+    /**
      * Database pages (8 KiB buffers, hit or read) one execution touches: EXPLAIN (ANALYZE, BUFFERS) of the
      * top plan node. Unlike milliseconds it does not depend on what else the machine is doing.
      */
     private static long buffers(JdbcTemplate jdbc, MemberSql.Statement statement) {
-        List<String> plan = jdbc.queryForList("explain (analyze, buffers) " + statement.sql(), String.class,
-                statement.parameters().toArray());
+        return buffers(jdbc.queryForList("explain (analyze, buffers) " + statement.sql(), String.class,
+                statement.parameters().toArray()));
+    }
+
+    /** The top plan node's buffers (it includes those of the nodes below it). */
+    private static long buffers(List<String> plan) {
         for (String line : plan) {
             if (line.contains("Buffers:")) {
                 Matcher hit = Pattern.compile("hit=(\\d+)").matcher(line);

@@ -105,6 +105,13 @@ class MemberApiTest {
     }
 
     @Test
+    void aSearchShorterThanATrigramStillFindsItsMembers() {
+        long id = create("Zqa " + tag, "short-" + tag + "@example.org").get("id").asLong();
+        JsonNode page = viewer(HttpMethod.GET, "/api/members?q=ZQ&size=100", null).body();
+        assertThat(page.get("content").findValues("id").stream().map(JsonNode::asLong).toList()).contains(id);
+    }
+
+    @Test
     void createRefusesAnUnknownRoleAsAFieldError() {
         Reply reply = admin(HttpMethod.POST, "/api/members",
                 member("Ada", "ada-" + tag + "@example.org").replace("MEMBER", "CAPTAIN"));
