@@ -26,6 +26,9 @@ import memberstream.live.EventTypes;
  */
 public final class RollingAnalytics {
 
+    /** The type counted for a record that names none. */
+    public static final String UNKNOWN_TYPE = "(no type)";
+
     private final Clock clock;
     private final int windowMinutes;
     private final int baselineMinutes;
@@ -48,9 +51,16 @@ public final class RollingAnalytics {
         return new RollingAnalytics(clock, Duration.ofMinutes(30), 10, 3.0, 5);
     }
 
-    /** Counts one event of {@code type} that arrived at {@code arrival}; outside the window it is ignored. */
+    /**
+     * Counts one event of {@code type} that arrived at {@code arrival}; outside the window it is ignored.
+     * A record without an arrival time counts as arriving now (it is being read now), and one without a
+     * type counts under {@link #UNKNOWN_TYPE}: a malformed record must not stop the consumer thread.
+     */
     public synchronized void record(String type, Instant arrival) {
-        Instant minute = arrival.truncatedTo(ChronoUnit.MINUTES);
+        if (type == null) {
+            type = UNKNOWN_TYPE;
+        }
+        Instant minute = (arrival != null ? arrival : clock.instant()).truncatedTo(ChronoUnit.MINUTES);
         Instant current = currentMinute();
         if (minute.isBefore(windowStart(current)) || minute.isAfter(current)) {
             return;

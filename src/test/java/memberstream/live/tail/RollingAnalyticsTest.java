@@ -32,6 +32,17 @@ class RollingAnalyticsTest {
     }
 
     @Test
+    void countsARecordWithoutArrivalTimeOrTypeInsteadOfFailing() {
+        analytics.record(CREATED, null);
+        analytics.record(null, clock.instant());
+
+        RollingAnalytics.Snapshot snapshot = analytics.snapshot();
+
+        assertThat(snapshot.countsByType().get(CREATED)[29]).isEqualTo(1);
+        assertThat(snapshot.countsByType().get(RollingAnalytics.UNKNOWN_TYPE)[29]).isEqualTo(1);
+    }
+
+    @Test
     void forgetsMinutesThatLeaveTheWindowAndIgnoresEventsOutsideIt() {
         analytics.record(CREATED, clock.instant());
         analytics.record(CREATED, clock.instant().minus(Duration.ofHours(2)));

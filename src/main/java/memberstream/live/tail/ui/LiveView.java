@@ -185,7 +185,7 @@ public class LiveView extends VerticalLayout {
 
     /** On the UI poll: draws what is pending, or slides the window on a quiet stream. */
     void redrawIfDue() {
-        showSink();
+        showStatus(feed.status());
         Instant now = clock.instant();
         if (chartsPending && !now.isBefore(chartsDrawnAt.plus(CHART_REFRESH))
                 || !now.isBefore(chartsDrawnAt.plus(QUIET_REDRAW))) {
@@ -197,19 +197,23 @@ public class LiveView extends VerticalLayout {
      * While member events go to Firehose nothing new reaches the stream this page reads: say so, and
      * where they go instead, rather than let an empty tail look like a fault.
      */
-    void showSink() {
+    boolean showSink() {
         Settings now = settings.current();
         sinkHint.setVisible(now.firehose());
         sinkHint.setText(now.firehose() ? "Member events go to Firehose now (delivery stream "
                 + now.firehoseDeliveryStreamName() + "), so no new ones arrive in this Kinesis stream. "
                 + "See them on Deliveries, or switch to Kinesis on Settings." : "");
+        return now.firehose();
     }
 
     private void showStatus(LiveStatus current) {
-        showSink();
-        status.setText(current.message());
+        boolean toFirehose = showSink();
+        // the consumer still reads the stream, but the status must agree with the notice above it
+        status.setText(toFirehose ? current.message() + " (nothing new arrives while events go to Firehose)"
+                : current.message());
         status.getElement().getThemeList().clear();
-        status.getElement().getThemeList().add(current.state() == LiveStatus.State.READING ? "badge success" : "badge contrast");
+        status.getElement().getThemeList().add(current.state() == LiveStatus.State.READING && !toFirehose
+                ? "badge success" : "badge contrast");
         counter.setText(received == 0 ? "" : received + " new since you opened this page");
     }
 

@@ -168,5 +168,7 @@ class LiveViewTest extends AbstractViewTest {
         _get(LiveView.class).redrawIfDue();
         Div hint = _get(Div.class, spec -> spec.withId("sink-hint"));
         assertThat(hint.getText()).contains("go to Firehose now").contains("members-delivery");
+        assertThat(_get(Span.class, spec -> spec.withId("live-status")).getText())
+                .contains("nothing new arrives while events go to Firehose");
     }
 }
