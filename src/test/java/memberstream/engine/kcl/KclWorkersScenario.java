@@ -149,7 +149,7 @@ abstract class KclWorkersScenario {
         // Stop worker a; b takes its leases after they expire and resumes after a's last checkpoints.
         Map<String, String> ownedByA = owners(dynamo).entrySet().stream().filter(e -> "worker-a".equals(e.getValue()))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        a.shutdown();
+        a.startGracefulShutdown().get(60, TimeUnit.SECONDS); // returns once a has stopped processing
         long stoppedAt = clock.incrementAndGet();
         Map<String, String> lastCheckpointOfA = new HashMap<>(checkpoints.getOrDefault("worker-a", Map.of()));
         expected.addAll(put(kinesis, "b", List.of(hashKey(0), hashKey(1), hashKey(2), hashKey(3)), 5));
