@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -44,7 +45,7 @@ final class KinesisStreamReader {
                     .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
             while (iterator != null) {
                 String current = iterator;
-                GetRecordsResponse response = kinesis.getRecords(r -> r.shardIterator(current).limit(10_000));
+                GetRecordsResponse response = getRecords(current);
                 response.records().forEach(r -> records.add(new ReadRecord(shard.shardId(), r.sequenceNumber(),
                         r.partitionKey(), parse(r.data().asByteArray()))));
                 iterator = response.records().isEmpty() && Long.valueOf(0).equals(response.millisBehindLatest())
@@ -52,6 +53,28 @@ final class KinesisStreamReader {
             }
         }
         return records;
+    }
+
+    /**
+     * One GetRecords, waiting out throttling as a consumer must: the shard's five reads a second are
+     * shared with the console's own readers (the live tail) when throughput limits are on.
+     */
+    private GetRecordsResponse getRecords(String iterator) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return kinesis.getRecords(r -> r.shardIterator(iterator).limit(10_000));
+            } catch (ProvisionedThroughputExceededException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The records whose CloudEvent subject is {@code subject}, in the order of their shard. */
