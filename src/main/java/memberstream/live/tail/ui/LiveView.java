@@ -92,6 +92,7 @@ public class LiveView extends VerticalLayout {
         status.setId("live-status");
         counter.addClassName("live-counter");
         HorizontalLayout header = new HorizontalLayout(title, status, counter);
+        header.addClassName("live-header");
         header.setAlignItems(Alignment.BASELINE);
         return header;
     }
