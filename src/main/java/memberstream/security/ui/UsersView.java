@@ -1,5 +1,6 @@
 package memberstream.security.ui;
 
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -47,6 +48,8 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 public class UsersView extends VerticalLayout {
 
     static final int SHOWN_CHANGES = 50;
+    /** Below this window width (CSS pixels) the page is laid out for a phone, as the members page is. */
+    static final int NARROW_WIDTH = 700;
 
     private final transient UserService users;
     final Grid<UserSummary> grid = new Grid<>();
@@ -68,13 +71,24 @@ public class UsersView extends VerticalLayout {
         updateList();
     }
 
+    /** On a phone the creation date gives way, so the actions fit beside name, role and state. */
+    @Override
+    protected void onAttach(AttachEvent attach) {
+        attach.getUI().getPage().retrieveExtendedClientDetails(details -> adaptToWidth(details.getWindowInnerWidth()));
+    }
+
+    void adaptToWidth(int width) {
+        grid.getColumnByKey("created").setVisible(width >= NARROW_WIDTH);
+    }
+
     private void configureGrid() {
         grid.addColumn(UserSummary::username).setHeader("Username").setAutoWidth(true);
         grid.addColumn(user -> user.role().name()).setHeader("Role").setAutoWidth(true);
         grid.addComponentColumn(UsersView::stateBadge).setHeader("State").setKey("state").setAutoWidth(true);
         grid.addColumn(user -> ApiTokensPanel.WHEN.format(user.createdAt())).setHeader("Created")
                 .setKey("created").setAutoWidth(true);
-        grid.addComponentColumn(this::actions).setHeader("").setKey("actions").setAutoWidth(true);
+        // The buttons wrap within their cell on a phone (see styles.css) instead of pushing the column off-screen.
+        grid.addComponentColumn(this::actions).setHeader("").setKey("actions").setWidth("14em").setFlexGrow(1);
         grid.addClassName("users-grid");
         grid.setWidthFull();
         grid.setHeight("20em");

@@ -58,6 +58,20 @@ class UsersViewTest extends AbstractViewTest {
     }
 
     @Test
+    void onAPhoneTheCreationDateGivesWayToTheActions() {
+        loginAsAdmin();
+        UI.getCurrent().navigate(UsersView.class);
+        UsersView view = _get(UsersView.class);
+
+        view.adaptToWidth(390);
+        assertThat(view.grid.getColumnByKey("created").isVisible()).isFalse();
+        assertThat(view.grid.getColumnByKey("actions").isVisible()).isTrue();
+
+        view.adaptToWidth(1440);
+        assertThat(view.grid.getColumnByKey("created").isVisible()).isTrue();
+    }
+
+    @Test
     void duplicateUsernameIsAFieldError() {
         loginAsAdmin();
         UI.getCurrent().navigate(UsersView.class);
