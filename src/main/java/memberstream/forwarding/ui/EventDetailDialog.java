@@ -37,7 +37,7 @@ class EventDetailDialog extends Dialog {
         payload.addClassName("event-payload");
         payload.setText(event.getPayload() == null ? "(not sent yet: the CloudEvent is stored with its first outcome)"
                 : pretty(event.getPayload()));
-        payload.getStyle().set("white-space", "pre-wrap").set("word-break", "break-all").set("max-height", "20em")
+        payload.getStyle().set("white-space", "pre-wrap").set("overflow-wrap", "anywhere").set("max-height", "20em")
                 .set("overflow", "auto");
 
         attempts.addColumn(a -> EventLogView.WHEN_TEXT.format(a.at())).setHeader("When (UTC)").setAutoWidth(true);
