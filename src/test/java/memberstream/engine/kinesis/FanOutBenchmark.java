@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import memberstream.engine.EngineProperties;
+import memberstream.engine.storage.FsyncPolicy;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -51,12 +52,16 @@ public final class FanOutBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     private static final int RATE = Integer.getInteger("bench.rate", 50);
     private static final int RECORDS = Integer.getInteger("bench.records", 50_000);
+    /** {@code -Dbench.fsync=os} leaves flushing to the OS, to see what the per-batch fsync adds. */
+    private static final FsyncPolicy FSYNC = "os".equals(System.getProperty("bench.fsync")) ? FsyncPolicy.OS
+            : FsyncPolicy.EVERY_BATCH;
     private static final Protocol PROTOCOL = "1.1".equals(System.getProperty("bench.http", "2")) ? Protocol.HTTP1_1 : Protocol.HTTP2;
 
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("fanout-bench");
         EngineProperties properties = EngineProperties.defaults().withPort(0).withStatusDelay(Duration.ZERO)
-                .withThroughputLimits(false);
+                .withThroughputLimits(false)
+                .withFsync(FSYNC);
         try (LocalKinesis engine = new LocalKinesis(data, properties, Clock.systemUTC())) {
             KinesisClient kinesis = engine.client(false);
             try (KinesisAsyncClient async = KinesisAsyncClient.builder()
@@ -109,6 +114,7 @@ public final class FanOutBenchmark {
         String consumerArn = consumer(kinesis, streamArn, "latency-tail");
         List<Long> fanOut = Collections.synchronizedList(new ArrayList<>());
         List<Long> polled = Collections.synchronizedList(new ArrayList<>());
+        List<Long> acknowledged = new ArrayList<>();
         subscribe(async, consumerArn, r -> fanOut.add(System.nanoTime() - r.data().asByteBuffer().getLong()));
         String[] iterator = {kinesis.getShardIterator(b -> b.streamName("latency").shardId("shardId-000000000000")
                 .shardIteratorType(ShardIteratorType.LATEST)).shardIterator()};
@@ -140,8 +146,10 @@ public final class FanOutBenchmark {
                 Thread.sleep(0, 200_000);
             }
             ByteBuffer payload = ByteBuffer.allocate(100);
-            payload.putLong(System.nanoTime()).rewind();
+            long sent = System.nanoTime();
+            payload.putLong(sent).rewind();
             kinesis.putRecord(b -> b.streamName("latency").partitionKey("k").data(SdkBytes.fromByteBuffer(payload)));
+            acknowledged.add(System.nanoTime() - sent);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while ((fanOut.size() < total || polled.size() < total) && System.nanoTime() < deadline) {
@@ -151,6 +159,8 @@ public final class FanOutBenchmark {
         System.out.printf("put -> delivered, %d records at %d/s over %d s:%n", total, RATE, SECONDS);
         System.out.printf("  SubscribeToShard (%s): %s%n", PROTOCOL, percentiles(fanOut, total));
         System.out.printf("  GetRecords every 200 ms:  %s%n", percentiles(polled, total));
+        // A record is pushed once durable, so no subscriber can have it before its PutRecord is answered.
+        System.out.printf("  PutRecord answered (%s fsync): %s%n", FSYNC == FsyncPolicy.OS ? "os" : "every-batch", percentiles(acknowledged, total));
     }
 
     private static String percentiles(List<Long> nanos, int expected) {
