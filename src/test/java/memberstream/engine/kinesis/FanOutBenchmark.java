@@ -35,8 +35,10 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * The enhanced fan-out benchmark, against the engine in this JVM (default fsync policy, throughput
  * limits off), through the AWS SDK's clients over HTTP:
  * <ol>
- * <li>put → delivered latency, p50/p99, to a SubscribeToShard subscriber and to a GetRecords poller
- *     polling every 200 ms (KCL's polling default), same stream, same records, same run;</li>
+ * <li>put → delivered latency, p50/p99/p99.9/max, to a SubscribeToShard subscriber and to a GetRecords
+ *     poller polling every 200 ms (KCL's polling default), same stream, same records, same run, and the
+ *     PutRecord's own answer time split into the SDK's part and the HTTP round trip; once cold (right
+ *     after start) and once warm (after {@code -Dbench.warmup=5000} unpaced puts);</li>
  * <li>records/s delivered to 1 and to 5 fan-out consumers at once, and the engine's CPU per record
  *     delivered (CPU time of its {@code engine-*} threads, the fan-out threads included); the 5 consumers
  *     once with batches shared between their subscriptions (the engine's way) and once without, to
@@ -52,6 +54,8 @@ public final class FanOutBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     private static final int RATE = Integer.getInteger("bench.rate", 50);
     private static final int RECORDS = Integer.getInteger("bench.records", 50_000);
+    /** Unpaced puts between the cold and the warm latency pass. */
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
     /** {@code -Dbench.fsync=os} leaves flushing to the OS, to see what the per-batch fsync adds. */
     private static final FsyncPolicy FSYNC = "os".equals(System.getProperty("bench.fsync")) ? FsyncPolicy.OS
             : FsyncPolicy.EVERY_BATCH;
@@ -64,13 +68,15 @@ public final class FanOutBenchmark {
                 .withFsync(FSYNC);
         try (LocalKinesis engine = new LocalKinesis(data, properties, Clock.systemUTC())) {
             KinesisClient kinesis = engine.client(false);
+            PutPhases phases = new PutPhases();
+            KinesisClient putter = engine.client(false, phases);
             try (KinesisAsyncClient async = KinesisAsyncClient.builder()
                     .endpointOverride(URI.create("http://127.0.0.1:" + engine.server.port()))
                     .region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                     .httpClient(NettyNioAsyncHttpClient.builder().protocol(PROTOCOL).maxConcurrency(64).build())
                     .build()) {
-                latency(kinesis, async);
+                latency(kinesis, putter, phases, async);
                 throughput(kinesis, async, engine);
             }
         } finally {
@@ -108,14 +114,21 @@ public final class FanOutBenchmark {
         }
     }
 
-    /** Each record's data starts with the nanoTime just before its PutRecord was sent. */
-    private static void latency(KinesisClient kinesis, KinesisAsyncClient async) throws Exception {
+    /**
+     * Each record's data starts with the nanoTime just before its PutRecord was sent. The same paced phase
+     * runs twice on the same stream, subscription and poller: first cold, right after start (what this
+     * benchmark used to report), then after {@link #WARMUP} unpaced puts, so that the second pass measures
+     * the engine and the clients compiled, not the JIT compiler at work on a 2-core machine.
+     */
+    private static void latency(KinesisClient kinesis, KinesisClient putter, PutPhases phases, KinesisAsyncClient async)
+            throws Exception {
         String streamArn = stream(kinesis, "latency");
         String consumerArn = consumer(kinesis, streamArn, "latency-tail");
-        List<Long> fanOut = Collections.synchronizedList(new ArrayList<>());
-        List<Long> polled = Collections.synchronizedList(new ArrayList<>());
-        List<Long> acknowledged = new ArrayList<>();
-        subscribe(async, consumerArn, r -> fanOut.add(System.nanoTime() - r.data().asByteBuffer().getLong()));
+        java.util.concurrent.atomic.AtomicReference<List<Long>> fanOut =
+                new java.util.concurrent.atomic.AtomicReference<>(Collections.synchronizedList(new ArrayList<>()));
+        java.util.concurrent.atomic.AtomicReference<List<Long>> polled =
+                new java.util.concurrent.atomic.AtomicReference<>(Collections.synchronizedList(new ArrayList<>()));
+        subscribe(async, consumerArn, r -> fanOut.get().add(System.nanoTime() - r.data().asByteBuffer().getLong()));
         String[] iterator = {kinesis.getShardIterator(b -> b.streamName("latency").shardId("shardId-000000000000")
                 .shardIteratorType(ShardIteratorType.LATEST)).shardIterator()};
         Thread poller = new Thread(() -> {
@@ -127,7 +140,8 @@ public final class FanOutBenchmark {
                     return;
                 }
                 long now = System.nanoTime();
-                answer.records().forEach(r -> polled.add(now - r.data().asByteBuffer().getLong()));
+                List<Long> into = polled.get();
+                answer.records().forEach(r -> into.add(now - r.data().asByteBuffer().getLong()));
                 iterator[0] = answer.nextShardIterator();
                 try {
                     Thread.sleep(200);
@@ -138,6 +152,30 @@ public final class FanOutBenchmark {
         }, "bench-poller");
         poller.start();
         int total = SECONDS * RATE;
+        System.out.printf("put -> delivered, %d records at %d/s over %d s, %s fsync:%n", total, RATE, SECONDS,
+                FSYNC == FsyncPolicy.OS ? "os" : "every-batch");
+        pacedPuts("cold (the first puts after start)", putter, phases, fanOut, polled, total);
+        long warmStart = System.nanoTime();
+        fanOut.set(Collections.synchronizedList(new ArrayList<>()));
+        polled.set(Collections.synchronizedList(new ArrayList<>()));
+        for (int i = 0; i < WARMUP; i++) {
+            putter.putRecord(b -> b.streamName("latency").partitionKey("k").data(SdkBytes.fromByteBuffer(stamped())));
+        }
+        awaitAll(fanOut.get(), polled.get(), WARMUP);
+        System.out.printf("  (warm-up: %d unpaced puts, delivered and polled, in %.1f s)%n", WARMUP,
+                (System.nanoTime() - warmStart) / 1e9);
+        fanOut.set(Collections.synchronizedList(new ArrayList<>()));
+        polled.set(Collections.synchronizedList(new ArrayList<>()));
+        pacedPuts("warm (after the warm-up)", putter, phases, fanOut, polled, total);
+        poller.interrupt();
+    }
+
+    /** Puts {@code total} records at {@link #RATE} a second, waits for their delivery and prints the latencies. */
+    private static void pacedPuts(String title, KinesisClient putter, PutPhases phases,
+                                  java.util.concurrent.atomic.AtomicReference<List<Long>> fanOut,
+                                  java.util.concurrent.atomic.AtomicReference<List<Long>> polled, int total) throws Exception {
+        List<Long> acknowledged = new ArrayList<>();
+        PutPhases.Lists split = phases.start();
         long intervalNanos = 1_000_000_000L / RATE;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
@@ -145,22 +183,71 @@ public final class FanOutBenchmark {
             while (System.nanoTime() < due) {
                 Thread.sleep(0, 200_000);
             }
-            ByteBuffer payload = ByteBuffer.allocate(100);
-            long sent = System.nanoTime();
-            payload.putLong(sent).rewind();
-            kinesis.putRecord(b -> b.streamName("latency").partitionKey("k").data(SdkBytes.fromByteBuffer(payload)));
-            acknowledged.add(System.nanoTime() - sent);
+            ByteBuffer payload = stamped();
+            long sent = payload.getLong(0);
+            putter.putRecord(b -> b.streamName("latency").partitionKey("k").data(SdkBytes.fromByteBuffer(payload)));
+            long answered = System.nanoTime();
+            acknowledged.add(answered - sent);
+            split.add(sent, answered);
         }
+        awaitAll(fanOut.get(), polled.get(), total);
+        System.out.printf("  %s:%n", title);
+        System.out.printf("    SubscribeToShard (%s): %s%n", PROTOCOL, percentiles(fanOut.get(), total));
+        System.out.printf("    GetRecords every 200 ms:  %s%n", percentiles(polled.get(), total));
+        // A record is pushed once durable, so no subscriber can have it before its PutRecord is answered.
+        System.out.printf("    PutRecord answered:       %s%n", percentiles(acknowledged, total));
+        System.out.printf("      of which SDK before sending (marshal, sign): %s%n", percentiles(split.before(), total));
+        System.out.printf("      HTTP round trip (wire and engine):          %s%n", percentiles(split.wire(), total));
+        System.out.printf("      SDK after the answer (unmarshal):           %s%n", percentiles(split.after(), total));
+    }
+
+    /** 100 bytes, the first 8 the nanoTime now. */
+    private static ByteBuffer stamped() {
+        ByteBuffer payload = ByteBuffer.allocate(100);
+        payload.putLong(System.nanoTime()).rewind();
+        return payload;
+    }
+
+    private static void awaitAll(List<Long> fanOut, List<Long> polled, int total) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while ((fanOut.size() < total || polled.size() < total) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        poller.interrupt();
-        System.out.printf("put -> delivered, %d records at %d/s over %d s:%n", total, RATE, SECONDS);
-        System.out.printf("  SubscribeToShard (%s): %s%n", PROTOCOL, percentiles(fanOut, total));
-        System.out.printf("  GetRecords every 200 ms:  %s%n", percentiles(polled, total));
-        // A record is pushed once durable, so no subscriber can have it before its PutRecord is answered.
-        System.out.printf("  PutRecord answered (%s fsync): %s%n", FSYNC == FsyncPolicy.OS ? "os" : "every-batch", percentiles(acknowledged, total));
+    }
+
+    /**
+     * Splits each PutRecord of the put client into the SDK's work before the request leaves (marshalling,
+     * signing), the HTTP round trip (wire, engine) and the SDK's work on the answer. The put client is
+     * used by one thread only, so plain fields suffice.
+     */
+    private static final class PutPhases implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+
+        record Lists(List<Long> before, List<Long> wire, List<Long> after, PutPhases owner) {
+            void add(long sent, long answered) {
+                before.add(owner.transmitting - sent);
+                wire.add(owner.transmitted - owner.transmitting);
+                after.add(answered - owner.transmitted);
+            }
+        }
+
+        private long transmitting;
+        private long transmitted;
+
+        Lists start() {
+            return new Lists(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), this);
+        }
+
+        @Override
+        public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
+                                       software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            transmitting = System.nanoTime();
+        }
+
+        @Override
+        public void afterTransmission(software.amazon.awssdk.core.interceptor.Context.AfterTransmission context,
+                                      software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            transmitted = System.nanoTime();
+        }
     }
 
     private static String percentiles(List<Long> nanos, int expected) {
@@ -172,9 +259,14 @@ public final class FanOutBenchmark {
             return "nothing delivered";
         }
         Collections.sort(sorted);
-        return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d delivered)",
-                sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1)) / 1e6,
+        return String.format("p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%d of %d)",
+                rank(sorted, 0.50) / 1e6, rank(sorted, 0.99) / 1e6, rank(sorted, 0.999) / 1e6,
                 sorted.get(sorted.size() - 1) / 1e6, sorted.size(), expected);
+    }
+
+    /** The nearest-rank percentile of sorted values. */
+    private static long rank(List<Long> sorted, double fraction) {
+        return sorted.get((int) Math.max(0, Math.min(sorted.size() - 1, Math.ceil(sorted.size() * fraction) - 1)));
     }
 
     private static void throughput(KinesisClient kinesis, KinesisAsyncClient async, LocalKinesis engine) throws Exception {
