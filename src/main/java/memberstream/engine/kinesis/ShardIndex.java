@@ -20,6 +20,8 @@ final class ShardIndex {
 
     static final int CHUNK = 8192;
     private static final int FIRST_CAPACITY = 64;
+    /** Entries a {@link #slice} makes room for at first. */
+    private static final int SLICE_START = 64;
 
     /** One run of entries sharing a base; {@code count} of the arrays' slots are used. */
     private static final class Chunk {
@@ -212,7 +214,9 @@ final class ShardIndex {
                 i = chunks[c].firstArrivalAtLeast(i, notBefore);
             }
         }
-        long[] positions = new long[(int) Math.min(limit, live)];
+        // Sized for what a tailing reader usually finds (a few new records), grown on demand: sizing it
+        // for the limit allocated 160 KB a read on a long shard, most of the garbage of a fan-out delivery.
+        long[] positions = new long[(int) Math.min(Math.min(limit, live), SLICE_START)];
         long[] arrivals = new long[positions.length];
         int n = 0;
         while (c < chunkCount && n < limit) {
@@ -226,6 +230,11 @@ final class ShardIndex {
             if (at >= visibleEnd) {
                 break;
             }
+            if (n == positions.length) {
+                int capacity = (int) Math.min(limit, Math.max(SLICE_START, positions.length * 2L));
+                positions = Arrays.copyOf(positions, capacity);
+                arrivals = Arrays.copyOf(arrivals, capacity);
+            }
             positions[n] = at;
             arrivals[n] = chunk.arrival(i);
             n++;
@@ -237,7 +246,8 @@ final class ShardIndex {
         }
         boolean more = c < chunkCount && chunks[c].position(i) < visibleEnd;
         long nextArrival = more ? chunks[c].arrival(i) : -1;
-        return new Slice(Arrays.copyOf(positions, n), Arrays.copyOf(arrivals, n), more, nextArrival);
+        return new Slice(n == positions.length ? positions : Arrays.copyOf(positions, n),
+                n == arrivals.length ? arrivals : Arrays.copyOf(arrivals, n), more, nextArrival);
     }
 
     /** Records read from the index; {@code more} says whether visible records follow them. */

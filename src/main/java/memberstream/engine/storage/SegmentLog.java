@@ -358,7 +358,8 @@ public final class SegmentLog implements Closeable {
      * @throws IllegalArgumentException if a position is not in a segment of this log (deleted or never written)
      */
     public void read(long[] positions, int from, int to, EntryVisitor visitor) {
-        ByteBuffer chunk = ByteBuffer.allocate(Math.min(READ_CHUNK, 64 * 1024));
+        // Allocated at the size the first entries need (a tailing reader reads a few small ones), not 64 KiB.
+        ByteBuffer chunk = null;
         int i = from;
         try {
             while (i < to) {
@@ -378,7 +379,9 @@ public final class SegmentLog implements Closeable {
                 }
                 long wanted = Math.min(segmentEnd - position,
                         Math.max(positions[last] - position + 2048, HEADER_BYTES));
-                if (chunk.capacity() < wanted) {
+                if (chunk == null) {
+                    chunk = ByteBuffer.allocate((int) Math.min(wanted, READ_CHUNK * 2L));
+                } else if (chunk.capacity() < wanted) {
                     chunk = ByteBuffer.allocate((int) Math.min(Math.max(wanted, chunk.capacity() * 2L), READ_CHUNK * 2L));
                 }
                 chunk = fill(segment.channel(), chunk, position - segment.base(), Math.min(wanted, chunk.capacity()));

@@ -76,6 +76,33 @@ class SegmentLogTest {
     }
 
     @Test
+    void batchedReadsReturnEntriesOfEverySizeFromTheLastOneToTheWholeLog() {
+        // The read buffer starts at the size the first entries need and grows: small tails, big
+        // entries and long runs must all come back whole.
+        java.util.Random random = new java.util.Random(7);
+        List<String> written = new ArrayList<>();
+        long[] positions = new long[400];
+        try (SegmentLog log = SegmentLog.open(dir, FsyncPolicy.OS, 64L * 1024 * 1024, (p, b) -> { })) {
+            for (int i = 0; i < positions.length; i++) {
+                int size = i % 50 == 7 ? 300_000 : random.nextInt(6_000);
+                String value = i + ":" + "x".repeat(size);
+                written.add(value);
+                positions[i] = log.appendDurably(text(value));
+            }
+            for (int from : new int[] {positions.length - 1, 0, 7, 123}) {
+                for (int to : new int[] {from + 1, Math.min(positions.length, from + 3), positions.length}) {
+                    if (to <= from) {
+                        continue;
+                    }
+                    List<String> read = new ArrayList<>();
+                    log.read(positions, from, to, (p, b) -> read.add(string(b)));
+                    assertThat(read).containsExactlyElementsOf(written.subList(from, to));
+                }
+            }
+        }
+    }
+
+    @Test
     void rollsSegmentsAndDeletesOldOnes() {
         try (SegmentLog log = SegmentLog.open(dir, FsyncPolicy.OS, 100, (p, b) -> { })) {
             List<Long> positions = new ArrayList<>();
