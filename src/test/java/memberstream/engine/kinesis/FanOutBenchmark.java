@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * <li>put → delivered latency, p50/p99/p99.9/max, to a SubscribeToShard subscriber and to a GetRecords
  *     poller polling every 200 ms (KCL's polling default), same stream, same records, same run, and the
  *     PutRecord's own answer time split into the SDK's part and the HTTP round trip; once cold (right
- *     after start) and once warm (after {@code -Dbench.warmup=5000} unpaced puts);</li>
+ *     after start) and once warm (after {@code -Dbench.warmup-puts=5000} unpaced puts);</li>
  * <li>records/s delivered to 1 and to 5 fan-out consumers at once, and the engine's CPU per record
  *     delivered (CPU time of its {@code engine-*} threads, the fan-out threads included); the 5 consumers
  *     once with batches shared between their subscriptions (the engine's way) and once without, to
@@ -55,7 +55,7 @@ public final class FanOutBenchmark {
     private static final int RATE = Integer.getInteger("bench.rate", 50);
     private static final int RECORDS = Integer.getInteger("bench.records", 50_000);
     /** Unpaced puts between the cold and the warm latency pass. */
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
+    private static final int WARMUP = Integer.getInteger("bench.warmup-puts", 5_000);
     /** {@code -Dbench.fsync=os} leaves flushing to the OS, to see what the per-batch fsync adds. */
     private static final FsyncPolicy FSYNC = "os".equals(System.getProperty("bench.fsync")) ? FsyncPolicy.OS
             : FsyncPolicy.EVERY_BATCH;
@@ -176,6 +176,8 @@ public final class FanOutBenchmark {
                                   java.util.concurrent.atomic.AtomicReference<List<Long>> polled, int total) throws Exception {
         List<Long> acknowledged = new ArrayList<>();
         PutPhases.Lists split = phases.start();
+        long[] gcBefore = collections();
+        long engineBytesBefore = engineAllocatedBytes();
         long intervalNanos = 1_000_000_000L / RATE;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
@@ -191,6 +193,8 @@ public final class FanOutBenchmark {
             split.add(sent, answered);
         }
         awaitAll(fanOut.get(), polled.get(), total);
+        long[] gcAfter = collections();
+        long engineBytes = engineAllocatedBytes() - engineBytesBefore;
         System.out.printf("  %s:%n", title);
         System.out.printf("    SubscribeToShard (%s): %s%n", PROTOCOL, percentiles(fanOut.get(), total));
         System.out.printf("    GetRecords every 200 ms:  %s%n", percentiles(polled.get(), total));
@@ -199,6 +203,9 @@ public final class FanOutBenchmark {
         System.out.printf("      of which SDK before sending (marshal, sign): %s%n", percentiles(split.before(), total));
         System.out.printf("      HTTP round trip (wire and engine):          %s%n", percentiles(split.wire(), total));
         System.out.printf("      SDK after the answer (unmarshal):           %s%n", percentiles(split.after(), total));
+        // Collections pause every thread: each one lands in some put's or delivery's latency.
+        System.out.printf("    garbage collections meanwhile: %d, %d ms in all; the engine's threads allocated %.1f KB a record%n",
+                gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], engineBytes / 1024.0 / total);
     }
 
     /** 100 bytes, the first 8 the nanoTime now. */
@@ -322,6 +329,31 @@ public final class FanOutBenchmark {
                 consumerArns.size(), delivered.get(), expected, seconds, delivered.get() / seconds,
                 cpu / 1e3 / Math.max(1, delivered.get()), cpu / 1e6);
         return cpu;
+    }
+
+    /** Collections so far and their accumulated time in ms, all collectors together. */
+    private static long[] collections() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, collector.getCollectionCount());
+            millis += Math.max(0, collector.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /** Bytes allocated so far by the engine's threads (those alive now). */
+    private static long engineAllocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)) {
+            return 0;
+        }
+        long total = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("engine-")) {
+                total += Math.max(0, threads.getThreadAllocatedBytes(info.getThreadId()));
+            }
+        }
+        return total;
     }
 
     private static long engineCpuNanos() {
