@@ -113,13 +113,16 @@ public abstract class AwsJsonService implements EngineRoute {
         }
     }
 
+    /** Compiled once: {@code String.split} with a character class compiles its pattern on every request. */
+    private static final java.util.regex.Pattern CREDENTIAL_PARTS = java.util.regex.Pattern.compile("[/,\\s]");
+
     private String region(EngineRequest request) {
         // Credential=<key>/<yyyyMMdd>/<region>/<service>/aws4_request, read by its parts (no backtracking).
         String authorization = request.header("authorization");
         if (authorization != null) {
             int at = authorization.indexOf("Credential=");
             if (at >= 0) {
-                String[] parts = authorization.substring(at + "Credential=".length()).split("[/,\\s]", 5);
+                String[] parts = CREDENTIAL_PARTS.split(authorization.substring(at + "Credential=".length()), 5);
                 if (parts.length >= 4 && Arn.digits(parts[1], 8) && Arn.wordChars(parts[2], "-")
                         && parts[2].chars().noneMatch(Character::isUpperCase)) {
                     return parts[2];
