@@ -371,6 +371,10 @@ public final class SegmentLog implements Closeable {
                 Segment segment = entry.getValue();
                 Long nextBase = segments.higherKey(entry.getKey());
                 long segmentEnd = nextBase == null ? endPosition : segment.channel().size() + segment.base();
+                if (position >= segmentEnd) {
+                    // Past what the segment holds: without this the loop below would make no progress.
+                    throw new IllegalArgumentException("No log entry at position " + position);
+                }
                 // Size the chunk to the span of the entries that follow, capped.
                 int last = i;
                 while (last + 1 < to && positions[last + 1] < segmentEnd
@@ -411,6 +415,10 @@ public final class SegmentLog implements Closeable {
                     visitor.visit(positions[i], payload.slice());
                     i++;
                     consumed++;
+                }
+                if (consumed == 0) {
+                    // Not even a header fits before the segment's end: a torn or unknown position.
+                    throw new IllegalArgumentException("No log entry at position " + position);
                 }
             }
         } catch (IOException e) {

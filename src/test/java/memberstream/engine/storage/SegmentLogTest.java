@@ -1,6 +1,7 @@
 package memberstream.engine.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -34,6 +35,20 @@ class SegmentLogTest {
             assertThat(replayed).containsExactly("0:one", "11:two", "22:three");
             long next = log.appendDurably(text("four"));
             assertThat(next).isEqualTo(35);
+        }
+    }
+
+    @Test
+    void aPositionAtOrPastTheEndIsRefusedRatherThanReadForever() {
+        long[] positions = new long[2];
+        try (SegmentLog log = SegmentLog.open(dir, FsyncPolicy.EVERY_BATCH, 1024 * 1024, (p, b) -> { })) {
+            long end = log.append(List.of(text("one"), text("two")), positions);
+            log.awaitDurable(end);
+            assertThatThrownBy(() -> log.read(end)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> log.read(end + 5)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> log.read(new long[] {positions[1], end}, 0, 2, (p, b) -> { }))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(string(log.read(positions[1]))).isEqualTo("two");
         }
     }
 
