@@ -143,7 +143,13 @@ public class ConsumerExplorer {
     public Attempted<List<String>> leaseTables() {
         return call(() -> {
             List<String> found = new ArrayList<>();
-            List<String> names = clients.dynamoDb().listTables(r -> r.limit(MAX_TABLES)).tableNames();
+            List<String> names = new ArrayList<>();
+            for (String name : clients.dynamoDb().listTablesPaginator(r -> r.limit(MAX_TABLES)).tableNames()) {
+                names.add(name);
+                if (names.size() >= MAX_TABLES) {
+                    break;
+                }
+            }
             for (String name : names) {
                 List<KeySchemaElement> key = clients.dynamoDb().describeTable(r -> r.tableName(name)).table().keySchema();
                 if (key.size() == 1 && key.get(0).keyType() == KeyType.HASH && "leaseKey".equals(key.get(0).attributeName())) {
