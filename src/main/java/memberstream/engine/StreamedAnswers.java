@@ -18,25 +18,18 @@ import java.util.concurrent.TimeUnit;
 final class StreamedAnswers {
 
     private final Set<StreamedAnswer> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean closing;
 
-    /** Keeps {@code answer} until it closes; one that starts while the server closes is ended at once. */
+    /**
+     * Keeps {@code answer} until it closes. (One that starts after {@link #endAll} is cut off with its
+     * connection, as the server closes them all right after.)
+     */
     void add(StreamedAnswer answer) {
         open.add(answer);
         answer.onClose(() -> open.remove(answer));
-        if (closing) {
-            answer.end();
-        }
-    }
-
-    /** How many are being written now. */
-    int count() {
-        return open.size();
     }
 
     /** Ends every open answer and waits up to {@code millis} for their last writes to leave. */
     void endAll(long millis) {
-        closing = true;
         List<ChannelFuture> lastWrites = new ArrayList<>();
         for (StreamedAnswer answer : List.copyOf(open)) {
             ChannelFuture lastWrite = answer.endNormally();
