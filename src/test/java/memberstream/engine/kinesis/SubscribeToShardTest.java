@@ -277,6 +277,21 @@ class SubscribeToShardTest {
     }
 
     @Test
+    void aClientThatNeverReadsIsSentNothingAndReleasedAtTheEndOfItsFiveMinutes() {
+        RecordingSink sink = open(subscribe("shardId-000000000000", "{\"Type\":\"LATEST\"}"));
+        sink.await("the first event", s -> !s.events().isEmpty());
+        sink.writable = false; // its window is full and stays full
+        int eventsBefore = sink.events().size();
+        put("never read");
+        clock.advance(Duration.ofMillis(ShardSubscriptions.LIFETIME_MILLIS));
+        engine.service.subscriptions().heartbeat();
+
+        sink.await("the end of the subscription", RecordingSink::ended);
+        assertThat(sink.events()).hasSize(eventsBefore);
+        assertThat(engine.service.subscriptions().openCount()).isZero();
+    }
+
+    @Test
     void aSubscriptionWhoseStreamIsNeverOpenedIsReleased() {
         EngineResponse neverOpened = subscribe("shardId-000000000000", "{\"Type\":\"LATEST\"}");
         assertThat(neverOpened.streamed()).isTrue();
