@@ -70,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * Connections are held to {@link ConnectionLimits} (idle and read timeouts, open connections, bytes of
  * bodies still arriving; see {@link ConnectionGuard}). Errors the front door answers itself are in the
  * caller's protocol ({@link CallerProtocolErrors}).
- * Lifecycle: construct, {@link #start()}, {@link #close()}; {@link #port()} is the bound port.
+ * Lifecycle: construct, {@link #start()}, {@link #close()}; {@link #port()} is the bound port. Closing ends the
+ * streamed answers normally ({@link StreamedAnswers}), then closes the connections and waits for their
+ * teardown ({@link LivePipelines}) before it stops the threads.
  */
 public final class EngineServer implements AutoCloseable {
 
@@ -93,6 +95,8 @@ public final class EngineServer implements AutoCloseable {
     private EventExecutorGroup workers;
     private Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final StreamedAnswers streamedAnswers = new StreamedAnswers();
+    private final LivePipelines livePipelines = new LivePipelines();
     private volatile int port = -1;
 
     public EngineServer(List<EngineRoute> routes, String bindAddress, int port) {
@@ -179,6 +183,7 @@ public final class EngineServer implements AutoCloseable {
      * pipeline or an HTTP/2 stream's (whose codec presents the stream as HTTP/1.x messages).
      */
     private void addRequestHandlers(ChannelPipeline pipeline) {
+        pipeline.addFirst(LivePipelines.NAME, livePipelines);
         DrainAfterRefusal drain = new DrainAfterRefusal();
         pipeline.addLast("aggregator", new AwsShapedAggregator(MAX_REQUEST_BYTES, drain));
         pipeline.addLast("drain", drain);
@@ -207,7 +212,11 @@ public final class EngineServer implements AutoCloseable {
             serverChannel.close().awaitUninterruptibly();
             serverChannel = null;
         }
+        streamedAnswers.endAll(1_000);
         connections.close().awaitUninterruptibly();
+        if (!livePipelines.awaitNone(2_000)) {
+            log.debug("Stopping the engine's threads with connections still being torn down");
+        }
         closeGroups();
     }
 
@@ -277,7 +286,8 @@ public final class EngineServer implements AutoCloseable {
             }
             if (response.streamed()) {
                 streaming = true;
-                StreamedAnswer.start(ctx, response, keepAlive, () -> ctx.executor().execute(() -> streamEnded(ctx)));
+                StreamedAnswer.start(ctx, response, keepAlive, () -> ctx.executor().execute(() -> streamEnded(ctx)),
+                        streamedAnswers);
             } else {
                 write(ctx, response, keepAlive);
             }

@@ -1,6 +1,7 @@
 package memberstream.engine;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -50,9 +51,11 @@ final class StreamedAnswer implements ResponseStreamSink {
     }
 
     /** Writes the head of {@code response} and opens its stream. Call on the dispatcher's executor. */
-    static StreamedAnswer start(ChannelHandlerContext ctx, EngineResponse response, boolean keepAlive, Runnable afterEnd) {
+    static StreamedAnswer start(ChannelHandlerContext ctx, EngineResponse response, boolean keepAlive, Runnable afterEnd,
+                                StreamedAnswers open) {
         StreamedAnswer answer = new StreamedAnswer(ctx, keepAlive, afterEnd);
         ctx.channel().closeFuture().addListener(closed -> answer.cut(null));
+        open.add(answer);
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
         response.headers().forEach((name, value) -> head.headers().set(name, value));
         head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -89,18 +92,29 @@ final class StreamedAnswer implements ResponseStreamSink {
 
     @Override
     public void end() {
+        endNormally();
+    }
+
+    /** As {@link #end()}; returns the last write, or null if the answer had already closed. */
+    ChannelFuture endNormally() {
+        ChannelFuture lastWrite;
         synchronized (this) {
             if (!open) {
-                return;
+                return null;
             }
             open = false;
             ChannelFutureListener afterWrite = keepAlive ? onWritten(0) : ChannelFutureListener.CLOSE;
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(afterWrite);
+            lastWrite = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(afterWrite);
         }
         runCloseActions();
         if (keepAlive) {
-            afterEnd.run();
+            try {
+                afterEnd.run();
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the server's threads are stopping: no next request will be served on this connection
+            }
         }
+        return lastWrite;
     }
 
     @Override

@@ -18,7 +18,9 @@ import memberstream.engine.protocol.WireFormat;
  * {@link ShardSubscriptions#HEARTBEAT_MILLIS} otherwise, and at the end of a closed shard one naming
  * the children, after which the stream ends. It also ends after {@link ShardSubscriptions#LIFETIME_MILLIS}
  * on the engine's clock, when the client goes away, or with an {@code exception} message when it is
- * taken over or its consumer or stream is gone.
+ * taken over or its consumer or stream is gone. One whose event stream the server never opens (its
+ * answer was never written) is released after {@link ShardSubscriptions#OPEN_WITHIN_MILLIS}, so it
+ * holds no shared batches, listener or registry entry for good.
  *
  * <p>Each event's {@code ContinuationSequenceNumber} is the number just before the next record to send,
  * so that {@code AFTER_SEQUENCE_NUMBER} of it resumes exactly there. Thread-safety: deliveries run
@@ -96,6 +98,19 @@ final class ShardSubscription implements ResponseStream {
     /** Not ended yet (including not yet opened by the server). */
     synchronized boolean isLive() {
         return !ended && (sink == null || sink.isOpen());
+    }
+
+    /**
+     * Releases this subscription if its event stream was not opened within
+     * {@link ShardSubscriptions#OPEN_WITHIN_MILLIS} of {@code now}; a later {@link #open} ends the stream at once.
+     * Returns whether it was released.
+     */
+    synchronized boolean releaseIfNeverOpened(long now) {
+        if (ended || sink != null || now - startedAt < ShardSubscriptions.OPEN_WITHIN_MILLIS) {
+            return false;
+        }
+        finish();
+        return true;
     }
 
     @Override

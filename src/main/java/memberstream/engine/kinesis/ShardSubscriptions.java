@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * A second subscription of the same consumer and shard takes over from the first, unless the first
  * is still open and began less than {@link #TAKEOVER_MILLIS} ago (ResourceInUseException, as on AWS).
  * Deliveries run on a small executor of their own, woken by the shards' durable-record listeners,
- * and once a second by a heartbeat that ends expired subscriptions and those of deleted streams.
+ * and once a second by a heartbeat that ends expired subscriptions and those of deleted streams, and
+ * releases those whose event stream was never opened.
  * Thread-safe: the registry is a concurrent map; each subscription serialises its own deliveries.
  */
 final class ShardSubscriptions implements AutoCloseable {
@@ -26,6 +27,11 @@ final class ShardSubscriptions implements AutoCloseable {
     /** A subscription ends after five minutes, as on AWS; clients subscribe again with the continuation. */
     static final long LIFETIME_MILLIS = 300_000;
     static final long TAKEOVER_MILLIS = 5_000;
+    /**
+     * A subscription whose event stream the server has not opened this long after SubscribeToShard
+     * answered (the answer was never written, say the connection went first) is released.
+     */
+    static final long OPEN_WITHIN_MILLIS = 10_000;
     /** An event (maybe without records) at least this often, so clients see MillisBehindLatest and that all is well. */
     static final long HEARTBEAT_MILLIS = 5_000;
     /** Per consumer and shard when throughput limits are on. */
@@ -166,9 +172,15 @@ final class ShardSubscriptions implements AutoCloseable {
         }
     }
 
-    private void heartbeat() {
+    /** Runs once a second on the executor; package-private so tests can run it at once. */
+    void heartbeat() {
         try {
+            long now = store.now();
             for (ShardSubscription subscription : active.values()) {
+                if (subscription.releaseIfNeverOpened(now)) {
+                    log.debug("Released {}: its event stream was never opened", subscription);
+                    continue;
+                }
                 KinesisStream stream = subscription.stream();
                 boolean gone = store.locked(() -> store.find(stream.name) != stream || stream.deletedAt != null);
                 if (gone) {

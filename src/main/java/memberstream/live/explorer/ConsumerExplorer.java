@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * open subscriptions (the embedded engine's {@code ListShardSubscriptions}; AWS has no such call), a KCL
  * application's lease table in DynamoDB (lease, owner, checkpoint, and lag as MillisBehindLatest of a
  * GetRecords from just after the checkpoint), and the metrics that application reported to CloudWatch
- * (ListMetrics, then GetMetricData for the latest value of each). Every call goes through the console's
+ * (ListMetrics, then GetMetricData for the latest minute of each, in the statistic that suits it:
+ * {@link #statisticFor}). Every call goes through the console's
  * SDK clients and {@link Attempted#call}; reads are bounded ({@link #MAX_TABLES}, {@link #MAX_LEASES},
  * {@link #MAX_METRICS}). Registering and deregistering are for admins (method security). Stateless and
  * thread-safe.
@@ -77,7 +78,8 @@ public class ConsumerExplorer {
     }
 
     /** The latest value of one reported metric. */
-    public record MetricRow(String name, String dimensions, Double latest, Instant at) {
+    /** The latest one-minute value of a metric, in {@code statistic} (Sum, Average or Maximum). */
+    public record MetricRow(String name, String dimensions, String statistic, Double latest, Instant at) {
     }
 
     public Attempted<List<ConsumerRow>> consumers(String streamArn) {
@@ -141,7 +143,13 @@ public class ConsumerExplorer {
     public Attempted<List<String>> leaseTables() {
         return call(() -> {
             List<String> found = new ArrayList<>();
-            List<String> names = clients.dynamoDb().listTables(r -> r.limit(MAX_TABLES)).tableNames();
+            List<String> names = new ArrayList<>();
+            for (String name : clients.dynamoDb().listTablesPaginator(r -> r.limit(MAX_TABLES)).tableNames()) {
+                names.add(name);
+                if (names.size() >= MAX_TABLES) {
+                    break;
+                }
+            }
             for (String name : names) {
                 List<KeySchemaElement> key = clients.dynamoDb().describeTable(r -> r.tableName(name)).table().keySchema();
                 if (key.size() == 1 && key.get(0).keyType() == KeyType.HASH && "leaseKey".equals(key.get(0).attributeName())) {
@@ -202,7 +210,7 @@ public class ConsumerExplorer {
                     Metric metric = batch.get(i);
                     int index = i;
                     queries.add(software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery.builder().id("m" + index)
-                            .metricStat(s -> s.metric(metric).period(60).stat("Sum")).build());
+                            .metricStat(s -> s.metric(metric).period(60).stat(statisticFor(metric.metricName()))).build());
                 }
                 GetMetricDataResponse data = clients.cloudWatch().getMetricData(r -> r.startTime(now.minusSeconds(3600))
                         .endTime(now.plusSeconds(60)).metricDataQueries(queries));
@@ -210,12 +218,24 @@ public class ConsumerExplorer {
                     Metric metric = batch.get(Integer.parseInt(result.id().substring(1)));
                     boolean any = !result.values().isEmpty();
                     rows.add(new MetricRow(metric.metricName(), dimensions(metric.dimensions()),
-                            any ? result.values().get(0) : null, any ? result.timestamps().get(0) : null));
+                            statisticFor(metric.metricName()), any ? result.values().get(0) : null,
+                            any ? result.timestamps().get(0) : null));
                 }
             }
             rows.sort(Comparator.comparing(MetricRow::name).thenComparing(MetricRow::dimensions));
             return rows;
         });
+    }
+
+    /**
+     * How a minute of {@code metricName} reads best: a lag (KCL's {@code MillisBehindLatest}) as its
+     * Maximum, a duration ({@code ...Time}) as its Average, counts (records, bytes, successes) as their Sum.
+     */
+    static String statisticFor(String metricName) {
+        if (metricName.endsWith("MillisBehindLatest")) {
+            return "Maximum";
+        }
+        return metricName.endsWith("Time") ? "Average" : "Sum";
     }
 
     /** The shard a lease key names for {@code stream}: {@code shardId-...} alone, or multi-stream {@code account:stream:epoch:shardId-...}. */

@@ -18,25 +18,22 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
-import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import memberstream.live.ShardRange;
 
 /**
  * Reads every shard of one Kinesis stream, parents before children, and hands the records to the
- * {@link LiveFeed}: through enhanced fan-out ({@link FanOutReader}, SubscribeToShard) when the endpoint
- * has it, else with GetRecords. Each call to {@link #pollOnce()} does the work that is due at the
- * clock's current time and says how long until more is due, so the loop can be driven by a test clock.
+ * {@link LiveFeed}: through enhanced fan-out ({@link FanOutSession}, SubscribeToShard) when the endpoint
+ * has it, else with GetRecords ({@link PollingReader}). Each call to {@link #pollOnce()} does the work
+ * that is due at the clock's current time and says how long until more is due, so the loop can be
+ * driven by a test clock.
  *
  * <ul>
  *   <li>Position: AFTER_SEQUENCE_NUMBER of the shard's checkpoint, else the configured initial
@@ -58,7 +55,8 @@ import memberstream.live.ShardRange;
  *       each change of state is logged once.</li>
  * </ul>
  *
- * <p>Thread-safety: confined to one thread (the runner's); only the feed is shared.
+ * <p>Thread-safety: confined to one thread (the runner's), with its readers and cursors; only the feed
+ * is shared.
  */
 public class LiveConsumer implements AutoCloseable {
 
@@ -67,9 +65,7 @@ public class LiveConsumer implements AutoCloseable {
     /** How much of the stream the feed's window holds (its chart's width). */
     static final Duration WINDOW = Duration.ofMinutes(30);
     /** A subscription lasts five minutes; a new one replaces it a little before, so no gap opens. */
-    static final Duration RESUBSCRIBE_AFTER = Duration.ofSeconds(285);
-    /** Failed subscriptions in a row, with nothing ever received, after which fan-out is given up. */
-    private static final int FAN_OUT_ATTEMPTS = 3;
+    static final Duration RESUBSCRIBE_AFTER = FanOutSession.RESUBSCRIBE_AFTER;
 
     /** How records are read now. */
     enum Mode { POLLING, FAN_OUT }
@@ -80,19 +76,14 @@ public class LiveConsumer implements AutoCloseable {
     private final LiveFeed feed;
     private final LiveProperties properties;
     private final Clock clock;
-    private final FanOutReader fanOut;
+    /** Null when reading by polling only. */
+    private final FanOutSession fanOut;
     private final WindowReadBack readBack;
     private final PollingReader polling;
     private final Set<String> windowRebuilt = new java.util.HashSet<>();
 
     private String currentStream;
     private String streamArn;
-    private Mode mode = Mode.POLLING;
-    private String modeReason = "";
-    private String consumerArn;
-    private boolean fanOutGivenUp;
-    private boolean fanOutEverDelivered;
-    private int fanOutFailures;
     private Instant streamCreatedAt;
     private final Map<String, ShardCursor> cursors = new LinkedHashMap<>();
     private final Map<String, Checkpoints.Checkpoint> dirty = new HashMap<>();
@@ -117,24 +108,11 @@ public class LiveConsumer implements AutoCloseable {
     public LiveConsumer(Supplier<KinesisClient> kinesis, Supplier<KinesisAsyncClient> kinesisAsync, String consumerName,
                         Checkpoints checkpoints, Supplier<String> streamName, LiveFeed feed, LiveProperties properties,
                         Clock clock) {
-        this.fanOut = kinesisAsync == null ? null : new FanOutReader(kinesis, kinesisAsync, consumerName);
+        ReaderEvents events = new ReaderEvents();
+        this.fanOut = kinesisAsync == null ? null
+                : new FanOutSession(new FanOutReader(kinesis, kinesisAsync, consumerName), cursors, clock, events);
         this.readBack = new WindowReadBack(kinesis, properties.getRecordsLimit(), 50);
-        this.polling = new PollingReader(kinesis, properties, clock, new PollingReader.Events() {
-            @Override
-            public void records(ShardCursor cursor, List<Record> records, Long millisBehindLatest) {
-                arrivedOn(cursor, records, millisBehindLatest);
-            }
-
-            @Override
-            public void finished(ShardCursor cursor, List<ChildShard> children) {
-                finish(cursor, children);
-            }
-
-            @Override
-            public void streamGone() {
-                LiveConsumer.this.streamGone();
-            }
-        });
+        this.polling = new PollingReader(kinesis, properties, clock, events);
         this.kinesisClient = kinesis;
         this.checkpoints = checkpoints;
         this.streamName = streamName;
@@ -151,7 +129,7 @@ public class LiveConsumer implements AutoCloseable {
             switchTo(wanted);
         }
         if (fanOut != null) {
-            fanOut.drain().forEach(this::handle);
+            fanOut.drain(currentStream);
         }
         if (!now.isBefore(nextDiscovery)) {
             discover(now);
@@ -162,8 +140,8 @@ public class LiveConsumer implements AutoCloseable {
                     break;
                 }
                 if (readable(cursor) && !clock.instant().isBefore(cursor.due)) {
-                    if (mode == Mode.FAN_OUT) {
-                        subscribe(cursor);
+                    if (mode() == Mode.FAN_OUT) {
+                        fanOut.subscribe(cursor);
                     } else {
                         polling.read(cursor, currentStream);
                     }
@@ -183,7 +161,7 @@ public class LiveConsumer implements AutoCloseable {
      */
     public void awaitWork(Duration wait) throws InterruptedException {
         if (fanOut != null) {
-            fanOut.awaitDelivery(wait.toMillis());
+            fanOut.awaitDelivery(wait);
         } else {
             Thread.sleep(wait.toMillis());
         }
@@ -193,14 +171,13 @@ public class LiveConsumer implements AutoCloseable {
     @Override
     public void close() {
         if (fanOut != null) {
-            fanOut.cancelAll();
-            fanOut.wake();
+            fanOut.close();
         }
         flushCheckpoints();
     }
 
     Mode mode() {
-        return mode;
+        return fanOut != null && fanOut.active() ? Mode.FAN_OUT : Mode.POLLING;
     }
 
     LiveStatus status() {
@@ -217,10 +194,9 @@ public class LiveConsumer implements AutoCloseable {
         currentStream = stream;
         streamCreatedAt = null;
         streamArn = null;
-        consumerArn = null;
-        fanOutGivenUp = false;
-        fanOutEverDelivered = false;
-        fanOutFailures = 0;
+        if (fanOut != null) {
+            fanOut.reset();
+        }
         nextDiscovery = Instant.MIN;
         setState(LiveStatus.State.STARTING, "Looking for stream " + stream);
     }
@@ -245,12 +221,14 @@ public class LiveConsumer implements AutoCloseable {
             if (!created.equals(streamCreatedAt)) {
                 flushCheckpoints();
                 clearCursors();
-                consumerArn = null;
+                forgetConsumer();
                 streamCreatedAt = created;
             }
             streamArn = summary.streamARN();
             addShards(listShards());
-            chooseMode();
+            if (fanOut != null) {
+                fanOut.choose(currentStream, streamArn);
+            }
             setState(LiveStatus.State.READING, "Reading " + cursors.values().stream().filter(this::readable).count()
                     + " shard(s) of " + currentStream + describeMode());
         } catch (ResourceNotFoundException absent) {
@@ -267,7 +245,7 @@ public class LiveConsumer implements AutoCloseable {
     private void streamGone() {
         flushCheckpoints();
         clearCursors();
-        consumerArn = null;
+        forgetConsumer();
         streamCreatedAt = null;
         nextDiscovery = clock.instant().plus(properties.discoveryInterval());
         setState(LiveStatus.State.WAITING_FOR_STREAM, "Stream " + currentStream + " does not exist (yet); looking again every "
@@ -320,97 +298,14 @@ public class LiveConsumer implements AutoCloseable {
         cursors.clear();
     }
 
-    /** Fan-out when the endpoint has it and this console's consumer is active; polling meanwhile. */
-    private void chooseMode() {
-        if (fanOut == null || fanOutGivenUp || consumerArn != null || streamArn == null) {
-            return;
+    private void forgetConsumer() {
+        if (fanOut != null) {
+            fanOut.forgetConsumer();
         }
-        FanOutReader.Readiness readiness;
-        try {
-            readiness = fanOut.prepare(streamArn);
-        } catch (SdkClientException | KinesisException failed) {
-            readiness = new FanOutReader.Pending("Could not register stream consumer " + fanOut.consumerName() + ": "
-                    + firstLine(failed));
-        }
-        if (readiness instanceof FanOutReader.Ready ready) {
-            consumerArn = ready.consumerArn();
-            mode = Mode.FAN_OUT;
-            modeReason = "";
-            cursors.values().forEach(c -> {
-                c.iterator = null;
-                c.due = Instant.MIN;
-            });
-            log.info("Live consumer: reading {} through enhanced fan-out as {}", currentStream, fanOut.consumerName());
-        } else if (readiness instanceof FanOutReader.Pending pending) {
-            modeReason = pending.why();
-            Instant soon = clock.instant().plusSeconds(1);
-            nextDiscovery = nextDiscovery.isBefore(soon) ? nextDiscovery : soon;
-        } else if (readiness instanceof FanOutReader.Unsupported unsupported) {
-            giveUpFanOut(unsupported.why());
-        }
-    }
-
-    private void giveUpFanOut(String why) {
-        if (!fanOutGivenUp) {
-            log.info("Live consumer: reading {} by polling GetRecords: {}", currentStream, why);
-        }
-        fanOutGivenUp = true;
-        fanOut.cancelAll();
-        consumerArn = null;
-        mode = Mode.POLLING;
-        modeReason = why;
-        cursors.values().forEach(c -> {
-            c.generation = 0;
-            c.iterator = null;
-            c.due = Instant.MIN;
-        });
     }
 
     private String describeMode() {
-        if (mode == Mode.FAN_OUT) {
-            return " through enhanced fan-out (consumer " + fanOut.consumerName() + ")";
-        }
-        return " by polling GetRecords" + (modeReason.isEmpty() ? "" : " (" + modeReason + ")");
-    }
-
-    private void subscribe(ShardCursor cursor) {
-        String after = cursor.continuation != null ? cursor.continuation : cursor.checkpoint;
-        StartingPosition position = after != null
-                ? StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after).build()
-                : StartingPosition.builder().type(cursor.startAtLatest ? ShardIteratorType.LATEST
-                : ShardIteratorType.TRIM_HORIZON).build();
-        cursor.generation = fanOut.subscribe(consumerArn, cursor.shard.shardId(), position);
-        cursor.due = clock.instant().plus(RESUBSCRIBE_AFTER);
-    }
-
-    /** Applies what a subscription delivered; deliveries of replaced subscriptions are dropped. */
-    private void handle(FanOutReader.Delivery delivery) {
-        ShardCursor cursor = cursors.get(delivery.shardId());
-        if (cursor == null || cursor.generation != delivery.generation() || mode != Mode.FAN_OUT) {
-            return;
-        }
-        if (delivery instanceof FanOutReader.Batch batch) {
-            arrived(cursor, batch);
-        } else if (delivery instanceof FanOutReader.Ended ended) {
-            ended(cursor, ended);
-        }
-    }
-
-    private void arrived(ShardCursor cursor, FanOutReader.Batch batch) {
-        fanOutEverDelivered = true;
-        fanOutFailures = 0;
-        cursor.backoff = Duration.ZERO;
-        if (batch.continuation() != null) {
-            cursor.continuation = batch.continuation();
-        }
-        arrivedOn(cursor, batch.records(), batch.millisBehindLatest());
-        if (batch.continuation() == null && !batch.children().isEmpty()) {
-            fanOut.cancel(cursor.shard.shardId());
-            cursor.generation = 0;
-            finish(cursor, batch.children());
-        } else {
-            batch.handled().run();
-        }
+        return fanOut == null ? " by polling GetRecords" : fanOut.describe();
     }
 
     /** Records read from a shard, by either reader: into the feed, and the checkpoint moves on. */
@@ -424,36 +319,6 @@ public class LiveConsumer implements AutoCloseable {
         if (!arrived.isEmpty()) {
             markDirty(cursor);
             feed.arrived(arrived);
-        }
-    }
-
-    private void ended(ShardCursor cursor, FanOutReader.Ended ended) {
-        fanOut.ended(cursor.shard.shardId(), ended.generation());
-        cursor.generation = 0;
-        Throwable error = FanOutReader.unwrap(ended.error() == null ? new Exception() : ended.error());
-        if (ended.error() == null) {
-            cursor.due = clock.instant();
-        } else if (FanOutReader.notSupported(error)) {
-            giveUpFanOut("the endpoint has no enhanced fan-out: " + FanOutReader.firstLine(error));
-        } else if (error instanceof ResourceNotFoundException) {
-            consumerArn = null; // the consumer (or the stream) is gone: look again, register again
-            mode = Mode.POLLING;
-            nextDiscovery = clock.instant();
-        } else if (error instanceof InvalidArgumentException) {
-            log.info("SubscribeToShard on {} refused its starting position; reading from the oldest record: {}",
-                    cursor.shard.shardId(), FanOutReader.firstLine(error));
-            cursor.continuation = null;
-            cursor.checkpoint = null;
-            cursor.due = clock.instant();
-        } else if (!fanOutEverDelivered && FanOutReader.clientSide(error) && ++fanOutFailures >= FAN_OUT_ATTEMPTS) {
-            giveUpFanOut("SubscribeToShard failed " + fanOutFailures + " times: " + FanOutReader.firstLine(error));
-        } else {
-            if (error instanceof ResourceInUseException || error instanceof LimitExceededException) {
-                cursor.throttles++;
-            }
-            cursor.backOff(clock.instant());
-            log.debug("SubscribeToShard on {} ended, again in {}: {}", cursor.shard.shardId(), cursor.backoff,
-                    FanOutReader.firstLine(error));
         }
     }
 
@@ -531,6 +396,29 @@ public class LiveConsumer implements AutoCloseable {
 
     private KinesisClient kinesis() {
         return kinesisClient.get();
+    }
+
+    /** What both readers tell the consumer. */
+    private final class ReaderEvents implements PollingReader.Events, FanOutSession.Events {
+        @Override
+        public void records(ShardCursor cursor, List<Record> records, Long millisBehindLatest) {
+            arrivedOn(cursor, records, millisBehindLatest);
+        }
+
+        @Override
+        public void finished(ShardCursor cursor, List<ChildShard> children) {
+            finish(cursor, children);
+        }
+
+        @Override
+        public void streamGone() {
+            LiveConsumer.this.streamGone();
+        }
+
+        @Override
+        public void lookAgainBy(Instant when) {
+            nextDiscovery = nextDiscovery.isBefore(when) ? nextDiscovery : when;
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -277,6 +277,52 @@ class SubscribeToShardTest {
     }
 
     @Test
+    void aClientThatNeverReadsIsSentNothingAndReleasedAtTheEndOfItsFiveMinutes() {
+        RecordingSink sink = open(subscribe("shardId-000000000000", "{\"Type\":\"LATEST\"}"));
+        sink.await("the first event", s -> !s.events().isEmpty());
+        sink.writable = false; // its window is full and stays full
+        int eventsBefore = sink.events().size();
+        put("never read");
+        clock.advance(Duration.ofMillis(ShardSubscriptions.LIFETIME_MILLIS));
+        engine.service.subscriptions().heartbeat();
+
+        sink.await("the end of the subscription", RecordingSink::ended);
+        assertThat(sink.events()).hasSize(eventsBefore);
+        assertThat(engine.service.subscriptions().openCount()).isZero();
+    }
+
+    @Test
+    void aSubscriptionWhoseStreamIsNeverOpenedIsReleased() {
+        EngineResponse neverOpened = subscribe("shardId-000000000000", "{\"Type\":\"LATEST\"}");
+        assertThat(neverOpened.streamed()).isTrue();
+        ShardSubscriptions subscriptions = engine.service.subscriptions();
+        Shard shard = engine.service.subscriptions().store().locked(() -> engine.service.subscriptions().store()
+                .find("members").shards.get(0));
+        assertThat(subscriptions.openCount()).isEqualTo(1);
+        assertThat(shard.durableListeners).isNotEmpty(); // the shared batches' listener, for this subscription
+
+        clock.advance(Duration.ofMillis(ShardSubscriptions.OPEN_WITHIN_MILLIS - 1));
+        subscriptions.heartbeat();
+        assertThat(subscriptions.openCount()).isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(1));
+        subscriptions.heartbeat();
+        assertThat(subscriptions.openCount()).isZero();
+        assertThat(subscriptions.open()).isEmpty();
+        assertThat(shard.durableListeners).isEmpty();
+
+        RecordingSink late = new RecordingSink();
+        neverOpened.stream().open(late); // the server opening it after all: the stream ends at once
+        assertThat(late.ended()).isTrue();
+        assertThat(late.messages()).isEmpty();
+
+        // and the consumer may subscribe to the shard again at once (no "another active subscription")
+        RecordingSink again = open(subscribe("shardId-000000000000", "{\"Type\":\"LATEST\"}"));
+        again.await("the first event", s -> !s.events().isEmpty());
+        assertThat(subscriptions.openCount()).isEqualTo(1);
+    }
+
+    @Test
     void consumersAtTheSamePositionShareOneReadEachWithItsOwnContinuation() {
         String streamArn = kinesis.describeStreamSummary(b -> b.streamName("members")).streamDescriptionSummary().streamARN();
         List<RecordingSink> sinks = new java.util.ArrayList<>();

@@ -126,7 +126,8 @@ final class KclPanel extends VerticalLayout {
         metrics.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         metrics.addColumn(ConsumerExplorer.MetricRow::name).setHeader("Metric").setFlexGrow(2);
         metrics.addColumn(ConsumerExplorer.MetricRow::dimensions).setHeader("Dimensions").setFlexGrow(3);
-        metrics.addColumn(r -> r.latest() == null ? "" : number(r.latest())).setHeader("Latest (sum a minute)");
+        metrics.addColumn(r -> r.latest() == null ? ""
+                : number(r.latest()) + " (" + r.statistic().toLowerCase(java.util.Locale.ROOT) + ")").setHeader("Latest minute");
         metrics.addColumn(r -> r.at() == null ? "" : Formats.TIME.format(r.at())).setHeader("At (UTC)");
         metrics.setAllRowsVisible(true);
         metrics.setEmptyStateText("No metrics reported under this namespace in the last hour.");

@@ -88,6 +88,11 @@ class ConsumersAndKclPanelsTest extends AbstractViewTest {
                 "checkpoint", AttributeValue.fromS("LATEST"), "leaseCounter", AttributeValue.fromN("2"))));
         clients.cloudWatch().putMetricData(r -> r.namespace(app).metricData(d -> d.metricName("RecordsProcessed").value(2.0)
                 .timestamp(Instant.now()).dimensions(x -> x.name("ShardId").value("shardId-000000000000"))));
+        Instant minute = Instant.now();
+        for (double lag : new double[] {300.0, 100.0}) { // a lag reads as the minute's worst, not its sum
+            clients.cloudWatch().putMetricData(r -> r.namespace(app).metricData(d -> d.metricName("MillisBehindLatest")
+                    .value(lag).timestamp(minute).dimensions(x -> x.name("ShardId").value("shardId-000000000000"))));
+        }
 
         UI.getCurrent().navigate(StreamExplorerView.class, stream);
         @SuppressWarnings("unchecked")
@@ -111,11 +116,18 @@ class ConsumersAndKclPanelsTest extends AbstractViewTest {
         assertThat(_get(TextField.class, spec -> spec.withId("metrics-namespace")).getValue()).isEqualTo(app);
         @SuppressWarnings("unchecked")
         Grid<ConsumerExplorer.MetricRow> metrics = _get(Grid.class, spec -> spec.withId("kcl-metrics"));
-        assertThat(metrics.getGenericDataView().getItems()).singleElement().satisfies(m -> {
-            assertThat(m.name()).isEqualTo("RecordsProcessed");
-            assertThat(m.dimensions()).isEqualTo("ShardId=shardId-000000000000");
-            assertThat(m.latest()).isEqualTo(2.0);
-        });
+        assertThat(metrics.getGenericDataView().getItems().toList()).satisfiesExactly(
+                lag -> {
+                    assertThat(lag.name()).isEqualTo("MillisBehindLatest");
+                    assertThat(lag.statistic()).isEqualTo("Maximum");
+                    assertThat(lag.latest()).isEqualTo(300.0);
+                },
+                processed -> {
+                    assertThat(processed.name()).isEqualTo("RecordsProcessed");
+                    assertThat(processed.dimensions()).isEqualTo("ShardId=shardId-000000000000");
+                    assertThat(processed.statistic()).isEqualTo("Sum");
+                    assertThat(processed.latest()).isEqualTo(2.0);
+                });
     }
 
     private void createStream() {
