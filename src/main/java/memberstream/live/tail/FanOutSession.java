@@ -77,6 +77,7 @@ final class FanOutSession {
     /** Starts over, for another stream: fan-out is tried again. */
     void reset() {
         consumerArn = null;
+        active = false; // polling meanwhile: no subscription without a consumer
         givenUp = false;
         everDelivered = false;
         failures = 0;
@@ -85,6 +86,7 @@ final class FanOutSession {
     /** The stream was recreated or is gone: its consumer is looked up (or registered) again. */
     void forgetConsumer() {
         consumerArn = null;
+        active = false;
     }
 
     void cancelAll() {
@@ -140,13 +142,28 @@ final class FanOutSession {
 
     /** Subscribes to the cursor's shard from where it stands; due again for renewal before the five minutes end. */
     void subscribe(ShardCursor cursor) {
-        String after = cursor.continuation != null ? cursor.continuation : cursor.checkpoint;
+        String after = later(cursor.continuation, cursor.checkpoint);
         StartingPosition position = after != null
                 ? StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after).build()
                 : StartingPosition.builder().type(cursor.startAtLatest ? ShardIteratorType.LATEST
                 : ShardIteratorType.TRIM_HORIZON).build();
         cursor.generation = reader.subscribe(consumerArn, cursor.shard.shardId(), position);
         cursor.due = clock.instant().plus(RESUBSCRIBE_AFTER);
+    }
+
+    /**
+     * The later of two sequence numbers of one shard (decimal strings): the continuation of an earlier
+     * subscription can lie behind a checkpoint that polling moved on meanwhile.
+     */
+    static String later(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        try {
+            return new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b)) >= 0 ? a : b;
+        } catch (NumberFormatException notDecimal) {
+            return b; // an endpoint with its own numbering: the checkpoint is what this console last read
+        }
     }
 
     /** Applies what the subscriptions delivered since the last call. */
