@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Properties: {@code bench.starts} (5), {@code bench.jar} (target/memberstream.jar), {@code bench.compare}
  * (true), {@code bench.java-options} (extra JVM options for every start, space separated),
- * {@code bench.give-up-seconds} (600: a start that takes longer fails the run).
+ * {@code bench.give-up-seconds} (600: a start that takes longer fails the run), {@code bench.variants}
+ * ({@code name=options;name=options}: named sets of JVM options, started in turn, instead of the
+ * shipped/without-CDS pair; e.g. {@code "base=;c1=-XX:TieredStopAtLevel=1"}).
  */
 public final class StartupBenchmark {
 
@@ -86,11 +88,16 @@ public final class StartupBenchmark {
             throw new IllegalStateException(jar + " is missing: build it first with ./mvnw -q package -DskipTests");
         }
         Map<String, List<String>> variants = new LinkedHashMap<>();
-        variants.put("java -jar (as shipped)", extra);
-        if (compare) {
-            List<String> withoutCds = new ArrayList<>(extra);
-            withoutCds.add("-Dmemberstream.cds=false");
-            variants.put("java -jar without CDS", withoutCds);
+        String named = System.getProperty("bench.variants", "").trim();
+        if (!named.isEmpty()) {
+            variants.putAll(parseVariants(named, extra));
+        } else {
+            variants.put("java -jar (as shipped)", extra);
+            if (compare) {
+                List<String> withoutCds = new ArrayList<>(extra);
+                withoutCds.add("-Dmemberstream.cds=false");
+                variants.put("java -jar without CDS", withoutCds);
+            }
         }
         Map<String, Path> dataDirs = new LinkedHashMap<>();
         Map<String, List<Start>> results = new LinkedHashMap<>();
@@ -104,7 +111,7 @@ public final class StartupBenchmark {
             for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
                 Start start = startOnce(jar, variant.getValue(), dataDirs.get(variant.getKey()), i);
                 results.get(variant.getKey()).add(start);
-                System.out.printf("  %-26s start %d%s: %6.2f s (JVM CPU %s)%n", variant.getKey(), i + 1,
+                System.out.printf("  %-30s start %d%s: %6.2f s (JVM CPU %s)%n", variant.getKey(), i + 1,
                         i == 0 ? " (fresh)" : "        ", seconds(start.toLogin()), cpu(start.cpu()));
             }
         }
@@ -112,12 +119,34 @@ public final class StartupBenchmark {
             List<Start> list = entry.getValue();
             List<Duration> walls = list.stream().map(Start::toLogin).toList();
             List<Duration> cpus = list.stream().map(Start::cpu).filter(c -> c != null).toList();
-            System.out.printf("%-26s median %6.2f s  min %6.2f s  max %6.2f s  (median JVM CPU %s)  goal <= 10 s%n",
+            System.out.printf("%-30s median %6.2f s  min %6.2f s  max %6.2f s  (median JVM CPU %s)  goal <= 10 s%n",
                     entry.getKey(), seconds(median(walls)), seconds(walls.stream().min(Duration::compareTo).orElseThrow()),
                     seconds(walls.stream().max(Duration::compareTo).orElseThrow()),
                     cpus.isEmpty() ? "n/a" : cpu(median(cpus)));
         }
         System.out.printf("load average now: %s%n", loadAverage());
+    }
+
+    /**
+     * {@code bench.variants}: {@code name=options;name=options}, each a named set of JVM options (space
+     * separated, may be empty) added to {@code extra}; the variants are started in turn, in this order.
+     */
+    static Map<String, List<String>> parseVariants(String spec, List<String> extra) {
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        for (String entry : spec.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("bench.variants: expected name=options, got '" + entry + "'");
+            }
+            List<String> options = new ArrayList<>(extra);
+            Arrays.stream(entry.substring(equals + 1).trim().split("\\s+")).filter(s -> !s.isEmpty())
+                    .forEach(options::add);
+            variants.put(entry.substring(0, equals).trim(), options);
+        }
+        return variants;
     }
 
     private static Start startOnce(Path jar, List<String> javaOptions, Path dataDir, int index) {
