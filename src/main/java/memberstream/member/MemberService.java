@@ -4,7 +4,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -50,6 +52,23 @@ public class MemberService {
     /** At most this many members in sort order are walked to find a page of a common search (see list). */
     static final int WALK_ROWS = 2_000;
 
+    /**
+     * Searches the planner expects to match more than this many members are looked for by the walk first
+     * (see listing). Twice the count limit: the estimate of a fragment seen once in the histogram is about
+     * 1,100 at a million members, and such a fragment matches a few hundred.
+     */
+    static final long WALK_FIRST_ESTIMATE = 2 * EXACT_COUNT_LIMIT;
+
+    /**
+     * How long the last step of a search (see listing) may take: it reads all matches, or walks the sort
+     * index until a page is found, which for a common fragment sitting far down the order costs the size of
+     * the table. Past this the request fails with {@link MemberSearchTooBroadException} (a 422 in the API).
+     */
+    public static final Duration SORT_MATCHES_TIMEOUT = Duration.ofSeconds(2);
+
+    /** PostgreSQL's "canceling statement due to statement timeout". */
+    private static final String QUERY_CANCELED = "57014";
+
     /** Searches expected to match at most this many members are sorted from their matches (see list). */
     static final long SORT_MATCHES_LIMIT = 50_000;
 
@@ -88,39 +107,79 @@ public class MemberService {
      * {@link #seekable} sort.
      */
     public List<Member> list(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
+        return listing(filter, sort, after, skip, limit).members();
+    }
+
+    /**
+     * As {@link #list(MemberFilter, Sort, MemberCursor, long, int)}, with the count of all matches when
+     * finding the page already established it (a search with at most {@link #EXACT_COUNT_LIMIT} matches,
+     * listed from the start), so that the caller need not count them again.
+     *
+     * <p>A search takes a page in up to three bounded steps, in an order the planner's estimate of its
+     * matches decides (an EXPLAIN: no rows read). Expected rare, the usual case while typing: first its
+     * matches through the trigram indexes, at most 1,001 of them, sorted; there were at most 1,000, so the
+     * page and the count are exact. Expected common: first a walk of at most {@link #WALK_ROWS} rows of the
+     * sort index, which finds the page when the matches are spread through the order (a common fragment's
+     * usual case), at a cost that follows the page, not the table; the trigram probe would read 1,001
+     * matches, and without the index (the planner's choice for a common fragment) scan the table until it
+     * found them. Only when both come back short are all matches found and sorted (step three).
+     */
+    public MemberListing listing(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
         planForTheseValues();
         if (filter.search() == null || filter.search().isBlank()) {
-            return members(MemberSql.page(filter, sort, after, skip, limit));
+            return new MemberListing(members(MemberSql.page(filter, sort, after, skip, limit)), null);
         }
-        // A rare search (the usual one while typing): its matches are few, found through the trigram indexes
-        // and sorted, and the same statement says whether they were few. A fragment shorter than a trigram
-        // has no index to find matches by (that probe would scan the table), so it goes on to the walk.
-        if (filter.search().strip().length() >= 3) {
+        // A fragment shorter than a trigram has no index to find matches by (a probe would scan the table).
+        boolean trigrams = filter.search().strip().length() >= 3;
+        long expected = estimate(jdbc, filter);
+        boolean walkFirst = !trigrams || expected > WALK_FIRST_ESTIMATE;
+        if (!walkFirst) {
             List<Object[]> rows = rows(MemberSql.pageAmongMatches(filter, sort, after, skip, limit,
                     (int) EXACT_COUNT_LIMIT + 1));
-            boolean few = rows.isEmpty() ? skip == 0 : ((Number) rows.get(0)[1]).longValue() <= EXACT_COUNT_LIMIT;
+            long matched = rows.isEmpty() ? 0 : ((Number) rows.get(0)[1]).longValue();
+            boolean few = rows.isEmpty() ? skip == 0 : matched <= EXACT_COUNT_LIMIT;
             if (few) {
-                return rows.stream().map(row -> (Member) row[0]).toList();
+                // Without a cursor the probe looked at every match: their number is the exact count.
+                MemberCount count = after == null ? new MemberCount(matched, true) : null;
+                return new MemberListing(rows.stream().map(row -> (Member) row[0]).toList(), count);
             }
         }
         // A common search: a page of its matches usually lies within the first rows in sort order, read off
         // the sort index; that walk is bounded, so its cost follows the page, not the table.
         List<Member> walked = members(MemberSql.pageWithinWalk(filter, sort, after, skip, limit, WALK_ROWS));
         if (walked.size() >= limit) {
-            return walked;
+            return new MemberListing(walked, null);
         }
         // Its matches sit far down the sort index (a surname in a list sorted by first name). Up to
         // SORT_MATCHES_LIMIT expected matches, finding them all by trigrams and sorting is bounded, where
         // walking the sort index on until the page is full can read most of it.
-        boolean sortMatches = estimate(jdbc, filter) <= SORT_MATCHES_LIMIT;
+        boolean sortMatches = expected <= SORT_MATCHES_LIMIT;
         if (sortMatches) {
             jdbc.execute("set local enable_indexscan = off");
         }
-        List<Member> page = members(MemberSql.page(filter, sort, after, skip, limit));
+        jdbc.execute("set local statement_timeout = " + SORT_MATCHES_TIMEOUT.toMillis());
+        List<Member> page;
+        try {
+            page = members(MemberSql.page(filter, sort, after, skip, limit));
+        } catch (RuntimeException e) {
+            // The transaction is aborted now; it rolls back as this exception leaves the method.
+            throw timedOut(e) ? new MemberSearchTooBroadException(filter.search(), SORT_MATCHES_TIMEOUT) : e;
+        }
+        jdbc.execute("set local statement_timeout to default");
         if (sortMatches) {
             jdbc.execute("set local enable_indexscan = on");
         }
-        return page;
+        return new MemberListing(page, null);
+    }
+
+    /** Whether {@code e} is PostgreSQL cancelling a statement past its statement_timeout. */
+    static boolean timedOut(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && QUERY_CANCELED.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Rows of {@link MemberSql#pageAmongMatches}: the member and how many matches were looked at. */

@@ -1,6 +1,7 @@
 package memberstream.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.LocalDate;
@@ -152,6 +153,43 @@ class MemberIndexTest {
         // By id and by join date the Okafors are spread evenly and a page is found within the walk; by name
         // they sit behind every "Ada A..." to "Ada N...": the walk comes back short and the list sorts matches.
         assertThat(full).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void thePlannersEstimateSendsACommonFragmentToTheWalkFirstAndARareOneToTheTrigrams() {
+        // V77: a histogram of 1,000 lowered names and emails, so that a surname one member in 64 bears is in it.
+        assertThat(jdbc.queryForList("""
+                select attstattarget from pg_attribute where attrelid in
+                ('members_full_name_trgm_idx'::regclass, 'members_email_trgm_idx'::regclass)""", Integer.class))
+                .containsExactly(1000, 1000);
+        for (String common : List.of("okafor", "@lab.test", "kim")) {
+            assertThat(MemberService.estimate(jdbc, new MemberFilter(common, null, null))).as(common)
+                    .isGreaterThan(MemberService.WALK_FIRST_ESTIMATE);
+        }
+        for (String rare : List.of("dvořák 4711", "eriksen.12345", "smith.40", "zoë okafor 12")) {
+            MemberFilter filter = new MemberFilter(rare, null, null);
+            assertThat(count(filter)).as(rare).isLessThanOrEqualTo(MemberService.EXACT_COUNT_LIMIT);
+            assertThat(MemberService.estimate(jdbc, filter)).as(rare)
+                    .isLessThanOrEqualTo(MemberService.WALK_FIRST_ESTIMATE);
+        }
+    }
+
+    @Test
+    void aSearchSortedPastItsTimeoutIsRecognisedAsOne() {
+        // "@lab.test" sorted by name, in this layout: its matches (all Priyas and Fatimas) start a third of the
+        // way down the name index, so the page is only found after walking it, or after reading every match.
+        MemberFilter filter = new MemberFilter("@lab.test", null, null);
+        MemberSql.Statement page = MemberSql.page(filter, Sort.by("fullName"), null, 0, 20);
+        jdbc.execute("set statement_timeout = 1");
+        try {
+            assertThatThrownBy(() -> jdbc.queryForList(page.sql(), page.parameters().toArray()))
+                    .satisfies(e -> assertThat(MemberService.timedOut(e)).as("%s", e).isTrue());
+        } finally {
+            jdbc.execute("set statement_timeout = 0");
+        }
+        assertThat(MemberService.timedOut(new IllegalStateException(new java.sql.SQLException("other", "23505"))))
+                .isFalse();
+        assertThat(ids(page)).hasSize(20);
     }
 
     @Test

@@ -8,6 +8,7 @@ import memberstream.member.Member;
 import memberstream.member.MemberCount;
 import memberstream.member.MemberCursor;
 import memberstream.member.MemberFilter;
+import memberstream.member.MemberListing;
 import memberstream.member.MemberNotFoundException;
 import memberstream.member.MemberRole;
 import memberstream.member.MemberService;
@@ -52,14 +53,16 @@ class MemberApiController {
                             @PageableDefault(size = 20, sort = "fullName") Pageable pageable) {
         MemberFilter filter = new MemberFilter(checkedSearch(search), role, status);
         Pageable page = checked(pageable);
-        List<Member> found = members.list(filter, page.getSort(), cursor(after, page.getSort()),
+        MemberListing listing = members.listing(filter, page.getSort(), cursor(after, page.getSort()),
                 page.getOffset(), page.getPageSize());
+        List<Member> found = listing.members();
         List<MemberResponse> content = found.stream().map(MemberResponse::of).toList();
         // A short, non-empty page counted from the start (no cursor) ends the matches: offset plus its size
         // is the exact count, so a rare search (the usual one while typing) reads its index entries once.
         boolean lastPage = (after == null || after.isEmpty()) && found.size() < page.getPageSize()
                 && (!found.isEmpty() || page.getOffset() == 0);
-        MemberCount total = lastPage ? new MemberCount(page.getOffset() + found.size(), true) : members.countAbout(filter);
+        MemberCount total = lastPage ? new MemberCount(page.getOffset() + found.size(), true)
+                : listing.count() != null ? listing.count() : members.countAbout(filter);
         int totalPages = (int) Math.min(Integer.MAX_VALUE, (total.value() + page.getPageSize() - 1) / page.getPageSize());
         String next = found.size() == page.getPageSize() && MemberService.seekable(page.getSort())
                 ? MemberCursor.after(found.get(found.size() - 1), page.getSort()).encode()

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import memberstream.member.InvalidMemberException;
 import memberstream.member.MemberChangedMeanwhileException;
 import memberstream.member.MemberNotFoundException;
+import memberstream.member.MemberSearchTooBroadException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -29,7 +30,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Turns the members API's failures into RFC 9457 (ex-7807) problem details. A client's mistake is a
  * 4xx naming the fields at fault in {@code errors: [{field, message}]}, never a 500:
- * 400 invalid input, 404 unknown member, 409 changed by someone else since it was read.
+ * 400 invalid input, 404 unknown member, 409 changed by someone else since it was read, 422 a search
+ * too broad to sort in the time allowed.
  * Scoped to this package so other features keep their own error shapes.
  */
 @RestControllerAdvice(basePackageClasses = MemberApiExceptionHandler.class)
@@ -48,6 +50,12 @@ class MemberApiExceptionHandler extends ResponseEntityExceptionHandler {
     ProblemDetail invalidQuery(InvalidQueryException e, HttpServletRequest request) {
         return withErrors(problem(HttpStatus.BAD_REQUEST, "Invalid query", e.getMessage(), request),
                 List.of(new InvalidMemberException.FieldError(e.parameter(), e.getMessage())));
+    }
+
+    @ExceptionHandler(MemberSearchTooBroadException.class)
+    ProblemDetail tooBroad(MemberSearchTooBroadException e, HttpServletRequest request) {
+        return withErrors(problem(HttpStatus.UNPROCESSABLE_ENTITY, "Search too broad", e.getMessage(), request),
+                List.of(new InvalidMemberException.FieldError("q", e.getMessage())));
     }
 
     @ExceptionHandler(MemberNotFoundException.class)

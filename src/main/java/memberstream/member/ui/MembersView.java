@@ -34,6 +34,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import memberstream.base.ui.MainLayout;
 import memberstream.base.ui.MenuOrder;
 import memberstream.forwarding.MemberHistory;
@@ -44,9 +45,11 @@ import memberstream.member.MemberCount;
 import memberstream.member.MemberFilter;
 import memberstream.member.MemberNotFoundException;
 import memberstream.member.MemberRole;
+import memberstream.member.MemberSearchTooBroadException;
 import memberstream.member.MemberService;
 import memberstream.member.MemberStatus;
 import memberstream.security.Role;
+import org.springframework.data.domain.Sort;
 import org.springframework.security.access.AccessDeniedException;
 
 /**
@@ -122,8 +125,8 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         // A click sorts by that column alone; shift-click adds it as the next key.
         grid.setMultiSort(true, Grid.MultiSortPriority.APPEND, true);
         grid.sort(sortOrders(state.sort()));
-        dataView = grid.setItems(query -> pages.fetch(state.filter(), VaadinSpringDataHelpers.toSpringDataSort(query),
-                query.getOffset(), query.getLimit()).stream());
+        dataView = grid.setItems(query -> fetch(VaadinSpringDataHelpers.toSpringDataSort(query), query.getOffset(),
+                query.getLimit()));
         dataView.setIdentifierProvider(Member::getId);
         grid.setEmptyStateComponent(emptyStateComponent());
         refreshGrid();
@@ -149,6 +152,16 @@ public class MembersView extends VerticalLayout implements HasUrlParameter<Strin
         var box = new Div(emptyState, clearFilters);
         box.getStyle().set("padding", "var(--lumo-space-l)").set("text-align", "center");
         return box;
+    }
+
+    /** A page for the grid; a search too broad to sort in time shows why and leaves the rest empty. */
+    private Stream<Member> fetch(Sort sort, long offset, int limit) {
+        try {
+            return pages.fetch(state.filter(), sort, offset, limit).stream();
+        } catch (MemberSearchTooBroadException tooBroad) {
+            notify(tooBroad.getMessage(), NotificationVariant.LUMO_CONTRAST);
+            return Stream.empty();
+        }
     }
 
     private List<GridSortOrder<Member>> sortOrders(List<MembersUrlState.SortKey> keys) {
