@@ -125,6 +125,20 @@ public class MemberService {
      * found them. Only when both come back short are all matches found and sorted (step three).
      */
     public MemberListing listing(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
+        return listing(filter, sort, after, skip, limit, true);
+    }
+
+    /**
+     * As {@link #list(MemberFilter, Sort, MemberCursor, long, int)}, but a search's last step runs without
+     * {@link #SORT_MATCHES_TIMEOUT}: for the CSV export, which is to write every match however long it takes
+     * (its request streams, it is no keystroke in a search box).
+     */
+    public List<Member> listWithoutTimeout(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
+        return listing(filter, sort, after, skip, limit, false).members();
+    }
+
+    private MemberListing listing(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit,
+                                  boolean bounded) {
         planForTheseValues();
         if (filter.search() == null || filter.search().isBlank()) {
             return new MemberListing(members(MemberSql.page(filter, sort, after, skip, limit)), null);
@@ -157,7 +171,9 @@ public class MemberService {
         if (sortMatches) {
             jdbc.execute("set local enable_indexscan = off");
         }
-        jdbc.execute("set local statement_timeout = " + SORT_MATCHES_TIMEOUT.toMillis());
+        if (bounded) {
+            jdbc.execute("set local statement_timeout = " + SORT_MATCHES_TIMEOUT.toMillis());
+        }
         List<Member> page;
         try {
             page = members(MemberSql.page(filter, sort, after, skip, limit));
@@ -165,7 +181,9 @@ public class MemberService {
             // The transaction is aborted now; it rolls back as this exception leaves the method.
             throw timedOut(e) ? new MemberSearchTooBroadException(filter.search(), SORT_MATCHES_TIMEOUT) : e;
         }
-        jdbc.execute("set local statement_timeout to default");
+        if (bounded) {
+            jdbc.execute("set local statement_timeout to default");
+        }
         if (sortMatches) {
             jdbc.execute("set local enable_indexscan = on");
         }

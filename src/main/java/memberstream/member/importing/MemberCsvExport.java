@@ -43,8 +43,8 @@ public class MemberCsvExport {
         long written = 0;
         while (true) {
             List<Member> page = seekable
-                    ? members.list(filter, sort, after, 0, PAGE)
-                    : members.list(filter, sort, null, written, PAGE);
+                    ? members.listWithoutTimeout(filter, sort, after, 0, PAGE)
+                    : members.listWithoutTimeout(filter, sort, null, written, PAGE);
             for (Member member : page) {
                 csv.printRecord(member.getId(), MemberCsv.neutralised(member.getFullName()),
                         MemberCsv.neutralised(member.getEmail()), MemberCsv.neutralised(member.getPhone()),
