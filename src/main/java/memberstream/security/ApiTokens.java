@@ -89,15 +89,13 @@ class ApiTokens {
             return Optional.empty();
         }
         String hash = hash(token);
-        KnownToken known = remembered.getIfPresent(hash);
+        // One lookup per token at a time: when the entry expires, a busy script's concurrent requests
+        // wait for that one query instead of each running its own (null: unknown, not remembered).
+        KnownToken known = remembered.get(hash, key -> tokens.findByTokenHash(key)
+                .map(found -> new KnownToken(found.id(), found.user().username(), found.lastUsedAt()))
+                .orElse(null));
         if (known == null) {
-            known = tokens.findByTokenHash(hash)
-                    .map(found -> new KnownToken(found.id(), found.user().username(), found.lastUsedAt()))
-                    .orElse(null);
-            if (known == null) {
-                return Optional.empty();
-            }
-            remembered.put(hash, known);
+            return Optional.empty();
         }
         Instant now = clock.instant();
         Instant lastUsed = known.lastUsedAt;

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * CPU time used between its creation and {@link #used()}, split into the console (this JVM's threads
- * except the benchmark's client threads, named {@code bench-}), the benchmark's clients, and the
+ * except the benchmark's client threads, see {@link #isClient}), the benchmark's clients, and the
  * embedded PostgreSQL (its postmaster, found by its data directory on the command line, and the
  * postmaster's children, read from /proc). Linux only; elsewhere PostgreSQL reads as 0. Not thread-safe.
  */
@@ -71,12 +71,21 @@ final class CpuMeter {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long total = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("bench-")) {
+            if (info != null && isClient(info.getThreadName())) {
                 long nanos = threads.getThreadCpuTime(info.getThreadId());
                 total += Math.max(0, nanos);
             }
         }
         return total;
+    }
+
+    /**
+     * The benchmark's client threads: named {@code bench-}, and the selector thread of the JDK's
+     * {@code java.net.http} client the benchmarks send with (the console itself does not use that client).
+     */
+    private static boolean isClient(String threadName) {
+        return threadName.startsWith("bench-")
+                || threadName.startsWith("HttpClient-") && threadName.endsWith("-SelectorManager");
     }
 
     private double postgresCpuMillis() {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import memberstream.BenchmarkConsole;
 import memberstream.aws.AwsClients;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.context.event.GenericApplicationListener;
@@ -74,7 +75,9 @@ public final class MemberImportBenchmark {
             System.out.printf("%nImport benchmark: console up, data in %s, %d CPU(s), throughput limits %s, %d shard(s),"
                     + " load average %.1f%n", console.dataDir(), Runtime.getRuntime().availableProcessors(), limits,
                     shards, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            importMembers(rows);
+            if (rows > 0) { // -Dbench.rows=0: the save-cost part alone
+                importMembers(rows);
+            }
             saveCost(saves, threads);
         }
     }
@@ -185,49 +188,103 @@ public final class MemberImportBenchmark {
         }
     }
 
-    /** CPU of one save with forwarding on, then off (its listeners removed), in one warm JVM. */
+    /**
+     * CPU of one save with forwarding on and off, in alternating rounds in one warm JVM (so neither side
+     * gets the warmer JIT or the quieter moment): "off" removes forwarding's listeners, "on" puts the
+     * same listener objects back. Each phase also prints its busiest thread groups, which is where
+     * forwarding's price shows (the request threads, the sink's sender, the event log's writer...).
+     */
     private void saveCost(int saves, int threads) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 2);
         JdbcTemplate jdbc = console.bean(JdbcTemplate.class);
-        runSaves(saves, threads); // warm-up, not counted
-        drain(jdbc);
-        double[] on = measureSaves(saves, threads, jdbc, true);
         ApplicationEventMulticaster multicaster = console.bean(ApplicationEventMulticaster.class);
-        int removed = removeForwarding(multicaster);
-        runSaves(saves / 3, threads); // the JIT adapts to the shorter path
-        double[] off = measureSaves(saves, threads, jdbc, false);
-        System.out.printf("%n== CPU of one save through POST /api/members (%d saves, %d clients each) ==%n", saves, threads);
-        System.out.printf("forwarding on:  console %.3f ms (less the engine's threads), engine %.3f ms, PostgreSQL %.3f ms%n",
-                on[0], on[1], on[2]);
+        runSaves(saves, threads); // warm-up with forwarding, not counted
+        drain(jdbc);
+        List<ApplicationListener<?>> forwarding = removeForwarding(multicaster);
+        runSaves(saves / 3, threads); // warm-up of the shorter path, not counted
+        System.out.printf("%n== CPU of one save through POST /api/members (%d saves, %d clients, %d rounds on/off) ==%n",
+                saves, threads, rounds);
+        List<double[]> on = new ArrayList<>();
+        List<double[]> off = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            forwarding.forEach(multicaster::addApplicationListener);
+            runSaves(saves / 10, threads); // settle: not counted
+            drain(jdbc);
+            on.add(measureSaves("on  (round " + round + ")", saves, threads, jdbc, true));
+            removeForwarding(multicaster);
+            runSaves(saves / 10, threads);
+            off.add(measureSaves("off (round " + round + ")", saves, threads, jdbc, false));
+        }
+        double[] onMedian = median(on);
+        double[] offMedian = median(off);
+        System.out.printf("forwarding on:  console %.3f ms (less the engine's threads), engine %.3f ms, PostgreSQL %.3f ms"
+                + " (median of %d rounds)%n", onMedian[0], onMedian[1], onMedian[2], rounds);
         System.out.printf("forwarding off: console %.3f ms (less the engine's threads), engine %.3f ms, PostgreSQL %.3f ms"
-                + " (%d forwarding listeners removed)%n", off[0], off[1], off[2], removed);
-        System.out.printf("ratio on/off, console less engine: %.2f (goal <= 1.25); console with engine: %.2f%n",
-                on[0] / off[0], (on[0] + on[1]) / (off[0] + off[1]));
+                + " (%d forwarding listeners removed)%n", offMedian[0], offMedian[1], offMedian[2], forwarding.size());
+        System.out.printf("of the console's, the live tail's reading of the stream (threads live-consumer, tail-,"
+                + " aws-java-sdk-NettyEventLoop): on %.3f ms, off %.3f ms%n", onMedian[3], offMedian[3]);
+        System.out.printf("ratio on/off, console less engine: %.2f (goal <= 1.25); console with engine: %.2f;"
+                + " console less engine and live tail: %.2f%n",
+                onMedian[0] / offMedian[0], (onMedian[0] + onMedian[1]) / (offMedian[0] + offMedian[1]),
+                (onMedian[0] - onMedian[3]) / (offMedian[0] - offMedian[3]));
     }
 
-    private double[] measureSaves(int saves, int threads, JdbcTemplate jdbc, boolean forwarding) throws Exception {
+    private static double[] median(List<double[]> rounds) {
+        double[] result = new double[rounds.get(0).length];
+        for (int i = 0; i < result.length; i++) {
+            int column = i;
+            double[] sorted = rounds.stream().mapToDouble(r -> r[column]).sorted().toArray();
+            int n = sorted.length;
+            result[i] = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+        return result;
+    }
+
+    /** Per save: console less engine, engine, PostgreSQL, the live tail's threads (part of the console's). */
+    private double[] measureSaves(String label, int saves, int threads, JdbcTemplate jdbc, boolean forwarding)
+            throws Exception {
         CpuMeter cpu = new CpuMeter(console.dataDir());
         long engineStart = engineCpuNanos();
+        long tailStart = threadCpuNanos(MemberImportBenchmark::liveTailThread);
+        long javaThreadsStart = threadCpuNanos(name -> true);
         runSaves(saves, threads);
         if (forwarding) {
             drain(jdbc); // what forwarding does after the commit is part of the save's price
         }
         CpuMeter.Used used = cpu.used();
         double engine = (engineCpuNanos() - engineStart) / 1e6;
-        return new double[] {(used.consoleMillis() - engine) / saves, engine / saves, used.postgresMillis() / saves};
+        double tail = (threadCpuNanos(MemberImportBenchmark::liveTailThread) - tailStart) / 1e6;
+        // the process's CPU beyond its Java threads': the JVM's own threads (garbage collector, JIT compilers)
+        double jvmOwn = used.consoleMillis() + used.clientMillis() - (threadCpuNanos(name -> true) - javaThreadsStart) / 1e6;
+        double[] result = {(used.consoleMillis() - engine) / saves, engine / saves, used.postgresMillis() / saves,
+                tail / saves};
+        System.out.printf("forwarding %s: console %.3f ms a save less the engine's %.3f ms, PostgreSQL %.3f ms;"
+                + " of the console's, garbage collection and JIT %.3f ms; busiest threads (ms): %s%n", label, result[0],
+                result[1], result[2], jvmOwn / saves, cpu.busiestThreads(10));
+        return result;
     }
 
-    private static int removeForwarding(ApplicationEventMulticaster multicaster) {
-        AtomicInteger removed = new AtomicInteger();
+    private static boolean liveTailThread(String name) {
+        return name.startsWith("live-consumer") || name.startsWith("tail-") || name.startsWith("aws-java-sdk-NettyEventLoop");
+    }
+
+    private static List<ApplicationListener<?>> removeForwarding(ApplicationEventMulticaster multicaster) {
+        List<ApplicationListener<?>> removed = new ArrayList<>();
         multicaster.removeApplicationListeners(listener -> {
             String id = listener instanceof SmartApplicationListener smart ? smart.getListenerId()
                     : listener instanceof GenericApplicationListener generic ? generic.getListenerId() : "";
-            boolean forwarding = id.startsWith("memberstream.forwarding");
+            // forwarding alone: not MemberHistory's listeners (package forwarding too), whose history row
+            // every save writes whether or not its event is forwarded
+            boolean forwarding = id.startsWith("memberstream.forwarding.ChangeForwardingListener.")
+                    || id.equals(ChangeForwardingListener.MEMBER_LISTENER_ID)
+                    || id.equals(ChangeForwardingListener.IMPORT_LISTENER_ID)
+                    || id.equals(ChangeForwardingListener.SETTINGS_LISTENER_ID);
             if (forwarding) {
-                removed.incrementAndGet();
+                removed.add(listener);
             }
             return forwarding;
         });
-        return removed.get();
+        return removed;
     }
 
     private void drain(JdbcTemplate jdbc) throws InterruptedException {
@@ -282,10 +339,15 @@ public final class MemberImportBenchmark {
 
     /** CPU of the embedded engine's threads (named engine-...), alive now. */
     private static long engineCpuNanos() {
+        return threadCpuNanos(name -> name.startsWith("engine-"));
+    }
+
+    /** CPU of the threads alive now whose names pass the test. */
+    private static long threadCpuNanos(java.util.function.Predicate<String> named) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long total = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("engine-")) {
+            if (info != null && named.test(info.getThreadName())) {
                 total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
             }
         }
