@@ -29,8 +29,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * The import benchmark (issue #11): a command that prints numbers. One console in this JVM on the
@@ -95,7 +97,7 @@ public final class MemberImportBenchmark {
         AtomicLong lastSeen = new AtomicLong();
         AtomicBoolean tailing = new AtomicBoolean(true);
         List<Thread> tailers = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).shards()) {
+        for (Shard shard : shardsOnceActive(kinesis, stream)) {
             String iterator = kinesis.getShardIterator(r -> r.streamName(stream).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
             Thread tailer = named("bench-tail-").newThread(
@@ -151,6 +153,24 @@ public final class MemberImportBenchmark {
         System.out.printf("busiest threads (ms): %s%n", cpu.busiestThreads(8));
         System.out.printf("load average now: %.1f (other processes share the cores: compare CPU a member)%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** The stream's shards once the console has created it (on a loaded machine that can take a while). */
+    private static List<Shard> shardsOnceActive(KinesisClient kinesis, String stream) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                if (kinesis.describeStreamSummary(r -> r.streamName(stream)).streamDescriptionSummary()
+                        .streamStatus() == StreamStatus.ACTIVE) {
+                    return kinesis.listShards(r -> r.streamName(stream)).shards();
+                }
+            } catch (ResourceNotFoundException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+            Thread.sleep(500);
+        }
     }
 
     private void tail(KinesisClient kinesis, String firstIterator, String tag, Map<String, AtomicInteger> eventIds,
