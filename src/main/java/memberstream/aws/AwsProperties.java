@@ -28,7 +28,7 @@ public record AwsProperties(
         String region,
         @DefaultValue("memberstream-events") String bucket,
         Boolean createResources,
-        @DefaultValue("2") int shardCount,
+        @DefaultValue("4") int shardCount,
         @DefaultValue("60s") Duration firehoseBuffer,
         @DefaultValue("arn:aws:iam::000000000000:role/memberstream-firehose") String firehoseRoleArn,
         @DefaultValue("1s") Duration connectTimeout,

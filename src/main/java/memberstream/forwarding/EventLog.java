@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -53,6 +54,9 @@ class EventLog implements AutoCloseable {
     private static final String INSERT_ATTEMPT = """
             insert into forwarded_event_attempts (event_id, at, status, attempts, error, sink, destination, sent_by)
             values (?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    /** Tries of one batch's transaction when the database rolls it back for a transient reason. */
+    static final int WRITE_ATTEMPTS = 5;
 
     private record Outcome(ForwardableEvent event, DeliveryStatus status, SinkKind sink, String destination,
                            int attempts, String error, Delivery delivery, Instant at,
@@ -116,7 +120,7 @@ class EventLog implements AutoCloseable {
     private void write(List<Outcome> batch) {
         String me = instanceId.get();
         try {
-            transactions.executeWithoutResult(tx -> {
+            retriedIfTransient(() -> transactions.executeWithoutResult(tx -> {
                 jdbc.batchUpdate(UPSERT_OUTCOME, batch, batch.size(),
                     (statement, o) -> {
                         Delivery d = o.delivery();
@@ -154,11 +158,30 @@ class EventLog implements AutoCloseable {
                     statement.setString(7, o.destination());
                     statement.setString(8, o.status() == DeliveryStatus.DELIVERED ? me : null);
                 });
-            });
+            }));
             completions.execute(() -> batch.forEach(o -> o.written().complete(null)));
         } catch (RuntimeException e) {
             log.warn("Could not write {} event log row(s): {}", batch.size(), e.toString());
             completions.execute(() -> batch.forEach(o -> o.written().completeExceptionally(e)));
+        }
+    }
+
+    /**
+     * Runs the batch's transaction again when the database rolled it back for a transient reason (a
+     * deadlock with the claim renewer or an import batch, seen under load): failing the futures instead
+     * would leave events the sink has acknowledged to be sent a second time.
+     */
+    private static void retriedIfTransient(Runnable transaction) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transaction.run();
+                return;
+            } catch (TransientDataAccessException e) {
+                if (attempt >= WRITE_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("Writing the event log again (attempt {}) after: {}", attempt + 1, e.toString());
+            }
         }
     }
 

@@ -30,12 +30,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * The import benchmark (issue #11): a command that prints numbers. One console in this JVM on the
- * embedded defaults (forwarding to Kinesis, 2 shards unless {@code -Dbench.shards=N}, the engine's
+ * embedded defaults (forwarding to Kinesis, the default 4 shards unless {@code -Dbench.shards=N}, the engine's
  * throughput limits on unless {@code -Dbench.throughput-limits=false}), then:
  * <ol>
  * <li>an import of {@code bench.rows} (100,000) members through {@code POST /api/members/import}:
@@ -68,13 +70,17 @@ public final class MemberImportBenchmark {
         int saves = Integer.getInteger("bench.saves", 3_000);
         int threads = Integer.getInteger("bench.threads", 8);
         String limits = System.getProperty("bench.throughput-limits", "true");
-        int shards = Integer.getInteger("bench.shards", 2); // with limits on, 1,000 records/s a shard
-        try (BenchmarkConsole started = BenchmarkConsole.start("import",
-                "--memberstream.engine.throughput-limits=" + limits, "--memberstream.aws.shard-count=" + shards)) {
+        String shards = System.getProperty("bench.shards"); // unset: the console's default; 1,000 records/s a shard
+        List<String> arguments = new ArrayList<>(List.of("--memberstream.engine.throughput-limits=" + limits));
+        if (shards != null) {
+            arguments.add("--memberstream.aws.shard-count=" + Integer.parseInt(shards));
+        }
+        try (BenchmarkConsole started = BenchmarkConsole.start("import", arguments.toArray(String[]::new))) {
             console = started;
-            System.out.printf("%nImport benchmark: console up, data in %s, %d CPU(s), throughput limits %s, %d shard(s),"
+            System.out.printf("%nImport benchmark: console up, data in %s, %d CPU(s), throughput limits %s, shards %s,"
                     + " load average %.1f%n", console.dataDir(), Runtime.getRuntime().availableProcessors(), limits,
-                    shards, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    shards == null ? "as the console's default" : shards,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             if (rows > 0) { // -Dbench.rows=0: the save-cost part alone
                 importMembers(rows);
             }
@@ -98,7 +104,9 @@ public final class MemberImportBenchmark {
         AtomicLong lastSeen = new AtomicLong();
         AtomicBoolean tailing = new AtomicBoolean(true);
         List<Thread> tailers = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).shards()) {
+        List<Shard> shards = shardsOnceActive(kinesis, stream);
+        System.out.printf("stream %s: %d open shard(s)%n", stream, shards.size());
+        for (Shard shard : shards) {
             String iterator = kinesis.getShardIterator(r -> r.streamName(stream).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
             Thread tailer = named("bench-tail-").newThread(
@@ -154,6 +162,24 @@ public final class MemberImportBenchmark {
         System.out.printf("busiest threads (ms): %s%n", cpu.busiestThreads(8));
         System.out.printf("load average now: %.1f (other processes share the cores: compare CPU a member)%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** The stream's shards once the console has created it (on a loaded machine that can take a while). */
+    private static List<Shard> shardsOnceActive(KinesisClient kinesis, String stream) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                if (kinesis.describeStreamSummary(r -> r.streamName(stream)).streamDescriptionSummary()
+                        .streamStatus() == StreamStatus.ACTIVE) {
+                    return kinesis.listShards(r -> r.streamName(stream)).shards();
+                }
+            } catch (ResourceNotFoundException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+            Thread.sleep(500);
+        }
     }
 
     private void tail(KinesisClient kinesis, String firstIterator, String tag, Map<String, AtomicInteger> eventIds,

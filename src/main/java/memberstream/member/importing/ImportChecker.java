@@ -1,8 +1,12 @@
 package memberstream.member.importing;
 
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Path;
+import jakarta.validation.TraversableResolver;
 import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
 import java.io.InputStream;
+import java.lang.annotation.ElementType;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,8 +46,17 @@ class ImportChecker {
     private final ImportLimits limits;
 
     @Autowired
-    ImportChecker(Validator validator, MemberBatchWriter members, ImportLimits limits) {
-        this(validator, members::takenEmails, limits);
+    ImportChecker(ValidatorFactory validators, MemberBatchWriter members, ImportLimits limits) {
+        this(withoutJpaReachability(validators), members::takenEmails, limits);
+    }
+
+    /**
+     * The factory's validator (its messages, its clock) without the JPA traversable resolver: a new
+     * member has no lazy state to protect, and asking JPA whether each property is loaded was a fifth
+     * of the check's CPU (100,000 rows: 5 property lookups a row through Hibernate's PersistenceUtil).
+     */
+    static Validator withoutJpaReachability(ValidatorFactory validators) {
+        return validators.usingContext().traversableResolver(new EverythingReachable()).getValidator();
     }
 
     /** @param takenEmails which of these emails members already use (as asked) */
@@ -66,11 +79,15 @@ class ImportChecker {
                         + " (a value with a comma goes in double quotes)"));
             } else {
                 Member member = toMember(row, rowProblems);
-                Set<String> refusedFields = rowProblems.stream().map(ImportProblem::field).collect(Collectors.toSet());
-                for (ConstraintViolation<Member> violation : validator.validate(member)) {
-                    String field = violation.getPropertyPath().toString();
-                    if (!refusedFields.contains(field)) { // "Choose a role" adds nothing to "Use one of ..."
-                        rowProblems.add(new ImportProblem(row.line(), field, violation.getMessage()));
+                Set<ConstraintViolation<Member>> violations = validator.validate(member);
+                if (!violations.isEmpty()) {
+                    Set<String> refusedFields = rowProblems.stream().map(ImportProblem::field)
+                            .collect(Collectors.toSet());
+                    for (ConstraintViolation<Member> violation : violations) {
+                        String field = violation.getPropertyPath().toString();
+                        if (!refusedFields.contains(field)) { // "Choose a role" adds nothing to "Use one of ..."
+                            rowProblems.add(new ImportProblem(row.line(), field, violation.getMessage()));
+                        }
                     }
                 }
                 if (rowProblems.stream().noneMatch(problem -> problem.field().equals("email"))) {
@@ -85,8 +102,10 @@ class ImportChecker {
                     candidates.add(new ImportRow(row.line(), member));
                 }
             }
-            rowProblems.sort(Comparator.comparing(ImportProblem::field).thenComparing(ImportProblem::message));
-            problems.addAll(rowProblems);
+            if (!rowProblems.isEmpty()) {
+                rowProblems.sort(Comparator.comparing(ImportProblem::field).thenComparing(ImportProblem::message));
+                problems.addAll(rowProblems);
+            }
         }
         List<ImportRow> valid = withoutTakenEmails(candidates, problems);
         problems.sort(Comparator.comparingLong(ImportProblem::line));
@@ -155,5 +174,18 @@ class ImportChecker {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** Every property is validated: the members checked here are new objects, never JPA proxies. */
+    private static final class EverythingReachable implements TraversableResolver {
+        @Override
+        public boolean isReachable(Object bean, Path.Node property, Class<?> rootType, Path path, ElementType type) {
+            return true;
+        }
+
+        @Override
+        public boolean isCascadable(Object bean, Path.Node property, Class<?> rootType, Path path, ElementType type) {
+            return true;
+        }
     }
 }

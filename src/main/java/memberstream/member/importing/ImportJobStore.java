@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -11,7 +12,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code member_imports} table (V70). Plain SQL: the rows are counters advanced by one statement
+ * The {@code member_imports} table (V70, the heartbeat V75). Plain SQL: the rows are counters advanced by one statement
  * each, inside the transaction of the batch they count. Stateless; any thread.
  */
 @Component
@@ -33,10 +34,11 @@ class ImportJobStore {
     long insertRunning(ImportCheck check, String actor, String instanceId, Instant now) {
         Long id = jdbc.queryForObject("""
                 insert into member_imports (status, file_name, total_rows, refused_rows, to_save, instance_id,
-                    created_by, created_at, updated_at)
-                values ('RUNNING', ?, ?, ?, ?, ?, ?, ?, ?) returning id""", Long.class,
+                    created_by, created_at, updated_at, heartbeat_at)
+                values ('RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""", Long.class,
                 truncate(check.fileName(), 255), check.totalRows(), check.refused(), check.valid(),
-                truncate(instanceId, 128), truncate(actor, 64), Timestamp.from(now), Timestamp.from(now));
+                truncate(instanceId, 128), truncate(actor, 64), Timestamp.from(now), Timestamp.from(now),
+                Timestamp.from(now));
         return id == null ? -1 : id;
     }
 
@@ -63,8 +65,17 @@ class ImportJobStore {
     }
 
     void counted(long id, int saved, int skipped, Instant now) {
-        jdbc.update("update member_imports set saved = saved + ?, skipped = skipped + ?, updated_at = ? where id = ?",
-                saved, skipped, Timestamp.from(now), id);
+        jdbc.update("""
+                update member_imports set saved = saved + ?, skipped = skipped + ?, updated_at = ?, heartbeat_at = ?
+                where id = ?""", saved, skipped, Timestamp.from(now), Timestamp.from(now), id);
+    }
+
+    /** Renews the heartbeat of these RUNNING jobs (the ones this console runs). */
+    void heartbeat(Collection<Long> ids, Instant now) {
+        if (!ids.isEmpty()) {
+            jdbc.update("update member_imports set heartbeat_at = ? where status = 'RUNNING' and id = any(?)",
+                    Timestamp.from(now), ids.toArray(Long[]::new));
+        }
     }
 
     boolean requestCancel(long id, Instant now) {
@@ -88,6 +99,22 @@ class ImportJobStore {
                         || ' members had been saved. Import the rest again: rows already saved are refused as duplicates.'
                 where status = 'RUNNING' and instance_id = ?""", Timestamp.from(now), Timestamp.from(now),
                 truncate(instanceId, 128));
+    }
+
+    /**
+     * Marks INTERRUPTED the RUNNING jobs whose heartbeat is older than {@code staleBefore}, whichever
+     * console started them, except {@code alive} (jobs this console runs, however late its heartbeat);
+     * returns how many. A batch holding the job's row waits this out and is then judged by its new heartbeat.
+     */
+    int interruptStale(Instant staleBefore, Collection<Long> alive, Instant now) {
+        return jdbc.update("""
+                update member_imports set status = 'INTERRUPTED', finished_at = ?, updated_at = ?,
+                    message = 'The console running the import stopped (no sign of life since '
+                        || to_char(heartbeat_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC); ' || saved
+                        || ' of ' || to_save || ' members had been saved.'
+                        || ' Import the rest again: rows already saved are refused as duplicates.'
+                where status = 'RUNNING' and heartbeat_at < ? and not (id = any(?))""",
+                Timestamp.from(now), Timestamp.from(now), Timestamp.from(staleBefore), alive.toArray(Long[]::new));
     }
 
     private static ImportJob job(ResultSet rs, int row) throws SQLException {

@@ -76,7 +76,8 @@ public final class MemberCsv {
             CSVRecord headerRecord = next(records, parser, line);
             List<String> columns = header(headerRecord);
             List<Row> rows = new ArrayList<>();
-            line = parser.getCurrentLineNumber() + 1;
+            long previousLastLine = parser.getCurrentLineNumber();
+            line = previousLastLine + 1;
             while (hasNext(records, parser)) {
                 CSVRecord record = next(records, parser, line);
                 if (rows.size() >= limits.maxRows()) {
@@ -90,8 +91,12 @@ public final class MemberCsv {
                         values.put(column, TEXT_COLUMNS.contains(column) ? restored(record.get(i)) : record.get(i));
                     }
                 }
-                rows.add(new Row(firstLineOf(record, parser.getCurrentLineNumber()), values, record.size()));
-                line = parser.getCurrentLineNumber() + 1;
+                long lastLine = parser.getCurrentLineNumber();
+                // one line further than the previous record: no line break inside, nothing to count
+                long firstLine = lastLine == previousLastLine + 1 ? lastLine : firstLineOf(record, lastLine);
+                rows.add(new Row(firstLine, values, record.size()));
+                previousLastLine = lastLine;
+                line = lastLine + 1;
             }
             return new Parsed(columns.size(), rows);
         } catch (IOException e) {

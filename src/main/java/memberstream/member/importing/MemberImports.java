@@ -3,17 +3,21 @@ package memberstream.member.importing;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import memberstream.base.InstanceId;
 import memberstream.member.Member;
@@ -39,7 +43,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * counted), inserts the members, publishes their created events (Spring Modulith records the
  * publications in the same transaction, so forwarding sends each exactly as it would a form's save),
  * and advances the job's counter. So the job row always says how many members are saved, and a crash
- * leaves whole batches; at its next start the console marks its RUNNING jobs INTERRUPTED.
+ * leaves whole batches; at its next start the console marks its RUNNING jobs INTERRUPTED. The running
+ * console renews the job's heartbeat (V75); any console marks a RUNNING job whose heartbeat is older
+ * than {@link ImportLimits#staleAfter()} INTERRUPTED, so a console that never comes back, or comes back
+ * under another instance id, does not leave a job RUNNING and every later import refused.
  *
  * <p>One job runs at a time over all consoles (a unique index, V70). Progress is pushed to listeners
  * after every batch on the import thread. Thread-safe.
@@ -62,8 +69,14 @@ public class MemberImports implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "member-import-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Map<Long, CompletableFuture<ImportJob>> running = new ConcurrentHashMap<>();
     private final List<Consumer<ImportJob>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean heartbeatStarted = new AtomicBoolean();
 
     MemberImports(ImportChecker checker, ImportJobStore store, MemberBatchWriter writer,
                   PlatformTransactionManager transactionManager, InstanceId instanceId, Clock clock,
@@ -90,6 +103,7 @@ public class MemberImports implements AutoCloseable {
     @PreAuthorize("hasRole('ADMIN')")
     public ImportJob start(ImportCheck check) {
         String actor = CurrentUser.name();
+        interruptStale(); // a dead console's job must not block this one
         long id;
         try {
             id = store.insertRunning(check, actor, instanceId.get(), clock.instant());
@@ -158,13 +172,41 @@ public class MemberImports implements AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
-    /** A RUNNING job of this console at its start lost its thread with the previous process. */
+    /**
+     * A RUNNING job of this console at its start lost its thread with the previous process; one of any
+     * console whose heartbeat is stale lost it too (a console restarted under another instance id, or
+     * never restarted). Then renews the heartbeat of this console's jobs and repeats the stale check
+     * every {@link ImportLimits#heartbeatEvery()}.
+     */
     @EventListener(ApplicationReadyEvent.class)
     public void markInterrupted() {
         int interrupted = store.interruptRunning(instanceId.get(), clock.instant());
         if (interrupted > 0) {
             log.warn("{} member import(s) were interrupted by the console's stop; their saved batches stay",
                     interrupted);
+        }
+        interruptStale();
+        long every = limits.heartbeatEvery().toMillis();
+        if (heartbeatStarted.compareAndSet(false, true)) {
+            heartbeats.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            store.heartbeat(Set.copyOf(running.keySet()), clock.instant());
+            interruptStale();
+        } catch (RuntimeException e) {
+            log.warn("Could not renew the import heartbeat; trying again in {}", limits.heartbeatEvery(), e);
+        }
+    }
+
+    private void interruptStale() {
+        Instant now = clock.instant();
+        int interrupted = store.interruptStale(now.minus(limits.staleAfter()), Set.copyOf(running.keySet()), now);
+        if (interrupted > 0) {
+            log.warn("{} member import(s) of another console were marked interrupted: no heartbeat for {}",
+                    interrupted, limits.staleAfter());
         }
     }
 
@@ -212,6 +254,7 @@ public class MemberImports implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeats.shutdownNow();
         runner.shutdownNow();
     }
 }

@@ -100,6 +100,47 @@ class MemberImportsTest {
     }
 
     @Test
+    @WithMockUser(username = "import-admin", roles = "ADMIN")
+    void aJobWhoseConsoleStoppedRenewingItsHeartbeatIsInterruptedByAnyConsole() {
+        Instant now = Instant.now();
+        // a console restarted on another port has another instance id: its old job is not "its own"
+        Long id = jdbc.queryForObject("""
+                insert into member_imports (status, total_rows, refused_rows, to_save, saved, instance_id, created_by,
+                    created_at, updated_at, heartbeat_at)
+                values ('RUNNING', 3000, 0, 3000, 1000, 'gone-host:1', 'someone', ?, ?, ?) returning id""", Long.class,
+                Timestamp.from(now), Timestamp.from(now), Timestamp.from(now));
+
+        assertThatThrownBy(() -> imports.start(check(1))).as("a live heartbeat: still running elsewhere")
+                .isInstanceOf(ImportRunningException.class);
+        imports.markInterrupted();
+        assertThat(imports.find(id).orElseThrow().status()).as("not this console's").isEqualTo(ImportStatus.RUNNING);
+
+        jdbc.update("update member_imports set heartbeat_at = ? where id = ?",
+                Timestamp.from(now.minus(Duration.ofMinutes(5))), id); // its console stopped renewing it
+        ImportJob next = imports.start(check(1));
+
+        ImportJob stale = imports.find(id).orElseThrow();
+        assertThat(stale.status()).isEqualTo(ImportStatus.INTERRUPTED);
+        assertThat(stale.message()).contains("1000 of 3000 members had been saved").contains("no sign of life since");
+        assertThat(stale.finishedAt()).isNotNull();
+        assertThat(imports.awaitFinished(next.id(), Duration.ofSeconds(60)).orElseThrow().status())
+                .isEqualTo(ImportStatus.DONE);
+    }
+
+    @Test
+    @WithMockUser(username = "import-admin", roles = "ADMIN")
+    void theRunningConsoleRenewsItsJobsHeartbeatWithEveryBatch() {
+        ImportJob started = imports.start(check(2_500));
+
+        ImportJob job = imports.awaitFinished(started.id(), Duration.ofSeconds(300)).orElseThrow();
+
+        Instant last = jdbc.queryForObject("select heartbeat_at from member_imports where id = ?", Timestamp.class,
+                job.id()).toInstant();
+        assertThat(job.status()).isEqualTo(ImportStatus.DONE);
+        assertThat(last).as("renewed by its batches").isAfter(job.createdAt());
+    }
+
+    @Test
     @WithMockUser(username = "import-viewer", roles = "VIEWER")
     void onlyAnAdminMayCheckOrStartAnImport() {
         assertThatThrownBy(() -> imports.check("x.csv", new ByteArrayInputStream(HEADER.getBytes(StandardCharsets.UTF_8))))
