@@ -114,10 +114,16 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
             on conflict (event_id) do nothing
             returning event_id, sink, destination""".formatted(ROUTE);
 
+    /**
+     * Rows another transaction has locked (the event log writing their outcome, which releases them) are
+     * skipped, not waited for: waiting on them in another order than that writer deadlocked the two.
+     */
     private static final String RENEW = """
-            update forwarded_events set claim_until = clock_timestamp() + ?::bigint * interval '1 millisecond'
-            where claimed_by = ? and event_id = any (?)
-            returning event_id""";
+            update forwarded_events f set claim_until = clock_timestamp() + ?::bigint * interval '1 millisecond'
+            from (select event_id from forwarded_events where claimed_by = ? and event_id = any (?)
+                  order by event_id for update skip locked) mine
+            where f.event_id = mine.event_id
+            returning f.event_id""";
 
     private final JdbcTemplate jdbc;
     private final Supplier<String> instanceId;
