@@ -2,6 +2,7 @@ package memberstream.forwarding.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.html.H2;
@@ -40,7 +41,8 @@ import memberstream.forwarding.ForwardedEvent;
  * Every event and where it went, paged lazily with an exact count, filtered by status, type, member
  * (id or email) and time; a click opens the event's detail (the CloudEvent as sent, each send with its
  * error, where it landed). Admins can send undelivered ones again; the buttons are enabled only when
- * there is something to send. On a phone the secondary columns are hidden.
+ * there is something to send. On a phone the secondary columns are hidden and the filters fold
+ * into a "Filters" summary that names the active ones, so the grid gets the screen.
  */
 @Route(value = "events", layout = MainLayout.class)
 @PageTitle("Event log | Memberstream")
@@ -64,8 +66,11 @@ public class EventLogView extends VerticalLayout {
     final DateTimePicker fromFilter = new DateTimePicker("From (UTC)");
     final DateTimePicker toFilter = new DateTimePicker("To (UTC)");
     final Span summary = new Span();
+    final Details filters = new Details();
     Button retryAll;
     private final List<Grid.Column<ForwardedEvent>> secondary = new ArrayList<>();
+    /** Whether the page was last laid out for a phone; null before the window's width is known. */
+    private Boolean laidOutForPhone;
 
     public EventLogView(EventLogService eventLog, AuthenticationContext authentication) {
         this.eventLog = eventLog;
@@ -96,8 +101,18 @@ public class EventLogView extends VerticalLayout {
             picker.addValueChangeListener(change -> refresh());
         }
 
+        var fields = new FlexLayout(statusFilter, typeFilter, memberFilter, fromFilter, toFilter);
+        fields.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        fields.setAlignItems(FlexComponent.Alignment.BASELINE);
+        fields.getStyle().set("gap", "var(--lumo-space-s)");
+        fields.setWidthFull();
+        filters.add(fields);
+        filters.addClassName("event-log-filters");
+        filters.setOpened(true);
+        filters.setWidthFull();
+
         var refresh = new Button("Refresh", click -> refresh());
-        var toolbar = new FlexLayout(statusFilter, typeFilter, memberFilter, fromFilter, toFilter, refresh);
+        var toolbar = new FlexLayout(filters, refresh);
         if (admin) {
             retryAll = new Button("Retry all undelivered", click -> retryAll());
             retryAll.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -148,9 +163,40 @@ public class EventLogView extends VerticalLayout {
         return retry;
     }
 
-    /** On a phone only the time, member and status stay; the rest is in the detail. */
+    /**
+     * On a phone only the time, member and status stay (the rest is in the detail) and the filters are
+     * folded. The fold changes only when the width crosses to the other side, so a phone's keyboard
+     * (which resizes the window) does not fold the filters someone is typing in.
+     */
     void fitTo(int windowWidth) {
-        secondary.forEach(column -> column.setVisible(windowWidth >= PHONE_WIDTH));
+        boolean phone = windowWidth < PHONE_WIDTH;
+        secondary.forEach(column -> column.setVisible(!phone));
+        if (laidOutForPhone == null || laidOutForPhone != phone) {
+            filters.setOpened(!phone);
+        }
+        laidOutForPhone = phone;
+    }
+
+    /** The folded filters' summary names each active filter, so a phone shows what the grid is narrowed to. */
+    private void showActiveFilters() {
+        EventLogFilter active = filter();
+        List<String> parts = new ArrayList<>();
+        if (active.status() != null) {
+            parts.add(label(active.status()));
+        }
+        if (active.type() != null) {
+            parts.add("type " + active.type());
+        }
+        if (active.member() != null) {
+            parts.add("member " + active.member());
+        }
+        if (active.from() != null) {
+            parts.add("from " + WHEN_TEXT.format(active.from()));
+        }
+        if (active.to() != null) {
+            parts.add("to " + WHEN_TEXT.format(active.to()));
+        }
+        filters.setSummaryText(parts.isEmpty() ? "Filters: none" : "Filters: " + String.join(" · ", parts));
     }
 
     private void showDetail(ForwardedEvent row) {
@@ -183,6 +229,7 @@ public class EventLogView extends VerticalLayout {
 
     private void refresh() {
         grid.getDataProvider().refreshAll();
+        showActiveFilters();
         long undelivered = eventLog.undelivered();
         long shown = eventLog.count(filter());
         summary.setText(shown + (shown == 1 ? " event" : " events") + " · "
