@@ -56,6 +56,7 @@ public class EventLogView extends VerticalLayout {
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHORT_WHEN = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     private final EventLogService eventLog;
     private final boolean admin;
@@ -69,6 +70,7 @@ public class EventLogView extends VerticalLayout {
     final Details filters = new Details();
     Button retryAll;
     private final List<Grid.Column<ForwardedEvent>> secondary = new ArrayList<>();
+    private Grid.Column<ForwardedEvent> phoneOnly;
     /** Whether the page was last laid out for a phone; null before the window's width is known. */
     private Boolean laidOutForPhone;
 
@@ -132,6 +134,11 @@ public class EventLogView extends VerticalLayout {
         grid.setSizeFull();
         var occurred = grid.addColumn(e -> WHEN.format(e.getOccurredAt())).setHeader("Occurred (UTC)")
                 .setSortProperty("occurredAt").setAutoWidth(true).setFlexGrow(0);
+        secondary.add(occurred);
+        // a phone's shorter time, so the four columns fit without a sideways scroll
+        phoneOnly = grid.addColumn(e -> SHORT_WHEN.format(e.getOccurredAt())).setHeader("When (UTC)")
+                .setSortProperty("occurredAt").setAutoWidth(true).setFlexGrow(0);
+        phoneOnly.setVisible(false);
         secondary.add(grid.addColumn(e -> e.getEventType().replace("io.memberstream.", "")).setHeader("Type")
                 .setSortProperty("eventType").setAutoWidth(true).setFlexGrow(0));
         grid.addColumn(ForwardedEvent::getSubject).setHeader("Member").setAutoWidth(true).setFlexGrow(0);
@@ -171,6 +178,7 @@ public class EventLogView extends VerticalLayout {
     void fitTo(int windowWidth) {
         boolean phone = windowWidth < PHONE_WIDTH;
         secondary.forEach(column -> column.setVisible(!phone));
+        phoneOnly.setVisible(phone);
         if (laidOutForPhone == null || laidOutForPhone != phone) {
             filters.setOpened(!phone);
         }
