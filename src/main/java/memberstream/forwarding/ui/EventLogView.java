@@ -135,9 +135,10 @@ public class EventLogView extends VerticalLayout {
         var occurred = grid.addColumn(e -> WHEN.format(e.getOccurredAt())).setHeader("Occurred (UTC)")
                 .setSortProperty("occurredAt").setAutoWidth(true).setFlexGrow(0);
         secondary.add(occurred);
-        // a phone's shorter time, so the four columns fit without a sideways scroll
+        // a phone's shorter time, so the four columns fit without a sideways scroll; a fixed width, since a
+        // column hidden at the first render gets no automatic width when shown
         phoneOnly = grid.addColumn(e -> SHORT_WHEN.format(e.getOccurredAt())).setHeader("When (UTC)")
-                .setSortProperty("occurredAt").setAutoWidth(true).setFlexGrow(0);
+                .setSortProperty("occurredAt").setWidth("8em").setFlexGrow(0);
         phoneOnly.setVisible(false);
         secondary.add(grid.addColumn(e -> e.getEventType().replace("io.memberstream.", "")).setHeader("Type")
                 .setSortProperty("eventType").setAutoWidth(true).setFlexGrow(0));
@@ -152,7 +153,8 @@ public class EventLogView extends VerticalLayout {
         secondary.add(grid.addColumn(ForwardedEvent::getActor).setHeader("By").setAutoWidth(true).setFlexGrow(0));
         grid.addItemClickListener(click -> showDetail(click.getItem()));
         if (admin) {
-            grid.addComponentColumn(this::retryButton).setHeader("").setAutoWidth(true);
+            // on a phone there is no room for it: Retry all undelivered sends the failed ones again
+            secondary.add(grid.addComponentColumn(this::retryButton).setHeader("").setAutoWidth(true));
         }
         grid.sort(List.of(new GridSortOrder<>(occurred, SortDirection.DESCENDING)));
         grid.setItems(query -> eventLog.list(filter(), VaadinSpringDataHelpers.toSpringPageRequest(query)).stream(),

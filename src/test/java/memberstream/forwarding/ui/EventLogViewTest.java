@@ -146,7 +146,7 @@ class EventLogViewTest extends AbstractViewTest {
 
         assertThat(view.retryAll.isEnabled()).isFalse();
         view.fitTo(390);
-        assertThat(view.grid.getColumns().stream().filter(Grid.Column::isVisible).count()).isEqualTo(4); // time, member, status, retry
+        assertThat(view.grid.getColumns().stream().filter(Grid.Column::isVisible).count()).isEqualTo(3); // time, member, status
         view.fitTo(1440);
         assertThat(view.grid.getColumns().stream().filter(Grid.Column::isVisible).count()).isEqualTo(9);
     }
