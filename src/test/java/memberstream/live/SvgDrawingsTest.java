@@ -44,6 +44,34 @@ class SvgDrawingsTest {
     }
 
     @Test
+    void onAPhoneTheChartsAreDrawnAtItsWidthWithTheirTextAtFullSize() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:30Z"));
+        RollingAnalytics analytics = new RollingAnalytics(clock, Duration.ofMinutes(30), 10, 3.0, 5);
+        for (String type : List.of("created", "updated", "deleted")) {
+            analytics.record("memberstream.member." + type, clock.instant());
+        }
+
+        Document rate = parse(EventRateChart.render(analytics.snapshot(), ZoneOffset.UTC, 356));
+        assertThat(rate.getDocumentElement().getAttribute("viewBox")).isEqualTo("0 0 356 260");
+        assertThat(smallestFont(rate)).isGreaterThanOrEqualTo(11);
+        // the legend fits: its last entry ends inside the drawing
+        assertThat(rightmostLegendEntry(rate)).isLessThan(356);
+        assertThat(count(rate, "//*[local-name()='text'][contains(., ':')][@text-anchor='middle']"))
+                .as("time labels every fifth minute, not every minute").isEqualTo(6);
+
+        Document lag = parse(ShardLagChart.render(List.of(
+                new ShardLagChart.Lag("shardId-000000000000", 0L, false, 0),
+                new ShardLagChart.Lag("shardId-000000000001", 2000L, false, 0)), 356));
+        assertThat(lag.getDocumentElement().getAttribute("viewBox")).startsWith("0 0 356 ");
+        assertThat(smallestFont(lag)).isGreaterThanOrEqualTo(11);
+        NodeList texts = nodes(lag, "//*[local-name()='text']");
+        for (int i = 0; i < texts.getLength(); i++) {
+            double x = Double.parseDouble(texts.item(i).getAttributes().getNamedItem("x").getNodeValue());
+            assertThat(x).as(texts.item(i).getTextContent()).isBetween(0.0, 356.0);
+        }
+    }
+
+    @Test
     void emptyChartSaysSo() throws Exception {
         RollingAnalytics analytics = RollingAnalytics.withDefaults(new MutableClock(Instant.EPOCH));
         Document svg = parse(EventRateChart.render(analytics.snapshot(), ZoneOffset.UTC));
@@ -142,5 +170,26 @@ class SvgDrawingsTest {
 
     private static double attr(org.w3c.dom.Node node, String name) {
         return Double.parseDouble(node.getAttributes().getNamedItem(name).getNodeValue());
+    }
+
+    private static int smallestFont(Document svg) throws Exception {
+        NodeList texts = nodes(svg, "//*[local-name()='text']");
+        int smallest = Integer.MAX_VALUE;
+        for (int i = 0; i < texts.getLength(); i++) {
+            smallest = Math.min(smallest, Integer.parseInt(
+                    texts.item(i).getAttributes().getNamedItem("font-size").getNodeValue()));
+        }
+        return smallest;
+    }
+
+    /** The right end of the last legend entry, estimated as the legend spaces them (7 units a character). */
+    private static double rightmostLegendEntry(Document svg) throws Exception {
+        NodeList texts = nodes(svg, "//*[local-name()='text'][@font-size='12'][@text-anchor='start']");
+        double right = 0;
+        for (int i = 0; i < texts.getLength(); i++) {
+            double x = Double.parseDouble(texts.item(i).getAttributes().getNamedItem("x").getNodeValue());
+            right = Math.max(right, x + texts.item(i).getTextContent().length() * 7);
+        }
+        return right;
     }
 }

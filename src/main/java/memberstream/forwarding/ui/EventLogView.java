@@ -2,6 +2,7 @@ package memberstream.forwarding.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.html.H2;
@@ -40,7 +41,8 @@ import memberstream.forwarding.ForwardedEvent;
  * Every event and where it went, paged lazily with an exact count, filtered by status, type, member
  * (id or email) and time; a click opens the event's detail (the CloudEvent as sent, each send with its
  * error, where it landed). Admins can send undelivered ones again; the buttons are enabled only when
- * there is something to send. On a phone the secondary columns are hidden.
+ * there is something to send. On a phone the secondary columns are hidden and the filters fold
+ * into a "Filters" summary that names the active ones, so the grid gets the screen.
  */
 @Route(value = "events", layout = MainLayout.class)
 @PageTitle("Event log | Memberstream")
@@ -54,6 +56,7 @@ public class EventLogView extends VerticalLayout {
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHORT_WHEN = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     private final EventLogService eventLog;
     private final boolean admin;
@@ -64,8 +67,12 @@ public class EventLogView extends VerticalLayout {
     final DateTimePicker fromFilter = new DateTimePicker("From (UTC)");
     final DateTimePicker toFilter = new DateTimePicker("To (UTC)");
     final Span summary = new Span();
+    final Details filters = new Details();
     Button retryAll;
     private final List<Grid.Column<ForwardedEvent>> secondary = new ArrayList<>();
+    private Grid.Column<ForwardedEvent> phoneOnly;
+    /** Whether the page was last laid out for a phone; null before the window's width is known. */
+    private Boolean laidOutForPhone;
 
     public EventLogView(EventLogService eventLog, AuthenticationContext authentication) {
         this.eventLog = eventLog;
@@ -96,8 +103,18 @@ public class EventLogView extends VerticalLayout {
             picker.addValueChangeListener(change -> refresh());
         }
 
+        var fields = new FlexLayout(statusFilter, typeFilter, memberFilter, fromFilter, toFilter);
+        fields.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        fields.setAlignItems(FlexComponent.Alignment.BASELINE);
+        fields.getStyle().set("gap", "var(--lumo-space-s)");
+        fields.setWidthFull();
+        filters.add(fields);
+        filters.addClassName("event-log-filters");
+        filters.setOpened(true);
+        filters.setWidthFull();
+
         var refresh = new Button("Refresh", click -> refresh());
-        var toolbar = new FlexLayout(statusFilter, typeFilter, memberFilter, fromFilter, toFilter, refresh);
+        var toolbar = new FlexLayout(filters, refresh);
         if (admin) {
             retryAll = new Button("Retry all undelivered", click -> retryAll());
             retryAll.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -117,6 +134,12 @@ public class EventLogView extends VerticalLayout {
         grid.setSizeFull();
         var occurred = grid.addColumn(e -> WHEN.format(e.getOccurredAt())).setHeader("Occurred (UTC)")
                 .setSortProperty("occurredAt").setAutoWidth(true).setFlexGrow(0);
+        secondary.add(occurred);
+        // a phone's shorter time, so the four columns fit without a sideways scroll; a fixed width, since a
+        // column hidden at the first render gets no automatic width when shown
+        phoneOnly = grid.addColumn(e -> SHORT_WHEN.format(e.getOccurredAt())).setHeader("When (UTC)")
+                .setSortProperty("occurredAt").setWidth("8em").setFlexGrow(0);
+        phoneOnly.setVisible(false);
         secondary.add(grid.addColumn(e -> e.getEventType().replace("io.memberstream.", "")).setHeader("Type")
                 .setSortProperty("eventType").setAutoWidth(true).setFlexGrow(0));
         grid.addColumn(ForwardedEvent::getSubject).setHeader("Member").setAutoWidth(true).setFlexGrow(0);
@@ -130,7 +153,8 @@ public class EventLogView extends VerticalLayout {
         secondary.add(grid.addColumn(ForwardedEvent::getActor).setHeader("By").setAutoWidth(true).setFlexGrow(0));
         grid.addItemClickListener(click -> showDetail(click.getItem()));
         if (admin) {
-            grid.addComponentColumn(this::retryButton).setHeader("").setAutoWidth(true);
+            // on a phone there is no room for it: Retry all undelivered sends the failed ones again
+            secondary.add(grid.addComponentColumn(this::retryButton).setHeader("").setAutoWidth(true));
         }
         grid.sort(List.of(new GridSortOrder<>(occurred, SortDirection.DESCENDING)));
         grid.setItems(query -> eventLog.list(filter(), VaadinSpringDataHelpers.toSpringPageRequest(query)).stream(),
@@ -148,9 +172,41 @@ public class EventLogView extends VerticalLayout {
         return retry;
     }
 
-    /** On a phone only the time, member and status stay; the rest is in the detail. */
+    /**
+     * On a phone only the time, member and status stay (the rest is in the detail) and the filters are
+     * folded. The fold changes only when the width crosses to the other side, so a phone's keyboard
+     * (which resizes the window) does not fold the filters someone is typing in.
+     */
     void fitTo(int windowWidth) {
-        secondary.forEach(column -> column.setVisible(windowWidth >= PHONE_WIDTH));
+        boolean phone = windowWidth < PHONE_WIDTH;
+        secondary.forEach(column -> column.setVisible(!phone));
+        phoneOnly.setVisible(phone);
+        if (laidOutForPhone == null || laidOutForPhone != phone) {
+            filters.setOpened(!phone);
+        }
+        laidOutForPhone = phone;
+    }
+
+    /** The folded filters' summary names each active filter, so a phone shows what the grid is narrowed to. */
+    private void showActiveFilters() {
+        EventLogFilter active = filter();
+        List<String> parts = new ArrayList<>();
+        if (active.status() != null) {
+            parts.add(label(active.status()));
+        }
+        if (active.type() != null) {
+            parts.add("type " + active.type());
+        }
+        if (active.member() != null) {
+            parts.add("member " + active.member());
+        }
+        if (active.from() != null) {
+            parts.add("from " + WHEN_TEXT.format(active.from()));
+        }
+        if (active.to() != null) {
+            parts.add("to " + WHEN_TEXT.format(active.to()));
+        }
+        filters.setSummaryText(parts.isEmpty() ? "Filters: none" : "Filters: " + String.join(" · ", parts));
     }
 
     private void showDetail(ForwardedEvent row) {
@@ -183,6 +239,7 @@ public class EventLogView extends VerticalLayout {
 
     private void refresh() {
         grid.getDataProvider().refreshAll();
+        showActiveFilters();
         long undelivered = eventLog.undelivered();
         long shown = eventLog.count(filter());
         summary.setText(shown + (shown == 1 ? " event" : " events") + " · "

@@ -12,7 +12,9 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.PermitAll;
 import memberstream.base.ui.MainLayout;
+import memberstream.base.ui.LengthCounter;
 import memberstream.security.CurrentUser;
+import memberstream.security.NewUser;
 import memberstream.security.UserChangeRefusedException;
 import memberstream.security.UserService;
 
@@ -32,8 +34,9 @@ public class AccountView extends VerticalLayout {
     public AccountView(UserService users) {
         this.users = users;
         addClassName("account-view");
-        next.setHelperText("12 to 72 characters");
-        next.setMaxLength(72);
+        // counted, not cut: a pasted password longer than the limit is refused with a reason, not shortened
+        LengthCounter.count(next, NewUser.PASSWORD_MIN, NewUser.PASSWORD_MAX);
+        LengthCounter.count(repeat, NewUser.PASSWORD_MIN, NewUser.PASSWORD_MAX);
         change.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         change.addClickListener(click -> change());
         var form = new FormLayout(current, next, repeat, change);

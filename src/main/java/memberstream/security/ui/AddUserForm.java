@@ -11,6 +11,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.binder.Binder;
 import com.vaadin.flow.data.validator.BeanValidator;
 import com.vaadin.flow.shared.Registration;
+import memberstream.base.ui.LengthCounter;
 import memberstream.security.NewUser;
 import memberstream.security.Role;
 
@@ -38,7 +39,8 @@ class AddUserForm extends FormLayout {
     private void configureFields() {
         username.setRequiredIndicatorVisible(true);
         password.setRequiredIndicatorVisible(true);
-        password.setHelperText("12 to 72 characters");
+        LengthCounter.count(username, NewUser.USERNAME_MAX);
+        LengthCounter.count(password, NewUser.PASSWORD_MIN, NewUser.PASSWORD_MAX);
         role.setLabel("Role");
         role.setItems(Role.values());
         role.setItemLabelGenerator(r -> r == Role.ADMIN ? "Admin (edits)" : "Viewer (read only)");

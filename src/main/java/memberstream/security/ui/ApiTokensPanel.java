@@ -64,14 +64,21 @@ class ApiTokensPanel extends VerticalLayout {
     private void configureGrid() {
         grid.addColumn(token -> token.name() == null ? "" : token.name()).setHeader("Name");
         grid.addColumn(ApiTokenSummary::username).setHeader("User");
-        grid.addColumn(token -> WHEN.format(token.createdAt()) + " by " + token.createdBy()).setHeader("Created");
-        grid.addColumn(token -> when(token.lastUsedAt())).setHeader("Last used");
+        grid.addColumn(token -> WHEN.format(token.createdAt()) + " by " + token.createdBy()).setHeader("Created")
+                .setKey("created");
+        grid.addColumn(token -> when(token.lastUsedAt())).setHeader("Last used").setKey("last-used");
         grid.addComponentColumn(token -> {
             var revoke = new Button("Revoke", click -> revoke(token));
             revoke.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
             return revoke;
         }).setHeader("").setKey("revoke");
         grid.setAllRowsVisible(true);
+    }
+
+    /** On a phone the token's name, user and Revoke stay; when it was made and used give way. */
+    void fitTo(boolean phone) {
+        grid.getColumnByKey("created").setVisible(!phone);
+        grid.getColumnByKey("last-used").setVisible(!phone);
     }
 
     void refresh() {

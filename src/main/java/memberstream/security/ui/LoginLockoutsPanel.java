@@ -32,11 +32,12 @@ class LoginLockoutsPanel extends VerticalLayout {
     }
 
     private void configureGrid() {
-        grid.addColumn(lockout -> lockout.kind() == LoginSubject.USERNAME ? "User name" : "Address").setHeader("Kind");
+        grid.addColumn(lockout -> lockout.kind() == LoginSubject.USERNAME ? "User name" : "Address").setHeader("Kind")
+                .setKey("kind");
         grid.addColumn(LoginLockout::subject).setHeader("Who");
-        grid.addColumn(LoginLockout::failures).setHeader("Failures");
+        grid.addColumn(LoginLockout::failures).setHeader("Failures").setKey("failures");
         grid.addColumn(lockout -> lockout.lockedOut() ? "locked" : "delayed").setHeader("State");
-        grid.addColumn(lockout -> ApiTokensPanel.WHEN.format(lockout.until())).setHeader("Until");
+        grid.addColumn(lockout -> ApiTokensPanel.WHEN.format(lockout.until())).setHeader("Until").setKey("until");
         grid.addComponentColumn(lockout -> {
             var lift = new Button("Lift", click -> lift(lockout));
             lift.addThemeVariants(ButtonVariant.LUMO_SMALL);
@@ -44,6 +45,13 @@ class LoginLockoutsPanel extends VerticalLayout {
         }).setHeader("").setKey("lift");
         grid.setAllRowsVisible(true);
         grid.setEmptyStateText("Nobody is locked out.");
+    }
+
+    /** On a phone who is locked, the state and Lift stay. */
+    void fitTo(boolean phone) {
+        for (String key : new String[] {"kind", "failures", "until"}) {
+            grid.getColumnByKey(key).setVisible(!phone);
+        }
     }
 
     void refresh() {

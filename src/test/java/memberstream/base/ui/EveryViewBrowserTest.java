@@ -40,8 +40,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
  * each view is rendered with nothing reaching past the window's right edge (grids scroll inside
  * themselves), on a phone the navigation is a drawer that opens from the toggle, an event's detail
  * opens from the event log, a viewer typing {@code /users} is told it needs the admin role, and a
- * disabled user can neither log in nor call the API. Screenshots of each view at each width go to
- * {@code target/screenshots/view-*.png}, to be looked at.
+ * disabled user can neither log in nor call the API. On a phone no grid scrolls sideways either, the
+ * event log's grid starts in the first screen with the page not scrolling around it, the live tail's
+ * chart text shows at 10 px or more, and a user's actions open from a menu with the keyboard.
+ * Screenshots of each view at each width go to {@code target/screenshots/view-*.png}, to be looked at.
  */
 @ConsoleTest
 class EveryViewBrowserTest {
@@ -93,6 +95,9 @@ class EveryViewBrowserTest {
         chromium.screenshot("view-login-390.png");
         chromium.logIn(url("/members"), ADMIN, TestUsers.PASSWORD);
         tour(PHONE);
+        theEventLogsGridHasTheFirstScreen();
+        theLiveChartsTextIsReadable();
+        aUsersActionsOpenFromTheKeyboard();
 
         // the drawer is closed until the toggle opens it, then lists the views
         chromium.driver().get(url("/members"));
@@ -139,15 +144,20 @@ class EveryViewBrowserTest {
     /** Every view of an admin, plus a member's form with its history and an event's detail. */
     private void tour(int width) throws IOException {
         List<String> clipped = new ArrayList<>();
+        List<String> sideways = new ArrayList<>();
         for (String view : List.of("members", "members/" + memberId, "members/import", "users", "account",
-                "events", "settings", "live", "streams", "deliveries")) {
+                "events", "settings", "live", "streams", "streams/members", "deliveries")) {
             chromium.driver().get(url("/" + view));
             ready();
             chromium.script("return new Promise(resolve => setTimeout(resolve, 300))"); // columns fitted to the width
             clipped.addAll(pastTheRightEdge(view));
+            if (width == PHONE) {
+                sideways.addAll(gridsScrollingSideways(view));
+            }
             chromium.screenshot("view-" + view.replace('/', '-').replaceAll("\\d+", "id") + "-" + width + ".png");
         }
         assertThat(clipped).as("elements reaching past the window's right edge").isEmpty();
+        assertThat(sideways).as("grids scrolling sideways on a phone").isEmpty();
 
         chromium.driver().get(url("/events"));
         ready();
@@ -160,6 +170,60 @@ class EveryViewBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("vaadin-dialog-overlay"),
                 "\"specversion\""));
         chromium.screenshot("view-event-detail-" + width + ".png");
+    }
+
+    /** The filters are folded into a summary: the grid starts in the upper half and the page itself does not scroll. */
+    private void theEventLogsGridHasTheFirstScreen() {
+        chromium.driver().get(url("/events"));
+        ready();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("vaadin-grid.event-log-grid")));
+        @SuppressWarnings("unchecked")
+        var layout = (java.util.Map<String, Number>) chromium.script("""
+                const grid = document.querySelector('vaadin-grid.event-log-grid').getBoundingClientRect();
+                const content = document.querySelector('vaadin-app-layout').shadowRoot.querySelector('[content]');
+                return {gridTop: grid.top, gridHeight: grid.height, window: window.innerHeight,
+                        pageScroll: content.scrollHeight - content.clientHeight};""");
+        assertThat(layout.get("gridTop").doubleValue()).as("grid top").isLessThan(layout.get("window").doubleValue() / 2);
+        assertThat(layout.get("gridHeight").doubleValue()).as("grid height").isGreaterThan(300);
+        assertThat(layout.get("pageScroll").doubleValue()).as("the page scrolling around the grid").isLessThanOrEqualTo(1);
+        var filters = chromium.driver().findElement(By.cssSelector("vaadin-details.event-log-filters"));
+        assertThat(filters.getText()).contains("Filters: none");
+        chromium.script("arguments[0].querySelector('vaadin-details-summary').click()", filters);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("vaadin-details.event-log-filters vaadin-select")));
+    }
+
+    /** The charts are drawn at the phone's width, so their smallest text is at least 10 px on screen. */
+    private void theLiveChartsTextIsReadable() throws IOException {
+        chromium.driver().get(url("/live"));
+        ready();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#events-per-minute svg text")));
+        chromium.script("return new Promise(resolve => setTimeout(resolve, 500))"); // redrawn for the width
+        ready();
+        Number smallest = (Number) chromium.script("""
+                return Math.min(...[...document.querySelectorAll('.chart svg text')].map(text => {
+                  const svg = text.ownerSVGElement;
+                  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                  return parseFloat(getComputedStyle(text).fontSize) * scale;
+                }));""");
+        chromium.screenshot("view-live-charts-390.png");
+        assertThat(smallest.doubleValue()).as("smallest chart text on screen, px").isGreaterThanOrEqualTo(10);
+    }
+
+    /** A user's row has one Actions button on screen, and Enter on it opens its menu. */
+    private void aUsersActionsOpenFromTheKeyboard() throws IOException {
+        chromium.driver().get(url("/users"));
+        ready();
+        WebElement actions = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("vaadin-grid.users-grid vaadin-menu-bar.user-actions-menu vaadin-menu-bar-button")));
+        Number right = (Number) chromium.script("return arguments[0].getBoundingClientRect().right", actions);
+        assertThat(right.doubleValue()).as("the Actions button's right edge").isLessThanOrEqualTo(PHONE);
+        chromium.script("arguments[0].focus()", actions);
+        new org.openqa.selenium.interactions.Actions(chromium.driver()).sendKeys(org.openqa.selenium.Keys.ENTER)
+                .perform();
+        wait.until(driver -> driver.findElements(By.tagName("vaadin-menu-bar-item")).stream()
+                .anyMatch(item -> item.isDisplayed() && item.getText().contains("Reset password")));
+        chromium.screenshot("view-users-actions-390.png");
     }
 
     private void viewerIsToldThatUsersNeedsTheAdminRole(int width) throws IOException {
@@ -221,6 +285,19 @@ class EveryViewBrowserTest {
                   .map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : '')
                       + (e.id ? '#' + e.id : '') + ' right=' + Math.round(e.getBoundingClientRect().right)));""");
         return found.stream().map(element -> view + ": " + element).toList();
+    }
+
+    /** Visible grids whose rows are wider than the grid, so that a part is reached only by scrolling sideways. */
+    @SuppressWarnings("unchecked")
+    private List<String> gridsScrollingSideways(String view) {
+        var found = (List<String>) chromium.script("""
+                const table = grid => grid.shadowRoot.querySelector('#table');
+                return [...document.querySelectorAll('vaadin-app-layout vaadin-grid')]
+                  .filter(grid => grid.offsetParent !== null && grid.getBoundingClientRect().width > 0)
+                  .filter(grid => table(grid).scrollWidth > table(grid).clientWidth + 1)
+                  .map(grid => 'vaadin-grid' + (grid.id ? '#' + grid.id : '') + (grid.className ? '.' + grid.className : '')
+                      + ' ' + table(grid).scrollWidth + ' > ' + table(grid).clientWidth);""");
+        return found.stream().map(grid -> view + ": " + grid).toList();
     }
 
     private int apiStatus(String username) {

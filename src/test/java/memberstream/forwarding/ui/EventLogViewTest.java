@@ -146,9 +146,36 @@ class EventLogViewTest extends AbstractViewTest {
 
         assertThat(view.retryAll.isEnabled()).isFalse();
         view.fitTo(390);
-        assertThat(view.grid.getColumns().stream().filter(Grid.Column::isVisible).count()).isEqualTo(4); // time, member, status, retry
+        assertThat(view.grid.getColumns().stream().filter(Grid.Column::isVisible).count()).isEqualTo(3); // time, member, status
         view.fitTo(1440);
         assertThat(view.grid.getColumns().stream().filter(Grid.Column::isVisible).count()).isEqualTo(9);
+    }
+
+    @Test
+    void onAPhoneTheFiltersFoldIntoASummaryOfTheActiveOnes() {
+        loginAsViewer();
+        UI.getCurrent().navigate(EventLogView.class);
+        EventLogView view = _get(EventLogView.class);
+        assertThat(view.filters.isOpened()).isTrue();
+        assertThat(view.filters.getSummaryText()).isEqualTo("Filters: none");
+
+        view.fitTo(390);
+        assertThat(view.filters.isOpened()).isFalse();
+        view.statusFilter.setValue(EventLogView.label(DeliveryStatus.FAILED));
+        view.memberFilter.setValue("42");
+        assertThat(view.filters.getSummaryText()).isEqualTo("Filters: Failed · member 42");
+
+        // a phone's keyboard resizes the window: filters opened by hand stay open
+        view.filters.setOpened(true);
+        view.fitTo(380);
+        assertThat(view.filters.isOpened()).isTrue();
+        view.fitTo(1440);
+        assertThat(view.filters.isOpened()).isTrue();
+        view.fitTo(390);
+        assertThat(view.filters.isOpened()).isFalse();
+        view.statusFilter.setValue(EventLogView.ALL);
+        view.memberFilter.setValue("");
+        assertThat(view.filters.getSummaryText()).isEqualTo("Filters: none");
     }
 
     @SuppressWarnings("unchecked")

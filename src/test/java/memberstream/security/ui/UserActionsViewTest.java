@@ -99,6 +99,20 @@ class UserActionsViewTest extends AbstractViewTest {
     }
 
     @Test
+    void theNewPasswordFieldsCountTheirLength() {
+        loginAsViewer();
+        UI.getCurrent().navigate(AccountView.class);
+        var next = _get(PasswordField.class, spec -> spec.withLabel("New password"));
+        var repeat = _get(PasswordField.class, spec -> spec.withLabel("New password again"));
+        assertThat(next.getHelperText()).isEqualTo("0/72 (at least 12)");
+
+        _setValue(next, "short");
+        _setValue(repeat, "y".repeat(73));
+        assertThat(next.getHelperText()).isEqualTo("5/72 (at least 12)");
+        assertThat(repeat.getHelperText()).isEqualTo("73/72 (1 too many)");
+    }
+
+    @Test
     void aUserChangesTheirOwnPassword() {
         String name = "own-" + UUID.randomUUID().toString().substring(0, 8);
         login(name, Role.VIEWER);

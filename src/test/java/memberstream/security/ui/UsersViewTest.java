@@ -1,5 +1,6 @@
 package memberstream.security.ui;
 
+import static com.github.mvysny.kaributesting.v10.ContextMenuKt._clickItemWithCaption;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
@@ -13,6 +14,8 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.menubar.MenuBar;
+import com.vaadin.flow.component.contextmenu.MenuItem;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
@@ -41,6 +44,9 @@ class UsersViewTest extends AbstractViewTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    memberstream.security.UserService users;
+
     @Test
     void adminAddsAViewerWhoCanThenLogIn() {
         loginAsAdmin();
@@ -58,17 +64,58 @@ class UsersViewTest extends AbstractViewTest {
     }
 
     @Test
-    void onAPhoneTheCreationDateGivesWayToTheActions() {
+    void onAPhoneAUserIsOneCellAndTheActionsAMenuThatWorks() {
+        String name = "phone-" + UUID.randomUUID().toString().substring(0, 8);
+        memberstream.TestUsers.ensure(userDetails, users, name, Role.VIEWER);
         loginAsAdmin();
         UI.getCurrent().navigate(UsersView.class);
         UsersView view = _get(UsersView.class);
+        int row = gridUsernames().indexOf(name); // formatted rows have only the visible columns
+        int own = gridUsernames().indexOf(memberstream.ConsoleTest.ADMIN_USERNAME);
 
         view.adaptToWidth(390);
-        assertThat(view.grid.getColumnByKey("created").isVisible()).isFalse();
-        assertThat(view.grid.getColumnByKey("actions").isVisible()).isTrue();
+        assertThat(view.grid.getColumns()).filteredOn(Grid.Column::isVisible).extracting(Grid.Column::getKey)
+                .containsExactly("user", "menu");
+        var cell = (com.vaadin.flow.component.html.Div) _getCellComponent(view.grid, row, "user");
+        assertThat(cell.getElement().getTextRecursively()).contains(name, "viewer · enabled");
+        var menu = (MenuBar) _getCellComponent(view.grid, row, "menu");
+        var actions = menu.getItems().get(0);
+        assertThat(actions.getText()).isEqualTo("Actions");
+        assertThat(actions.getSubMenu().getItems()).extracting(MenuItem::getText)
+                .containsExactly("Make admin", "Disable", "Reset password", "Delete");
+        _clickItemWithCaption(menu, "Disable");
+        assertThat(jdbc.queryForObject("select enabled from users where username = ?", Boolean.class, name)).isFalse();
+
+        var ownMenu = (MenuBar) _getCellComponent(view.grid, own, "menu");
+        assertThat(ownMenu.getItems().get(0).getSubMenu().getItems()).filteredOn(item -> !item.isEnabled())
+                .extracting(MenuItem::getText).containsExactly("Make viewer (not yourself)", "Disable (not yourself)",
+                        "Delete (not yourself)");
 
         view.adaptToWidth(1440);
-        assertThat(view.grid.getColumnByKey("created").isVisible()).isTrue();
+        assertThat(view.grid.getColumns()).filteredOn(Grid.Column::isVisible).extracting(Grid.Column::getKey)
+                .containsExactly("username", "role", "state", "created", "actions");
+    }
+
+    @Test
+    void theUsernameAndPasswordCountTheirLengthAtEveryKeystroke() {
+        loginAsAdmin();
+        UI.getCurrent().navigate(UsersView.class);
+        TextField username = _get(TextField.class, spec -> spec.withLabel("Username"));
+        PasswordField password = _get(PasswordField.class, spec -> spec.withLabel("Password"));
+        assertThat(username.getHelperText()).isEqualTo("0/64");
+        assertThat(password.getHelperText()).isEqualTo("0/72 (at least 12)");
+        assertThat(username.getValueChangeMode()).isEqualTo(com.vaadin.flow.data.value.ValueChangeMode.EAGER);
+        assertThat(password.getValueChangeMode()).isEqualTo(com.vaadin.flow.data.value.ValueChangeMode.EAGER);
+
+        _setValue(username, "carol");
+        _setValue(password, "x".repeat(80));
+        assertThat(username.getHelperText()).isEqualTo("5/64");
+        assertThat(password.getHelperText()).isEqualTo("80/72 (8 too many)");
+        assertThat(password.getValue()).as("kept, not cut").hasSize(80);
+        _click(_get(Button.class, spec -> spec.withText("Add user")));
+        assertThat(password.isInvalid()).isTrue();
+        _setValue(password, "correct-horse");
+        assertThat(password.getHelperText()).isEqualTo("13/72");
     }
 
     @Test

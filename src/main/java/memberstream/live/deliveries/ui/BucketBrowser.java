@@ -94,10 +94,11 @@ final class BucketBrowser extends VerticalLayout {
         objects.addComponentColumn(BucketBrowser::keyCell).setHeader("Key").setFlexGrow(4);
         objects.addColumn(e -> e.folder() ? "" : DeliveryBrowserView.humanBytes(e.object().size())).setHeader("Size");
         objects.addColumn(e -> e.folder() || e.object().lastModified() == null ? ""
-                : Formats.TIME.format(e.object().lastModified())).setHeader("Written (UTC)");
-        objects.addColumn(e -> e.folder() ? "" : e.object().compression()).setHeader("Compression");
+                : Formats.TIME.format(e.object().lastModified())).setHeader("Written (UTC)").setKey("secondary-written");
+        objects.addColumn(e -> e.folder() ? "" : e.object().compression()).setHeader("Compression")
+                .setKey("secondary-compression");
         objects.addColumn(e -> e.folder() || e.object().records() == null ? "" : e.object().records().toString())
-                .setHeader("Records");
+                .setHeader("Records").setKey("secondary-records");
         objects.addComponentColumn(e -> e.folder() ? new Span() : openButton(() -> fireEvent(new OpenEvent(this, e.object()))))
                 .setHeader("").setAutoWidth(true).setFlexGrow(0);
         objects.setAllRowsVisible(true);

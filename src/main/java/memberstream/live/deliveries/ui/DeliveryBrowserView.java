@@ -1,6 +1,7 @@
 package memberstream.live.deliveries.ui;
 
 import memberstream.live.ui.Formats;
+import memberstream.live.ui.SecondaryColumnKeys;
 import memberstream.live.ui.SinkCalls;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
@@ -76,6 +77,8 @@ public class DeliveryBrowserView extends VerticalLayout {
         UI ui = attachEvent.getUI();
         ui.setPollInterval(BUFFER_REFRESH_MILLIS);
         pollRegistration = ui.addPollListener(poll -> refreshBuffered());
+        ui.getPage().retrieveExtendedClientDetails(details -> SecondaryColumnKeys.fitTo(this, details.getWindowInnerWidth()));
+        ui.getPage().addBrowserWindowResizeListener(resize -> SecondaryColumnKeys.fitTo(this, resize.getWidth()));
     }
 
     @Override
@@ -92,11 +95,12 @@ public class DeliveryBrowserView extends VerticalLayout {
         deliveryStreams.addThemeVariants(GridVariant.LUMO_COMPACT);
         deliveryStreams.addColumn(DeliveryStreamRow::name).setHeader("Delivery stream").setFlexGrow(2);
         deliveryStreams.addColumn(DeliveryStreamRow::status).setHeader("Status");
-        deliveryStreams.addColumn(DeliveryStreamRow::type).setHeader("Source");
-        deliveryStreams.addColumn(DeliveryStreamRow::bucket).setHeader("Bucket");
+        // on a phone name and status stay (SecondaryColumnKeys); the rest is in the configuration below
+        deliveryStreams.addColumn(DeliveryStreamRow::type).setHeader("Source").setKey("secondary-source");
+        deliveryStreams.addColumn(DeliveryStreamRow::bucket).setHeader("Bucket").setKey("secondary-bucket");
         deliveryStreams.addColumn(r -> orDash(r.bufferSizeMb()) + " MB / " + orDash(r.bufferIntervalSeconds()) + " s")
-                .setHeader("Buffer (size / interval)");
-        deliveryStreams.addColumn(DeliveryStreamRow::compression).setHeader("Compression");
+                .setHeader("Buffer (size / interval)").setKey("secondary-buffer");
+        deliveryStreams.addColumn(DeliveryStreamRow::compression).setHeader("Compression").setKey("secondary-compression");
         deliveryStreams.setAllRowsVisible(true);
         deliveryStreams.setEmptyStateText("No Firehose delivery streams at this endpoint.");
         // A click on the stream already shown keeps it shown (a grid's default is to deselect it).
@@ -124,9 +128,11 @@ public class DeliveryBrowserView extends VerticalLayout {
         grid.addThemeVariants(GridVariant.LUMO_COMPACT);
         grid.addColumn(ObjectRow::key).setHeader("Key").setFlexGrow(4).setTooltipGenerator(ObjectRow::key);
         grid.addColumn(o -> humanBytes(o.size())).setHeader("Size");
-        grid.addColumn(o -> o.lastModified() == null ? "" : Formats.TIME.format(o.lastModified())).setHeader("Written (UTC)");
-        grid.addColumn(ObjectRow::compression).setHeader("Compression");
-        grid.addColumn(o -> o.records() == null ? "–" : o.records().toString()).setHeader("Records");
+        grid.addColumn(o -> o.lastModified() == null ? "" : Formats.TIME.format(o.lastModified())).setHeader("Written (UTC)")
+                .setKey("secondary-written");
+        grid.addColumn(ObjectRow::compression).setHeader("Compression").setKey("secondary-compression");
+        grid.addColumn(o -> o.records() == null ? "–" : o.records().toString()).setHeader("Records")
+                .setKey("secondary-records");
         grid.addComponentColumn(o -> BucketBrowser.openButton(() -> openObject(o))).setHeader("").setAutoWidth(true).setFlexGrow(0);
         grid.setAllRowsVisible(true);
         grid.setEmptyStateText("None.");

@@ -35,13 +35,13 @@ final class ConsumersPanel extends VerticalLayout {
     private String stream;
     private String streamArn;
 
-    ConsumersPanel(ConsumerExplorer explorer, SinkCalls calls, boolean admin) {
+    ConsumersPanel(ConsumerExplorer explorer, SinkCalls calls, boolean admin, SecondaryColumns secondary) {
         this.explorer = explorer;
         this.calls = calls;
         this.admin = admin;
         setPadding(false);
         addClassName("consumers-panel");
-        configureGrids();
+        configureGrids(secondary);
         newConsumer.setId("new-consumer-name");
         newConsumer.setPattern("[a-zA-Z0-9_.-]{1,128}");
         newConsumer.setMaxLength(128);
@@ -81,13 +81,14 @@ final class ConsumersPanel extends VerticalLayout {
         });
     }
 
-    private void configureGrids() {
+    private void configureGrids(SecondaryColumns secondary) {
         consumers.setId("consumers");
         consumers.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         consumers.addColumn(ConsumerExplorer.ConsumerRow::name).setHeader("Consumer").setFlexGrow(2);
         consumers.addColumn(ConsumerExplorer.ConsumerRow::status).setHeader("Status");
-        consumers.addColumn(r -> r.created() == null ? "" : Formats.TIME.format(r.created())).setHeader("Created (UTC)");
-        consumers.addColumn(ConsumerExplorer.ConsumerRow::arn).setHeader("ARN").setFlexGrow(3);
+        secondary.add(consumers.addColumn(r -> r.created() == null ? "" : Formats.TIME.format(r.created()))
+                .setHeader("Created (UTC)"));
+        secondary.add(consumers.addColumn(ConsumerExplorer.ConsumerRow::arn).setHeader("ARN").setFlexGrow(3));
         if (admin) {
             consumers.addComponentColumn(row -> {
                 Button deregister = new Button("Deregister", e -> deregister(row));
@@ -102,9 +103,10 @@ final class ConsumersPanel extends VerticalLayout {
         subscriptions.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         subscriptions.addColumn(ConsumerExplorer.SubscriptionRow::consumer).setHeader("Consumer");
         subscriptions.addColumn(ConsumerExplorer.SubscriptionRow::shardId).setHeader("Shard");
-        subscriptions.addColumn(r -> Formats.TIME.format(r.since())).setHeader("Since (UTC)");
+        secondary.add(subscriptions.addColumn(r -> Formats.TIME.format(r.since())).setHeader("Since (UTC)"));
         subscriptions.addColumn(r -> r.millisBehindLatest() == null ? "" : r.millisBehindLatest() + " ms").setHeader("Behind latest");
-        subscriptions.addColumn(ConsumerExplorer.SubscriptionRow::position).setHeader("Position").setFlexGrow(3);
+        secondary.add(subscriptions.addColumn(ConsumerExplorer.SubscriptionRow::position).setHeader("Position")
+                .setFlexGrow(3));
         subscriptions.setAllRowsVisible(true);
         subscriptions.setEmptyStateText("No open SubscribeToShard subscriptions.");
     }

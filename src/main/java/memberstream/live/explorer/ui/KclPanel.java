@@ -35,7 +35,7 @@ final class KclPanel extends VerticalLayout {
 
     private String stream;
 
-    KclPanel(ConsumerExplorer explorer, SinkCalls calls, Clock clock) {
+    KclPanel(ConsumerExplorer explorer, SinkCalls calls, Clock clock, SecondaryColumns secondary) {
         this.explorer = explorer;
         this.calls = calls;
         this.clock = clock;
@@ -67,7 +67,7 @@ final class KclPanel extends VerticalLayout {
         bar.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
         bar.getStyle().set("gap", "var(--lumo-space-m)");
-        configureGrids();
+        configureGrids(secondary);
         add(new H3("KCL application"), bar, new H4("Leases"), leases, new H4("Reported metrics (latest minute)"), metrics);
     }
 
@@ -112,12 +112,12 @@ final class KclPanel extends VerticalLayout {
                 : String.format(Locale.ROOT, "%.3f", value);
     }
 
-    private void configureGrids() {
+    private void configureGrids(SecondaryColumns secondary) {
         leases.setId("leases");
         leases.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         leases.addColumn(ConsumerExplorer.LeaseRow::leaseKey).setHeader("Lease (shard)").setFlexGrow(2);
         leases.addColumn(ConsumerExplorer.LeaseRow::owner).setHeader("Owner").setFlexGrow(2);
-        leases.addColumn(ConsumerExplorer.LeaseRow::checkpoint).setHeader("Checkpoint").setFlexGrow(3);
+        secondary.add(leases.addColumn(ConsumerExplorer.LeaseRow::checkpoint).setHeader("Checkpoint").setFlexGrow(3));
         leases.addColumn(r -> r.millisBehind() == null ? "" : r.millisBehind() + " ms").setHeader("Lag (behind latest)");
         leases.setAllRowsVisible(true);
         leases.setEmptyStateText("No leases: pick a KCL lease table (key leaseKey).");
@@ -125,10 +125,10 @@ final class KclPanel extends VerticalLayout {
         metrics.setId("kcl-metrics");
         metrics.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         metrics.addColumn(ConsumerExplorer.MetricRow::name).setHeader("Metric").setFlexGrow(2);
-        metrics.addColumn(ConsumerExplorer.MetricRow::dimensions).setHeader("Dimensions").setFlexGrow(3);
+        secondary.add(metrics.addColumn(ConsumerExplorer.MetricRow::dimensions).setHeader("Dimensions").setFlexGrow(3));
         metrics.addColumn(r -> r.latest() == null ? ""
                 : number(r.latest()) + " (" + r.statistic().toLowerCase(java.util.Locale.ROOT) + ")").setHeader("Latest minute");
-        metrics.addColumn(r -> r.at() == null ? "" : Formats.TIME.format(r.at())).setHeader("At (UTC)");
+        secondary.add(metrics.addColumn(r -> r.at() == null ? "" : Formats.TIME.format(r.at())).setHeader("At (UTC)"));
         metrics.setAllRowsVisible(true);
         metrics.setEmptyStateText("No metrics reported under this namespace in the last hour.");
     }

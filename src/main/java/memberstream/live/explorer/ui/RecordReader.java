@@ -54,13 +54,14 @@ final class RecordReader extends VerticalLayout {
     private String nextIterator;
     private int pages;
 
-    RecordReader(StreamExplorer explorer, SinkCalls calls, Clock clock, Supplier<Optional<ShardRange>> selectedShard) {
+    RecordReader(StreamExplorer explorer, SinkCalls calls, Clock clock, Supplier<Optional<ShardRange>> selectedShard,
+                 SecondaryColumns secondary) {
         this.explorer = explorer;
         this.calls = calls;
         this.clock = clock;
         this.selectedShard = selectedShard;
         setPadding(false);
-        configureGrid();
+        configureGrid(secondary);
         result.setId("read-result");
         next.setId("read-next");
         next.setVisible(false);
@@ -97,13 +98,14 @@ final class RecordReader extends VerticalLayout {
         return bar;
     }
 
-    private void configureGrid() {
+    private void configureGrid(SecondaryColumns secondary) {
         records.setId("read-records");
         records.addThemeVariants(GridVariant.LUMO_COMPACT);
-        records.addColumn(Record::sequenceNumber).setHeader("Sequence number").setFlexGrow(3).setResizable(true);
+        secondary.add(records.addColumn(Record::sequenceNumber).setHeader("Sequence number").setFlexGrow(3)
+                .setResizable(true));
         records.addColumn(Record::partitionKey).setHeader("Partition key").setResizable(true);
-        records.addColumn(r -> r.approximateArrivalTimestamp() == null ? ""
-                : Formats.TIME.format(r.approximateArrivalTimestamp())).setHeader("Arrived (UTC)");
+        secondary.add(records.addColumn(r -> r.approximateArrivalTimestamp() == null ? ""
+                : Formats.TIME.format(r.approximateArrivalTimestamp())).setHeader("Arrived (UTC)"));
         records.addColumn(r -> preview(r.data().asByteArray())).setHeader("Data (click a row for all of it)").setFlexGrow(5)
                 .setTooltipGenerator(r -> "Open the whole record");
         records.setAllRowsVisible(true);

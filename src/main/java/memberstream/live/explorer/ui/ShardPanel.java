@@ -47,7 +47,7 @@ final class ShardPanel extends VerticalLayout {
     private BigInteger marker;
     private String markerLabel;
 
-    ShardPanel(StreamExplorer explorer, SinkCalls calls, boolean admin) {
+    ShardPanel(StreamExplorer explorer, SinkCalls calls, boolean admin, SecondaryColumns secondary) {
         this.explorer = explorer;
         this.calls = calls;
         setPadding(false);
@@ -55,7 +55,7 @@ final class ShardPanel extends VerticalLayout {
         shardMap.setId("shard-map");
         shardMap.addClassName("chart");
         putResult.setId("put-result");
-        configureGrid();
+        configureGrid(secondary);
         Component reshard = reshardBar();
         Component put = putBar();
         reshard.setVisible(admin);
@@ -102,18 +102,18 @@ final class ShardPanel extends VerticalLayout {
         return addListener(ShardsChanged.class, listener);
     }
 
-    private void configureGrid() {
+    private void configureGrid(SecondaryColumns secondary) {
         shards.setId("shards");
         shards.addThemeVariants(GridVariant.LUMO_COMPACT);
         shards.addColumn(ShardRange::shardId).setHeader("Shard").setAutoWidth(true);
         shards.addColumn(s -> s.open() ? "open" : "closed").setHeader("State").setAutoWidth(true);
-        shards.addColumn(ShardPanel::parents).setHeader("Parents").setAutoWidth(true);
+        secondary.add(shards.addColumn(ShardPanel::parents).setHeader("Parents").setAutoWidth(true));
         shards.addColumn(s -> String.format(Locale.ROOT, "%.1f %%", s.share() * 100)).setHeader("Key space")
                 .setAutoWidth(true);
-        shards.addColumn(s -> abbreviate(s.startingHashKey()) + " … " + abbreviate(s.endingHashKey()))
-                .setHeader("Hash keys").setTooltipGenerator(s -> s.startingHashKey() + " … " + s.endingHashKey());
-        shards.addColumn(ShardPanel::sequenceRange).setHeader("Sequence range").setFlexGrow(3)
-                .setTooltipGenerator(ShardPanel::sequenceRange);
+        secondary.add(shards.addColumn(s -> abbreviate(s.startingHashKey()) + " … " + abbreviate(s.endingHashKey()))
+                .setHeader("Hash keys").setTooltipGenerator(s -> s.startingHashKey() + " … " + s.endingHashKey()));
+        secondary.add(shards.addColumn(ShardPanel::sequenceRange).setHeader("Sequence range").setFlexGrow(3)
+                .setTooltipGenerator(ShardPanel::sequenceRange));
         shards.setAllRowsVisible(true);
     }
 

@@ -1,5 +1,6 @@
 package memberstream.live.explorer.ui;
 
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
@@ -60,6 +61,7 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
     private final ConsumersPanel consumers;
     private final KclPanel kcl;
     private final RecordReader reader;
+    private final SecondaryColumns secondary = new SecondaryColumns();
 
     private String selectedStream;
     private Registration following;
@@ -73,10 +75,10 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
         activity.setId("activity");
         activity.addClassName("activity");
         this.calls = new SinkCalls(clock, activity);
-        this.shards = new ShardPanel(explorer, calls, admin);
-        this.consumers = new ConsumersPanel(consumerExplorer, calls, admin);
-        this.kcl = new KclPanel(consumerExplorer, calls, clock);
-        this.reader = new RecordReader(explorer, calls, clock, () -> shards.selected(false));
+        this.shards = new ShardPanel(explorer, calls, admin, secondary);
+        this.consumers = new ConsumersPanel(consumerExplorer, calls, admin, secondary);
+        this.kcl = new KclPanel(consumerExplorer, calls, clock, secondary);
+        this.reader = new RecordReader(explorer, calls, clock, () -> shards.selected(false), secondary);
         shards.addShardsChangedListener(e -> followUntilActive());
         addClassName("stream-explorer");
         configureStreamGrid();
@@ -140,10 +142,11 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
         streams.addThemeVariants(GridVariant.LUMO_COMPACT);
         streams.addColumn(StreamExplorer.StreamRow::name).setHeader("Stream").setFlexGrow(2);
         streams.addColumn(StreamExplorer.StreamRow::status).setHeader("Status");
-        streams.addColumn(StreamExplorer.StreamRow::mode).setHeader("Mode");
-        streams.addColumn(r -> r.retentionHours() + " h").setHeader("Retention");
+        secondary.add(streams.addColumn(StreamExplorer.StreamRow::mode).setHeader("Mode"));
+        secondary.add(streams.addColumn(r -> r.retentionHours() + " h").setHeader("Retention"));
         streams.addColumn(StreamExplorer.StreamRow::openShards).setHeader("Open shards");
-        streams.addColumn(r -> r.created() == null ? "" : Formats.TIME.format(r.created())).setHeader("Created (UTC)");
+        secondary.add(streams.addColumn(r -> r.created() == null ? "" : Formats.TIME.format(r.created()))
+                .setHeader("Created (UTC)"));
         streams.setAllRowsVisible(true);
         streams.setEmptyStateText("No Kinesis streams at this endpoint.");
         streams.asSingleSelect().addValueChangeListener(e -> {
@@ -191,6 +194,17 @@ public class StreamExplorerView extends VerticalLayout implements HasUrlParamete
             following = null;
             getUI().ifPresent(ui -> ui.setPollInterval(-1));
         }
+    }
+
+    /** On a phone every grid of the page drops its secondary columns. */
+    @Override
+    protected void onAttach(AttachEvent attach) {
+        attach.getUI().getPage().retrieveExtendedClientDetails(details -> fitTo(details.getWindowInnerWidth()));
+        attach.getUI().getPage().addBrowserWindowResizeListener(resize -> fitTo(resize.getWidth()));
+    }
+
+    void fitTo(int windowWidth) {
+        secondary.fitTo(windowWidth);
     }
 
     @Override

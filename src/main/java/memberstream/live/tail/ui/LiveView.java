@@ -42,6 +42,8 @@ import memberstream.live.tail.ShardLagChart;
  * (the application has {@code @Push}), with the rolling charts beside it. The grid holds at most as
  * many rows as the feed keeps. The charts are redrawn at most once a second when records arrive; a
  * one-second UI poll draws what a burst left pending and lets the minute window slide on a quiet stream.
+ * The charts are drawn as wide as the window leaves room for (so a phone's labels are not scaled down to
+ * a few pixels), and on a phone the grid keeps arrival, event and member; a row's details show the data.
  */
 @Route(value = "live", layout = MainLayout.class)
 @PageTitle("Live tail | Memberstream")
@@ -53,6 +55,11 @@ public class LiveView extends VerticalLayout {
     private static final Duration ANOMALY_SHOWN_FOR = Duration.ofMinutes(5);
     private static final Duration QUIET_REDRAW = Duration.ofSeconds(10);
     private static final int POLL_MILLIS = 1000;
+    /** Below this window width (CSS pixels) the grid drops its secondary columns. */
+    static final int PHONE_WIDTH = 700;
+    /** The page's padding and the chart's border, taken from the window's width to get the chart's. */
+    private static final int CHART_MARGIN = 34;
+    private static final int MIN_CHART_WIDTH = 280;
 
     private final transient LiveFeed feed;
     private final transient SettingsService settings;
@@ -65,6 +72,8 @@ public class LiveView extends VerticalLayout {
     private final Div anomaly = new Div();
     private final Svg rateChart = new Svg();
     private final Svg lagChart = new Svg();
+    private final java.util.List<Grid.Column<LiveRecord>> secondary = new java.util.ArrayList<>();
+    private int chartWidth = EventRateChart.WIDTH;
     private Instant chartsDrawnAt = Instant.MIN;
     private boolean chartsPending;
     private long received;
@@ -115,12 +124,12 @@ public class LiveView extends VerticalLayout {
                 .setAutoWidth(true).setFlexGrow(0);
         grid.addComponentColumn(LiveView::eventBadge).setHeader("Event").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(r -> r.member() == null ? "" : r.member()).setHeader("Member").setFlexGrow(2);
-        grid.addColumn(LiveRecord::shardId).setHeader("Shard").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(LiveRecord::sequenceNumber).setHeader("Sequence number").setFlexGrow(3)
-                .setTooltipGenerator(LiveRecord::sequenceNumber);
-        grid.addColumn(LiveRecord::partitionKey).setHeader("Partition key").setFlexGrow(1);
-        grid.addColumn(r -> r.delay() == null ? "–" : r.delay().toMillis() + " ms").setHeader("Commit → arrival")
-                .setAutoWidth(true).setFlexGrow(0);
+        secondary.add(grid.addColumn(LiveRecord::shardId).setHeader("Shard").setAutoWidth(true).setFlexGrow(0));
+        secondary.add(grid.addColumn(LiveRecord::sequenceNumber).setHeader("Sequence number").setFlexGrow(3)
+                .setTooltipGenerator(LiveRecord::sequenceNumber));
+        secondary.add(grid.addColumn(LiveRecord::partitionKey).setHeader("Partition key").setFlexGrow(1));
+        secondary.add(grid.addColumn(r -> r.delay() == null ? "–" : r.delay().toMillis() + " ms")
+                .setHeader("Commit → arrival").setAutoWidth(true).setFlexGrow(0));
         grid.setItemDetailsRenderer(new com.vaadin.flow.data.renderer.TextRenderer<>(LiveRecord::dataPreview));
         grid.setItems(new ListDataProvider<>(shown));
         grid.setEmptyStateText("No records yet: changes to members appear here as they arrive in the stream.");
@@ -150,6 +159,22 @@ public class LiveView extends VerticalLayout {
         unsubscribe = feed.subscribe(update -> ui.access(() -> apply(update)));
         ui.setPollInterval(POLL_MILLIS);
         pollRegistration = ui.addPollListener(poll -> redrawIfDue());
+        ui.getPage().retrieveExtendedClientDetails(details -> fitTo(details.getWindowInnerWidth()));
+        ui.getPage().addBrowserWindowResizeListener(resize -> fitTo(resize.getWidth()));
+    }
+
+    /** Lays the page out for a window {@code windowWidth} CSS pixels wide: the charts' width, the grid's columns. */
+    void fitTo(int windowWidth) {
+        secondary.forEach(column -> column.setVisible(windowWidth >= PHONE_WIDTH));
+        int width = Math.max(MIN_CHART_WIDTH, Math.min(EventRateChart.WIDTH, windowWidth - CHART_MARGIN));
+        if (width != chartWidth) {
+            chartWidth = width;
+            drawCharts(feed.status());
+        }
+    }
+
+    int chartWidth() {
+        return chartWidth;
     }
 
     @Override
@@ -222,8 +247,8 @@ public class LiveView extends VerticalLayout {
         chartsDrawnAt = clock.instant();
         chartsPending = false;
         RollingAnalytics.Snapshot snapshot = feed.analytics();
-        rateChart.setSvg(EventRateChart.render(snapshot, ZoneOffset.UTC));
-        lagChart.setSvg(ShardLagChart.render(current.lags()));
+        rateChart.setSvg(EventRateChart.render(snapshot, ZoneOffset.UTC, chartWidth));
+        lagChart.setSvg(ShardLagChart.render(current.lags(), chartWidth));
         RollingAnalytics.Anomaly latest = snapshot.latestAnomaly()
                 .filter(a -> a.minute().isAfter(chartsDrawnAt.minus(ANOMALY_SHOWN_FOR)))
                 .orElse(null);

@@ -44,6 +44,41 @@ class ConsumersAndKclPanelsTest extends AbstractViewTest {
     private final String stream = "readers-" + UUID.randomUUID().toString().substring(0, 8);
 
     @Test
+    void onAPhoneEveryGridOfTheExplorerDropsItsSecondaryColumns() {
+        loginAsAdmin();
+        createStream();
+        UI.getCurrent().navigate(StreamExplorerView.class, stream);
+        StreamExplorerView view = _get(StreamExplorerView.class);
+
+        view.fitTo(390);
+        assertThat(visibleHeaders("streams")).containsExactly("Stream", "Status", "Open shards");
+        assertThat(visibleHeaders("shards")).containsExactly("Shard", "State", "Key space");
+        assertThat(visibleHeaders("consumers")).containsExactly("Consumer", "Status");
+        assertThat(visibleHeaders("subscriptions")).containsExactly("Consumer", "Shard", "Behind latest");
+        assertThat(visibleHeaders("leases")).containsExactly("Lease (shard)", "Owner", "Lag (behind latest)");
+        assertThat(visibleHeaders("kcl-metrics")).containsExactly("Metric", "Latest (sum a minute)");
+        assertThat(visibleHeaders("read-records")).containsExactly("Partition key", "Data (click a row for all of it)");
+
+        view.fitTo(1440);
+        assertThat(visibleHeaders("streams")).hasSize(6);
+        assertThat(visibleHeaders("consumers")).contains("ARN", "Created (UTC)");
+    }
+
+    /** The grid's shown column headers; found among all descendants, as the reader's grid is hidden until a read. */
+    private static java.util.List<String> visibleHeaders(String gridId) {
+        Grid<?> grid = descendants(_get(StreamExplorerView.class)).filter(c -> gridId.equals(c.getId().orElse(null)))
+                .map(c -> (Grid<?>) c).findFirst().orElseThrow();
+        return grid.getColumns().stream().filter(Grid.Column::isVisible).map(Grid.Column::getHeaderText)
+                .filter(header -> header != null && !header.isEmpty()).toList();
+    }
+
+    private static java.util.stream.Stream<com.vaadin.flow.component.Component> descendants(
+            com.vaadin.flow.component.Component root) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(root),
+                root.getChildren().flatMap(ConsumersAndKclPanelsTest::descendants));
+    }
+
+    @Test
     void adminRegistersAndDeregistersAConsumerAndSeesTheSubscriptionsList() {
         loginAsAdmin();
         createStream();

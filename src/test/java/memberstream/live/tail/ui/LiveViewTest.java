@@ -132,6 +132,27 @@ class LiveViewTest extends AbstractViewTest {
         });
     }
 
+    @Test
+    void onAPhoneTheChartsAreDrawnAtItsWidthAndTheGridKeepsThreeColumns() {
+        loginAsViewer();
+        UI.getCurrent().navigate(LiveView.class);
+        LiveView view = _get(LiveView.class);
+        @SuppressWarnings("unchecked")
+        Grid<LiveRecord> grid = _get(Grid.class, spec -> spec.withId("live-records"));
+
+        view.fitTo(390);
+        assertThat(view.chartWidth()).isEqualTo(356);
+        assertThat(svg("events-per-minute")).contains("viewBox=\"0 0 356 260\"");
+        assertThat(svg("lag-per-shard")).contains("viewBox=\"0 0 356 ");
+        assertThat(grid.getColumns()).filteredOn(Grid.Column::isVisible).extracting(Grid.Column::getHeaderText)
+                .containsExactly("Arrived (UTC)", "Event", "Member");
+
+        view.fitTo(1440);
+        assertThat(view.chartWidth()).isEqualTo(720);
+        assertThat(svg("events-per-minute")).contains("viewBox=\"0 0 720 260\"");
+        assertThat(grid.getColumns()).filteredOn(Grid.Column::isVisible).hasSize(7);
+    }
+
     private static String svg(String id) {
         return _get(Svg.class, spec -> spec.withId(id)).getElement().getProperty("innerHTML");
     }
