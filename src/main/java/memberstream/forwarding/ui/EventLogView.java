@@ -147,10 +147,10 @@ public class EventLogView extends VerticalLayout {
                 .setAutoWidth(true).setFlexGrow(0);
         secondary.add(grid.addColumn(ForwardedEvent::getAttempts).setHeader("Tries").setSortProperty("attempts")
                 .setAutoWidth(true).setFlexGrow(0));
-        secondary.add(grid.addColumn(EventLogView::where).setHeader("Where").setWidth("14em").setFlexGrow(1));
+        secondary.add(grid.addColumn(EventLogView::where).setHeader("Where").setWidth("10em").setFlexGrow(2));
         secondary.add(grid.addColumn(e -> e.getLastError() == null ? "" : e.getLastError()).setHeader("Last error")
-                .setWidth("12em").setFlexGrow(1));
-        secondary.add(grid.addColumn(ForwardedEvent::getActor).setHeader("By").setAutoWidth(true).setFlexGrow(0));
+                .setWidth("8em").setFlexGrow(1));
+        secondary.add(grid.addColumn(ForwardedEvent::getActor).setHeader("By").setWidth("7em").setFlexGrow(0));
         grid.addItemClickListener(click -> showDetail(click.getItem()));
         if (admin) {
             // on a phone there is no room for it: Retry all undelivered sends the failed ones again
