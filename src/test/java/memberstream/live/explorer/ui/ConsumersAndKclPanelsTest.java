@@ -56,7 +56,7 @@ class ConsumersAndKclPanelsTest extends AbstractViewTest {
         assertThat(visibleHeaders("consumers")).containsExactly("Consumer", "Status");
         assertThat(visibleHeaders("subscriptions")).containsExactly("Consumer", "Shard", "Behind latest");
         assertThat(visibleHeaders("leases")).containsExactly("Lease (shard)", "Owner", "Lag (behind latest)");
-        assertThat(visibleHeaders("kcl-metrics")).containsExactly("Metric", "Latest (sum a minute)");
+        assertThat(visibleHeaders("kcl-metrics")).containsExactly("Metric", "Latest minute");
         assertThat(visibleHeaders("read-records")).containsExactly("Partition key", "Data (click a row for all of it)");
 
         view.fitTo(1440);
