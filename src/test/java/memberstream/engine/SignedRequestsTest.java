@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import memberstream.KinesisWireProtocol;
 import memberstream.MutableClock;
 import memberstream.engine.firehose.FirehoseRoute;
 import memberstream.engine.firehose.FirehoseService;
@@ -115,20 +116,10 @@ class SignedRequestsTest {
 
     /** A client without retries, so that a refusal surfaces as it is; CBOR unless {@code json}. */
     private static KinesisClient kinesisClient(boolean json, String id, String secret) {
-        String previous = System.getProperty("aws.cborEnabled");
-        System.setProperty("aws.cborEnabled", Boolean.toString(!json));
-        try {
-            return keep(KinesisClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+        return keep(KinesisWireProtocol.building(json, () -> KinesisClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(credentials(id, secret)).httpClient(ApacheHttpClient.create())
                     .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
-                    .build());
-        } finally {
-            if (previous == null) {
-                System.clearProperty("aws.cborEnabled");
-            } else {
-                System.setProperty("aws.cborEnabled", previous);
-            }
-        }
+                    .build()));
     }
 
     private static S3Client s3Client(String id, String secret, List<String> sentPayloadHashes) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import memberstream.KinesisWireProtocol;
 import memberstream.engine.EngineProperties;
 import memberstream.engine.EngineServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -43,13 +44,7 @@ final class LocalKinesis implements AutoCloseable {
 
     /** As {@link #client(boolean)}, with one more interceptor (e.g. to see the answers on the wire). */
     KinesisClient client(boolean json, ExecutionInterceptor extra) {
-        String previous = System.getProperty("aws.cborEnabled");
-        if (json) {
-            // The SDK reads this once, when the client's protocol factory is built.
-            System.setProperty("aws.cborEnabled", "false");
-        }
-        try {
-            KinesisClient client = KinesisClient.builder()
+        KinesisClient client = KinesisWireProtocol.building(json, () -> KinesisClient.builder()
                     .endpointOverride(URI.create("http://127.0.0.1:" + server.port()))
                     .region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
@@ -63,16 +58,9 @@ final class LocalKinesis implements AutoCloseable {
                                 }
                             })
                             .addExecutionInterceptor(extra))
-                    .build();
-            clients.add(client);
-            return client;
-        } finally {
-            if (previous == null) {
-                System.clearProperty("aws.cborEnabled");
-            } else {
-                System.setProperty("aws.cborEnabled", previous);
-            }
-        }
+                    .build());
+        clients.add(client);
+        return client;
     }
 
     @Override

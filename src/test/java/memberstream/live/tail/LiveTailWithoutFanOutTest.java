@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import memberstream.KinesisWireProtocol;
 import memberstream.engine.TestEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,22 +101,11 @@ class LiveTailWithoutFanOutTest {
     }
 
     private KinesisClient syncClient(URI endpointUri, boolean json) {
-        String previous = System.getProperty("aws.cborEnabled");
-        if (json) {
-            System.setProperty("aws.cborEnabled", "false"); // read once, when the client's protocol factory is built
-        }
-        try {
-            KinesisClient client = KinesisClient.builder().endpointOverride(endpointUri).region(Region.US_EAST_1)
-                    .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build();
-            closeLast.add(client);
-            return client;
-        } finally {
-            if (previous == null) {
-                System.clearProperty("aws.cborEnabled");
-            } else {
-                System.setProperty("aws.cborEnabled", previous);
-            }
-        }
+        KinesisClient client = KinesisWireProtocol.building(json, () -> KinesisClient.builder()
+                .endpointOverride(endpointUri).region(Region.US_EAST_1)
+                .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build());
+        closeLast.add(client);
+        return client;
     }
 
     private KinesisAsyncClient asyncClient(URI endpointUri) {
