@@ -145,6 +145,8 @@ final class FanOutSession {
         String after = later(cursor.continuation, cursor.checkpoint);
         StartingPosition position = after != null
                 ? StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after).build()
+                : cursor.startAt != null
+                ? StartingPosition.builder().type(ShardIteratorType.AT_TIMESTAMP).timestamp(cursor.startAt).build()
                 : StartingPosition.builder().type(cursor.startAtLatest ? ShardIteratorType.LATEST
                 : ShardIteratorType.TRIM_HORIZON).build();
         cursor.generation = reader.subscribe(consumerArn, cursor.shard.shardId(), position);
@@ -218,6 +220,7 @@ final class FanOutSession {
                     cursor.shard.shardId(), FanOutReader.firstLine(error));
             cursor.continuation = null;
             cursor.checkpoint = null;
+            cursor.startAt = null;
             cursor.due = clock.instant();
         } else if (!everDelivered && FanOutReader.clientSide(error) && ++failures >= FAN_OUT_ATTEMPTS) {
             giveUp(stream, "SubscribeToShard failed " + failures + " times: " + FanOutReader.firstLine(error));

@@ -53,6 +53,11 @@ import memberstream.live.ShardRange;
  *       being announced as new.</li>
  *   <li>An absent, deleted or unreachable stream is looked for again every {@code discoveryInterval};
  *       each change of state is logged once.</li>
+ *   <li>Idle: {@link #pause()} (nobody watches) ends the subscriptions and writes the checkpoints, and
+ *       nothing is called until {@link #resume()}; then each shard is caught up from the last
+ *       {@link #WINDOW} to its newest record ({@link WindowReadBack#catchUp}) into the feed's window,
+ *       without announcing it, and reading goes on after it. What the feed already holds is not read
+ *       twice; what arrived before the window while nobody watched is skipped.</li>
  * </ul>
  *
  * <p>Thread-safety: confined to one thread (the runner's), with its readers and cursors; only the feed
@@ -80,7 +85,10 @@ public class LiveConsumer implements AutoCloseable {
     private final FanOutSession fanOut;
     private final WindowReadBack readBack;
     private final PollingReader polling;
-    private final Set<String> windowRebuilt = new java.util.HashSet<>();
+    /** The streams (name@creation) this consumer has filled the feed from: it holds them up to their cursors. */
+    private final Set<String> fedFrom = new java.util.HashSet<>();
+    /** Resumed and not yet caught up: the next discovery reads the window back to the newest records. */
+    private boolean catchingUp;
 
     private String currentStream;
     private String streamArn;
@@ -167,6 +175,38 @@ public class LiveConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops reading while nobody watches: ends the fan-out subscriptions and polling, writes the
+     * checkpoints, and says so in the status. The cursors stay, so {@link #resume()} knows what the feed
+     * already holds.
+     */
+    public void pause() {
+        if (fanOut != null) {
+            fanOut.cancelAll();
+            fanOut.forgetConsumer(); // looked up again on resume: it may have been deregistered meanwhile
+        }
+        cursors.values().forEach(c -> {
+            c.iterator = null; // a GetRecords iterator expires within five minutes
+            c.generation = 0;
+            c.continuation = null;
+            c.millisBehindLatest = null;
+            c.due = Instant.MIN;
+        });
+        flushCheckpoints();
+        catchingUp = false;
+        setState(LiveStatus.State.IDLE, "Idle: nobody has the live tail open, so the stream is not read;"
+                + " it is read again (and the last 30 minutes caught up) when someone opens it");
+        feed.status(status());
+    }
+
+    /** A watcher arrived: read again, first catching up on what arrived meanwhile. */
+    public void resume() {
+        catchingUp = true;
+        nextDiscovery = Instant.MIN;
+        setState(LiveStatus.State.CATCHING_UP, "Catching up" + (currentStream == null ? "" : " on " + currentStream));
+        feed.status(status());
+    }
+
     /** Ends the subscriptions and writes pending checkpoints. The stream consumer stays registered. */
     @Override
     public void close() {
@@ -226,6 +266,9 @@ public class LiveConsumer implements AutoCloseable {
             }
             streamArn = summary.streamARN();
             addShards(listShards());
+            if (catchingUp) {
+                catchUp();
+            }
             if (fanOut != null) {
                 fanOut.choose(currentStream, streamArn);
             }
@@ -284,11 +327,30 @@ public class LiveConsumer implements AutoCloseable {
             }
             cursors.put(shard.shardId(), cursor);
         });
-        if (!saved.isEmpty() && windowRebuilt.add(currentStream + "@" + streamCreatedAt)) {
+        if (!catchingUp && !saved.isEmpty() && !fedFrom.contains(identity())) {
             List<LiveRecord> restored = readBack.rebuild(currentStream, clock.instant().minus(WINDOW), saved,
                     this::toLiveRecord);
             feed.restored(restored);
         }
+        if (!catchingUp) {
+            fedFrom.add(identity());
+        }
+    }
+
+    /** Reads the window back to the newest records, unannounced ({@link WindowReadBack#catchUp}). */
+    private void catchUp() {
+        boolean feedHolds = !fedFrom.add(identity());
+        setState(LiveStatus.State.CATCHING_UP, "Catching up: reading back the last " + WINDOW.toMinutes()
+                + " minutes of " + currentStream);
+        feed.status(status());
+        List<LiveRecord> restored = readBack.catchUp(currentStream, cursors.values(), clock.instant().minus(WINDOW),
+                feedHolds, this::toLiveRecord, this::markDirty);
+        catchingUp = false;
+        feed.restored(restored);
+    }
+
+    private String identity() {
+        return currentStream + "@" + streamCreatedAt;
     }
 
     private void clearCursors() {

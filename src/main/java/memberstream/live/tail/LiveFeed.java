@@ -12,11 +12,14 @@ import org.slf4j.LoggerFactory;
 /**
  * What the live views read: the most recent records (a bounded ring, oldest dropped first), the
  * rolling analytics and the consumer's status, plus a subscription that tells listeners when records
- * arrive.
+ * arrive. Each subscriber is also a watcher ({@link Watchers}): the consumer reads the stream only
+ * while someone subscribes or {@link #watch()}es, so a console whose live tail nobody has open makes
+ * no calls for it.
  *
- * <p>Thread-safety: the consumer thread calls {@link #arrived} and {@link #status(LiveStatus)};
- * any thread may read or subscribe. Listeners run on the consumer thread and must hand work over to
- * their own thread (a view uses {@code UI.access}); a listener that throws is logged and kept.
+ * <p>Thread-safety: the consumer thread calls {@link #arrived}, {@link #restored} and
+ * {@link #status(LiveStatus)}; any thread may read, subscribe or watch. Listeners run on the consumer
+ * thread and must hand work over to their own thread (a view uses {@code UI.access}); a listener that
+ * throws is logged and kept.
  */
 public class LiveFeed {
 
@@ -26,22 +29,60 @@ public class LiveFeed {
     private final ArrayDeque<LiveRecord> recent;
     private final RollingAnalytics analytics;
     private final List<Consumer<Update>> listeners = new CopyOnWriteArrayList<>();
+    private final Watchers watchers;
     private volatile LiveStatus status = LiveStatus.starting();
 
     public LiveFeed(int capacity, Clock clock) {
         this.capacity = Math.max(1, capacity);
         this.recent = new ArrayDeque<>(this.capacity);
         this.analytics = RollingAnalytics.withDefaults(clock);
+        this.watchers = new Watchers(clock);
     }
 
-    /** New records and the status after them, as told to listeners. */
-    public record Update(List<LiveRecord> records, LiveStatus status) {
+    /**
+     * New records and the status after them, as told to listeners.
+     *
+     * @param rebuilt the window was rebuilt from the stream (records put in without being announced):
+     *                a view shows {@link #recent(int)} afresh
+     */
+    public record Update(List<LiveRecord> records, LiveStatus status, boolean rebuilt) {
+
+        public Update(List<LiveRecord> records, LiveStatus status) {
+            this(records, status, false);
+        }
     }
 
-    /** Subscribes; run the returned action to unsubscribe. */
+    /**
+     * Subscribes, and watches until unsubscribed (the consumer reads while someone does); run the
+     * returned action to unsubscribe.
+     */
     public Runnable subscribe(Consumer<Update> listener) {
         listeners.add(listener);
-        return () -> listeners.remove(listener);
+        Runnable leave = watchers.join();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                listeners.remove(listener);
+                leave.run();
+            }
+        };
+    }
+
+    /**
+     * Watches without listening: for whatever needs the feed filled while no view is open (a benchmark,
+     * a test). Run the returned action once to stop watching.
+     */
+    public Runnable watch() {
+        return watchers.join();
+    }
+
+    /** How many subscribe or watch now. */
+    public int watchers() {
+        return watchers.count();
+    }
+
+    Watchers watching() {
+        return watchers;
     }
 
     /** The newest records first, at most {@code limit}. */
@@ -86,7 +127,8 @@ public class LiveFeed {
 
     /**
      * Puts records read back from the stream (oldest first) into the window and the analytics without
-     * announcing them: they arrived before this console started, and were shown then.
+     * announcing them as new (they arrived while nobody watched, or before this console started); tells
+     * listeners that the window was rebuilt.
      */
     void restored(List<LiveRecord> records) {
         synchronized (recent) {
@@ -98,6 +140,7 @@ public class LiveFeed {
             }
         }
         records.forEach(r -> analytics.record(r.eventType(), r.arrival()));
+        tell(new Update(List.of(), status, true));
     }
 
     void status(LiveStatus newStatus) {

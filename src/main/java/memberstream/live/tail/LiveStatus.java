@@ -10,7 +10,11 @@ import java.util.List;
  */
 public record LiveStatus(String streamName, State state, String message, List<ShardLagChart.Lag> lags) {
 
-    public enum State { STARTING, DISABLED, WAITING_FOR_STREAM, READING, UNREACHABLE }
+    /**
+     * IDLE: nobody watches, nothing is read; CATCHING_UP: a watcher arrived and the window is being
+     * read back from the stream before reading goes on.
+     */
+    public enum State { STARTING, DISABLED, IDLE, CATCHING_UP, WAITING_FOR_STREAM, READING, UNREACHABLE }
 
     static LiveStatus starting() {
         return new LiveStatus(null, State.STARTING, "Starting", List.of());

@@ -32,7 +32,7 @@ class LiveTailConfiguration {
             feed.status(new LiveStatus(null, LiveStatus.State.DISABLED,
                     "The live consumer is off (memberstream.live.consumer-enabled=false)", List.of()));
         }
-        return new LiveConsumerRunner(consumer, properties.consumerEnabled());
+        return new LiveConsumerRunner(consumer, feed, properties.idleAfter(), properties.consumerEnabled());
     }
 
     /**

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * The live consumer's polling reader: one GetRecords on one shard per call, from the shard's
- * checkpoint (AFTER_SEQUENCE_NUMBER), else its oldest or latest record. Paces itself through the
+ * checkpoint (AFTER_SEQUENCE_NUMBER), else where a catch-up left it (AT_TIMESTAMP), else its oldest or
+ * latest record. Paces itself through the
  * cursor's {@code due}: {@code pollInterval} while records flow, {@code idlePollInterval} when quiet,
  * a growing backoff when throttled or failing. Thread-safety: the consumer thread's only.
  */
@@ -95,6 +96,16 @@ final class PollingReader {
                 log.info("Checkpoint {} is not in {} of {} any more; reading from its oldest record",
                         cursor.checkpoint, shardId, stream);
                 cursor.checkpoint = null;
+            }
+        }
+        if (cursor.startAt != null) {
+            try {
+                return kinesis.get().getShardIterator(r -> r.streamName(stream).shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(cursor.startAt)).shardIterator();
+            } catch (InvalidArgumentException refused) { // e.g. a time ahead of the endpoint's clock
+                log.info("AT_TIMESTAMP {} refused on {} of {}; reading from the initial position: {}", cursor.startAt,
+                        shardId, stream, FanOutReader.firstLine(refused));
+                cursor.startAt = null;
             }
         }
         ShardIteratorType type = cursor.startAtLatest ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;

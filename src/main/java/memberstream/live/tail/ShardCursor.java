@@ -21,6 +21,11 @@ final class ShardCursor {
     Long millisBehindLatest;
     long throttles;
     boolean startAtLatest;
+    /**
+     * Where to start when there is no checkpoint, before the initial position: after a catch-up that
+     * found nothing since this time, the records that arrive from it on are the new ones.
+     */
+    Instant startAt;
     /** The live subscription's generation, 0 when none. */
     long generation;
     /** Where the last fan-out event left off. */

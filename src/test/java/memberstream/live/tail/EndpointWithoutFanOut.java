@@ -68,6 +68,12 @@ final class EndpointWithoutFanOut implements AutoCloseable {
         return refused.getOrDefault(operation, new AtomicInteger()).get();
     }
 
+    /** Every call this endpoint answered, forwarded or refused. */
+    int calls() {
+        return forwarded.values().stream().mapToInt(AtomicInteger::get).sum()
+                + refused.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange; InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readAllBytes();

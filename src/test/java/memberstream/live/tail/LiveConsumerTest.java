@@ -254,7 +254,8 @@ class LiveConsumerTest {
         kinesis.createStream("members", 1);
         kinesis.put(FakeKinesis.shardId(0), "old");
         LiveProperties latest = new LiveProperties(true, LiveProperties.InitialPosition.LATEST, 100, 1000,
-                Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(5), false);
+                Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(5), false,
+                Duration.ofSeconds(30));
         LiveConsumer consumer = consumer(latest);
         pollFor(consumer, Duration.ofSeconds(1));
 
@@ -275,6 +276,126 @@ class LiveConsumerTest {
         pollFor(consumer, Duration.ofSeconds(1));
 
         assertThat(small.recent(100)).hasSize(5).first().satisfies(r -> assertThat(r.dataPreview()).isEqualTo("r11"));
+    }
+
+    private static final String CREATED = "memberstream.member.created";
+
+    private List<LiveRecord> announced() {
+        return updates.stream().flatMap(u -> u.records().stream()).toList();
+    }
+
+    private int chartTotal() {
+        RollingAnalytics.Snapshot window = feed.analytics();
+        int total = 0;
+        for (int i = 0; i < window.minutes().size(); i++) {
+            total += window.total(i);
+        }
+        return total;
+    }
+
+    @Test
+    void pausedItWritesItsCheckpointsAndOnResumeCatchesUpOnWhatArrivedWithoutAnnouncingIt() {
+        kinesis.createStream("members", 2);
+        String a = kinesis.put(FakeKinesis.shardId(0), event(CREATED, "a@example.org", clock.instant()));
+        LiveConsumer consumer = consumer(LiveProperties.defaults());
+        pollFor(consumer, Duration.ofSeconds(1));
+
+        consumer.pause();
+        assertThat(feed.status().state()).isEqualTo(LiveStatus.State.IDLE);
+        assertThat(feed.status().message()).startsWith("Idle");
+        assertThat(checkpoints.saved.get(FakeKinesis.shardId(0)).sequenceNumber()).isEqualTo(a);
+        clock.advance(Duration.ofMinutes(5));
+        String b = kinesis.put(FakeKinesis.shardId(0), event(CREATED, "b@example.org", clock.instant()));
+        String c = kinesis.put(FakeKinesis.shardId(1), event(CREATED, "c@example.org", clock.instant()));
+        updates.clear();
+
+        consumer.resume();
+        assertThat(feed.status().state()).isEqualTo(LiveStatus.State.CATCHING_UP);
+        assertThat(feed.status().message()).startsWith("Catching up");
+        pollFor(consumer, Duration.ofSeconds(2));
+
+        assertThat(sequenceNumbersSeen()).containsExactlyInAnyOrder(a, b, c);
+        assertThat(chartTotal()).as("the chart shows what was saved while nobody watched").isEqualTo(3);
+        assertThat(announced()).as("caught up, not announced as new").isEmpty();
+        assertThat(updates).anySatisfy(u -> assertThat(u.rebuilt()).isTrue());
+        assertThat(updates).extracting(u -> u.status().state()).contains(LiveStatus.State.CATCHING_UP);
+        assertThat(feed.status().state()).isEqualTo(LiveStatus.State.READING);
+
+        String d = kinesis.put(FakeKinesis.shardId(1), event(CREATED, "d@example.org", clock.instant()));
+        pollFor(consumer, Duration.ofSeconds(1));
+        assertThat(announced()).extracting(LiveRecord::sequenceNumber).containsExactly(d);
+        assertThat(sequenceNumbersSeen()).hasSize(4).doesNotHaveDuplicates();
+        consumer.close();
+        assertThat(checkpoints.saved.get(FakeKinesis.shardId(0)).sequenceNumber()).isEqualTo(b);
+        assertThat(checkpoints.saved.get(FakeKinesis.shardId(1)).sequenceNumber()).isEqualTo(d);
+    }
+
+    @Test
+    void whatArrivedBeforeTheWindowWhileNobodyWatchedIsSkipped() {
+        kinesis.createStream("members", 1);
+        String shard = FakeKinesis.shardId(0);
+        String a = kinesis.put(shard, "a");
+        LiveConsumer consumer = consumer(LiveProperties.defaults());
+        pollFor(consumer, Duration.ofSeconds(1));
+        consumer.pause();
+
+        kinesis.put(shard, "long ago");
+        clock.advance(Duration.ofMinutes(40));
+        String recent = kinesis.put(shard, "recent");
+        updates.clear();
+        consumer.resume();
+        pollFor(consumer, Duration.ofSeconds(2));
+        String fresh = kinesis.put(shard, "fresh");
+        pollFor(consumer, Duration.ofSeconds(1));
+
+        assertThat(sequenceNumbersSeen()).containsExactly(a, recent, fresh);
+        assertThat(announced()).extracting(LiveRecord::sequenceNumber).containsExactly(fresh);
+    }
+
+    @Test
+    void afterAQuietPauseLongerThanTheWindowReadingStartsAtTheWindowAndNothingOldIsAnnounced() {
+        kinesis.createStream("members", 1);
+        String shard = FakeKinesis.shardId(0);
+        String a = kinesis.put(shard, "a");
+        LiveConsumer consumer = consumer(LiveProperties.defaults());
+        pollFor(consumer, Duration.ofSeconds(1));
+        consumer.pause();
+
+        kinesis.put(shard, "long ago");
+        clock.advance(Duration.ofMinutes(40));
+        updates.clear();
+        consumer.resume();
+        pollFor(consumer, Duration.ofSeconds(2));
+        String fresh = kinesis.put(shard, "fresh");
+        pollFor(consumer, Duration.ofSeconds(1));
+
+        assertThat(sequenceNumbersSeen()).containsExactly(a, fresh);
+        assertThat(announced()).extracting(LiveRecord::sequenceNumber).containsExactly(fresh);
+    }
+
+    @Test
+    void theFirstResumeOfANewConsoleRebuildsTheWindowFromItsCheckpointsToTheNewestRecord() {
+        kinesis.createStream("members", 1);
+        String shard = FakeKinesis.shardId(0);
+        String a = kinesis.put(shard, "a");
+        LiveConsumer first = consumer(LiveProperties.defaults());
+        pollFor(first, Duration.ofSeconds(1));
+        first.close();
+        String b = kinesis.put(shard, "b"); // after the checkpoint, while the console was down
+
+        LiveFeed restarted = new LiveFeed(100, clock);
+        List<LiveFeed.Update> told = new ArrayList<>();
+        restarted.subscribe(told::add);
+        LiveConsumer second = new LiveConsumer(() -> kinesis, checkpoints, streamName::get, restarted,
+                LiveProperties.defaults(), clock);
+        second.pause(); // as the runner does at start: nobody watches yet
+        second.resume();
+        pollFor(second, Duration.ofSeconds(1));
+        String c = kinesis.put(shard, "c");
+        pollFor(second, Duration.ofSeconds(1));
+
+        assertThat(restarted.recent(10)).extracting(LiveRecord::sequenceNumber).containsExactly(c, b, a);
+        assertThat(told).flatExtracting(LiveFeed.Update::records).extracting(LiveRecord::sequenceNumber).containsExactly(c);
     }
 
     /** Checkpoints in a map, counting the batched saves; a newer stream of the same name replaces them. */

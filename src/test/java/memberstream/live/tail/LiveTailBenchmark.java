@@ -50,6 +50,7 @@ public final class LiveTailBenchmark {
         console = BenchmarkConsole.start("live", "--memberstream.live.buffer-size=" + Math.max(500, backlog));
         try {
             LiveFeed feed = console.bean(LiveFeed.class);
+            feed.watch(); // as an open live tail does: the consumer reads only while someone watches
             System.out.printf("%nLive tail benchmark: console up, data in %s, %d CPU(s), throughput limits on%n",
                     console.dataDir(), Runtime.getRuntime().availableProcessors());
             awaitReading(feed);

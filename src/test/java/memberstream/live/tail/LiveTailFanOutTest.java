@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import memberstream.aws.SignedJsonCall;
 import memberstream.engine.TestEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -54,11 +59,19 @@ class LiveTailFanOutTest {
         engine.close();
     }
 
-    /** A running consumer (on its own thread, as in the console) feeding {@code feed}. */
+    /**
+     * A running consumer (on its own thread, as in the console) feeding {@code feed}, watched (as by an
+     * open live tail) so that it reads.
+     */
     LiveConsumer run(LiveFeed feed) {
-        LiveConsumer consumer = new LiveConsumer(() -> kinesis, () -> async, CONSUMER, checkpoints, () -> "members", feed,
+        feed.watch();
+        return run(feed, CONSUMER, checkpoints, Duration.ofSeconds(30));
+    }
+
+    LiveConsumer run(LiveFeed feed, String consumerName, Checkpoints saved, Duration idleAfter) {
+        LiveConsumer consumer = new LiveConsumer(() -> kinesis, () -> async, consumerName, saved, () -> "members", feed,
                 LiveProperties.defaults(), engine.clock);
-        LiveConsumerRunner runner = new LiveConsumerRunner(consumer, true);
+        LiveConsumerRunner runner = new LiveConsumerRunner(consumer, feed, idleAfter, true);
         runners.add(runner);
         runner.start();
         return consumer;
@@ -113,11 +126,9 @@ class LiveTailFanOutTest {
         LiveFeed mine = new LiveFeed(100, engine.clock);
         run(mine);
         LiveFeed other = new LiveFeed(100, engine.clock);
-        LiveConsumer otherConsumer = new LiveConsumer(() -> kinesis, () -> async, CONSUMER + "-2",
-                new LiveConsumerTest.MemoryCheckpoints(), () -> "members", other, LiveProperties.defaults(), engine.clock);
-        LiveConsumerRunner otherRunner = new LiveConsumerRunner(otherConsumer, true);
-        runners.add(otherRunner);
-        otherRunner.start();
+        other.watch();
+        LiveConsumer otherConsumer = run(other, CONSUMER + "-2", new LiveConsumerTest.MemoryCheckpoints(),
+                Duration.ofSeconds(30));
         await("both in fan-out", () -> otherConsumer.mode() == LiveConsumer.Mode.FAN_OUT
                 && mine.status().message().contains("fan-out") && other.status().message().contains("fan-out"));
 
@@ -204,6 +215,61 @@ class LiveTailFanOutTest {
         assertThat(total).isEqualTo(301);
         assertThat(window.countsByType()).containsKey("memberstream.member.created");
         assertThat(told).flatExtracting(LiveFeed.Update::records).extracting(LiveRecord::dataPreview).containsExactly("new");
+    }
+
+    /**
+     * Issue #11: nobody watching ends the fan-out subscriptions (the engine lists none of this console's),
+     * nothing is read meanwhile, and the next watcher is told "catching up" and then gets the window
+     * rebuilt with what was put meanwhile, unannounced; what follows is pushed as before.
+     */
+    @Test
+    void whenNobodyWatchesTheSubscriptionsEndAndTheNextWatcherCatchesUp() throws Exception {
+        LiveFeed feed = new LiveFeed(100, engine.clock);
+        Runnable first = feed.watch();
+        run(feed, CONSUMER, checkpoints, Duration.ZERO);
+        await("fan-out", () -> feed.status().message().contains("fan-out"));
+        put("a", "seen");
+        await("the first record", () -> feed.recent(10).size() == 1);
+        await("subscriptions open", () -> subscriptions() > 0);
+
+        first.run();
+        await("idle", () -> feed.status().state() == LiveStatus.State.IDLE);
+        await("no subscription left", () -> subscriptions() == 0);
+        put("b", "while idle 1");
+        put("c", "while idle 2");
+        Thread.sleep(500);
+        assertThat(feed.recent(10)).hasSize(1);
+
+        List<LiveFeed.Update> told = new CopyOnWriteArrayList<>();
+        feed.subscribe(told::add);
+        await("caught up", () -> feed.recent(10).size() == 3);
+        await("reading", () -> feed.status().state() == LiveStatus.State.READING && subscriptions() > 0);
+        put("d", "after");
+        await("the record after", () -> feed.recent(10).size() == 4);
+
+        assertThat(data(feed)).containsExactlyInAnyOrder("seen", "while idle 1", "while idle 2", "after");
+        assertThat(told).extracting(u -> u.status().state()).contains(LiveStatus.State.CATCHING_UP);
+        assertThat(told).anySatisfy(u -> assertThat(u.rebuilt()).isTrue());
+        assertThat(told).flatExtracting(LiveFeed.Update::records).extracting(LiveRecord::dataPreview).containsExactly("after");
+    }
+
+    /** This console's open SubscribeToShard subscriptions, as the engine lists them. */
+    int subscriptions() {
+        try (SdkHttpClient http = ApacheHttpClient.create()) {
+            SignedJsonCall.Answer answer = SignedJsonCall.post(http, URI.create("http://127.0.0.1:" + engine.server.port()),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), Region.US_EAST_1,
+                    "kinesis", "Kinesis_20131202.ListShardSubscriptions", "{\"StreamARN\":\"" + streamArn() + "\"}");
+            assertThat(answer.status()).isEqualTo(200);
+            int count = 0;
+            for (JsonNode row : new ObjectMapper().readTree(answer.body()).path("Subscriptions")) {
+                if (CONSUMER.equals(row.path("ConsumerName").asText())) {
+                    count++;
+                }
+            }
+            return count;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     String streamArn() {

@@ -73,8 +73,9 @@ class LiveTailWithoutFanOutTest {
         LiveFeed feed = new LiveFeed(100, Clock.systemUTC());
         LiveConsumer consumer = new LiveConsumer(() -> kinesis, () -> async, LiveTailFanOutTest.CONSUMER,
                 new LiveConsumerTest.MemoryCheckpoints(), () -> "members", feed, LiveProperties.defaults(), Clock.systemUTC());
-        LiveConsumerRunner runner = new LiveConsumerRunner(consumer, true);
+        LiveConsumerRunner runner = new LiveConsumerRunner(consumer, feed, java.time.Duration.ofSeconds(30), true);
         runners.add(runner);
+        feed.watch(); // as an open live tail does: the consumer reads only while watched
         runner.start();
 
         LiveTailFanOutTest.await("reading", () -> feed.status().state() == LiveStatus.State.READING
@@ -98,6 +99,58 @@ class LiveTailWithoutFanOutTest {
         assertThat(endpoint.forwarded("GetRecords")).isPositive();
         String streamArn = direct.describeStreamSummary(b -> b.streamName("members")).streamDescriptionSummary().streamARN();
         assertThat(direct.listStreamConsumers(b -> b.streamARN(streamArn)).consumers()).isEmpty();
+    }
+
+    /**
+     * Issue #11: an unwatched console makes no calls for the live tail. The runner starts idle, reads once
+     * someone watches (catching up on what was put meanwhile, unannounced), and after the last watcher
+     * left and the grace period passed it stops: not one call more while idle.
+     */
+    @Test
+    void nobodyWatchingMeansNoCallsAndTheNextWatcherSeesWhatWasPutMeanwhile() throws Exception {
+        KinesisClient kinesis = syncClient(endpoint.endpoint(), false);
+        KinesisAsyncClient async = asyncClient(endpoint.endpoint());
+        LiveFeed feed = new LiveFeed(100, Clock.systemUTC());
+        LiveConsumer consumer = new LiveConsumer(() -> kinesis, () -> async, LiveTailFanOutTest.CONSUMER,
+                new LiveConsumerTest.MemoryCheckpoints(), () -> "members", feed, LiveProperties.defaults(), Clock.systemUTC());
+        LiveConsumerRunner runner = new LiveConsumerRunner(consumer, feed, java.time.Duration.ofMillis(300), true);
+        runners.add(runner);
+        runner.start();
+
+        LiveTailFanOutTest.await("idle at start", () -> feed.status().state() == LiveStatus.State.IDLE);
+        Thread.sleep(500);
+        assertThat(endpoint.calls()).as("calls before anyone watched").isZero();
+        put(1);
+        put(2);
+
+        List<LiveFeed.Update> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Runnable watcher = feed.subscribe(told::add);
+        LiveTailFanOutTest.await("the two records put before anyone watched", () -> feed.recent(10).size() == 2);
+        LiveTailFanOutTest.await("reading", () -> feed.status().state() == LiveStatus.State.READING);
+        put(3);
+        LiveTailFanOutTest.await("the third", () -> feed.recent(10).size() == 3);
+        assertThat(told).flatExtracting(LiveFeed.Update::records).extracting(LiveRecord::member)
+                .containsExactly("m3@example.org (3)");
+
+        watcher.run();
+        LiveTailFanOutTest.await("idle again", () -> feed.status().state() == LiveStatus.State.IDLE);
+        int calls = endpoint.calls();
+        put(4);
+        Thread.sleep(1_500);
+        assertThat(endpoint.calls()).as("calls while idle").isEqualTo(calls);
+        assertThat(feed.recent(10)).hasSize(3);
+
+        feed.watch();
+        LiveTailFanOutTest.await("the record put while idle", () -> feed.recent(10).size() == 4);
+        assertThat(feed.recent(10)).extracting(LiveRecord::member).containsExactly("m4@example.org (4)",
+                "m3@example.org (3)", "m2@example.org (2)", "m1@example.org (1)");
+    }
+
+    private void put(int member) {
+        String id = String.valueOf(member);
+        direct.putRecord(b -> b.streamName("members").partitionKey(id).data(SdkBytes.fromUtf8String(
+                "{\"specversion\":\"1.0\",\"type\":\"memberstream.member.created\",\"subject\":\"" + id
+                        + "\",\"data\":{\"email\":\"m" + id + "@example.org\"}}")));
     }
 
     private KinesisClient syncClient(URI endpointUri, boolean json) {

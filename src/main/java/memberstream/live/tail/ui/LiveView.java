@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
-import java.util.List;
 import memberstream.base.ui.MainLayout;
 import memberstream.base.ui.MenuOrder;
 import memberstream.live.EventTypes;
@@ -42,6 +41,9 @@ import memberstream.live.tail.ShardLagChart;
  * (the application has {@code @Push}), with the rolling charts beside it. The grid holds at most as
  * many rows as the feed keeps. The charts are redrawn at most once a second when records arrive; a
  * one-second UI poll draws what a burst left pending and lets the minute window slide on a quiet stream.
+ * Opening the page makes the consumer read the stream (the page subscribes to the feed: a watcher); when
+ * the consumer was idle, it first catches up on the last 30 minutes (the status says "Catching up"),
+ * and the page then shows the window it read back.
  * The charts are drawn as wide as the window leaves room for (so a phone's labels are not scaled down to
  * a few pixels), and on a phone the grid keeps arrival, event and member; a row's details show the data.
  */
@@ -146,8 +148,7 @@ public class LiveView extends VerticalLayout {
     }
 
     private void showInitialState() {
-        List<LiveRecord> newestFirst = feed.recent(feed.capacity());
-        shown.addAll(newestFirst);
+        shown.addAll(feed.recent(feed.capacity()));
         received = 0;
         showStatus(feed.status());
         drawCharts(feed.status());
@@ -192,6 +193,13 @@ public class LiveView extends VerticalLayout {
 
     /** Shows an update from the feed; runs with the UI's lock held. */
     void apply(LiveFeed.Update update) {
+        if (update.rebuilt()) {
+            // the consumer caught up on what arrived while nobody watched: show the window it read back
+            shown.clear();
+            shown.addAll(feed.recent(feed.capacity()));
+            grid.getDataProvider().refreshAll();
+            chartsDrawnAt = Instant.MIN;
+        }
         for (LiveRecord record : update.records()) {
             shown.addFirst(record);
             if (shown.size() > feed.capacity()) {
