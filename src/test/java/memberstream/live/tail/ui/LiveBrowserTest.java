@@ -66,7 +66,7 @@ class LiveBrowserTest {
 
     @Test
     void aMemberCreatedInOneTabShowsUpInTheLiveTailOfAnotherWithinTwoSeconds() throws IOException {
-        LiveViewTest.routeToKinesis(settings, feed);
+        LiveViewTest.routeToKinesis(settings, feed).run(); // the browser's live tail watches from here on
         String email = "two-tabs-" + UUID.randomUUID().toString().substring(0, 6) + "@example.org";
         logIn("/live");
         String liveTab = browser.getWindowHandle();

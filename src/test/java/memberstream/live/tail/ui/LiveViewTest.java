@@ -13,6 +13,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -26,12 +27,18 @@ import memberstream.member.MemberStatus;
 import memberstream.security.Role;
 import memberstream.settings.SettingsService;
 import memberstream.settings.SettingsUpdate;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import memberstream.aws.AwsClients;
 import memberstream.live.tail.LiveFeed;
 import memberstream.live.tail.LiveRecord;
 import memberstream.live.tail.LiveStatus;
@@ -47,16 +54,90 @@ class LiveViewTest extends AbstractViewTest {
     @Autowired
     SettingsService settings;
 
+    @Autowired
+    AwsClients aws;
+
+    /** Keeps the consumer reading through each test, as an open live tail would (it reads only while watched). */
+    private Runnable watching;
+
     /** Other tests share this context and may have switched events to Firehose or to another stream. */
     @BeforeEach
     void eventsGoToTheMembersStream() {
-        routeToKinesis(settings, feed);
+        watching = routeToKinesis(settings, feed);
     }
 
-    static void routeToKinesis(SettingsService settings, LiveFeed feed) {
+    @AfterEach
+    void stopWatching() {
+        watching.run();
+    }
+
+    /**
+     * Points Settings at the members stream and waits until the consumer reads it, watching the feed so
+     * that it does (the test config lets it idle 1 s after the last watcher). Run the returned action to
+     * stop watching.
+     */
+    static Runnable routeToKinesis(SettingsService settings, LiveFeed feed) {
+        Runnable watching = feed.watch();
         TestUsers.runAsAdmin(() -> settings.update(new SettingsUpdate(false, "members", "members-delivery", null)));
         Eventually.within(Duration.ofSeconds(30), "the consumer reading the members stream", () ->
                 "members".equals(feed.status().streamName()) && feed.status().state() == LiveStatus.State.READING);
+        return watching;
+    }
+
+    /**
+     * Issue #11: while nobody watches the consumer reads nothing; a member saved then is in the stream but
+     * not in the feed; opening the live tail catches up, and the grid and the chart show it.
+     */
+    @Test
+    void whatWasSavedWhileNobodyWatchedIsShownWhenTheTailIsOpened() {
+        Instant start = Instant.now().minusSeconds(60);
+        watching.run(); // this test's watcher leaves: nobody watches
+        Eventually.within(Duration.ofSeconds(60), "the consumer idle", () -> feed.status().state() == LiveStatus.State.IDLE);
+        String email = "idle-" + UUID.randomUUID() + "@example.org";
+        Member created = asAdmin(() -> members.create(member(email)));
+        Eventually.within(Duration.ofSeconds(30), "the created event forwarded to the stream",
+                () -> inMembersStream(String.valueOf(created.getId()), start));
+        assertThat(feed.recent(feed.capacity())).as("nothing read while idle").noneMatch(r -> email.equals(memberEmail(r)));
+        assertThat(feed.status().state()).isEqualTo(LiveStatus.State.IDLE);
+
+        loginAsViewer();
+        UI.getCurrent().navigate(LiveView.class);
+        @SuppressWarnings("unchecked")
+        Grid<LiveRecord> grid = _get(Grid.class, spec -> spec.withId("live-records"));
+        Eventually.within(Duration.ofSeconds(30), "the caught-up event in the tail's grid", () -> {
+            MockVaadin.clientRoundtrip();
+            return grid.getGenericDataView().getItems().anyMatch(r -> email.equals(memberEmail(r)));
+        });
+        Eventually.within(Duration.ofSeconds(10), "reading again", () -> {
+            MockVaadin.clientRoundtrip();
+            return _get(Span.class, spec -> spec.withId("live-status")).getText().startsWith("Reading");
+        });
+        Eventually.within(Duration.ofSeconds(5), "the chart redrawn with it", () -> {
+            ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+            return svg("events-per-minute").contains(">created<");
+        });
+        watching = feed.watch(); // released after the test, as the others' is
+    }
+
+    /** Whether the stream holds a record with this partition key that arrived since {@code since}. */
+    private boolean inMembersStream(String partitionKey, Instant since) {
+        KinesisClient kinesis = aws.kinesis();
+        for (Shard shard : kinesis.listShards(r -> r.streamName("members")).shards()) {
+            String iterator = kinesis.getShardIterator(r -> r.streamName("members").shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(since)).shardIterator();
+            for (int call = 0; call < 20 && iterator != null; call++) {
+                String current = iterator;
+                GetRecordsResponse page = kinesis.getRecords(r -> r.shardIterator(current));
+                if (page.records().stream().anyMatch(r -> partitionKey.equals(r.partitionKey()))) {
+                    return true;
+                }
+                if (page.records().isEmpty() && Long.valueOf(0).equals(page.millisBehindLatest())) {
+                    break;
+                }
+                iterator = page.nextShardIterator();
+            }
+        }
+        return false;
     }
 
     @Test
