@@ -238,7 +238,11 @@ public class LiveConsumer implements AutoCloseable {
             fanOut.reset();
         }
         nextDiscovery = Instant.MIN;
-        setState(LiveStatus.State.STARTING, "Looking for stream " + stream);
+        if (catchingUp) { // a watcher waits: the status keeps saying so
+            setState(LiveStatus.State.CATCHING_UP, "Catching up: looking for stream " + stream);
+        } else {
+            setState(LiveStatus.State.STARTING, "Looking for stream " + stream);
+        }
     }
 
     private void discover(Instant now) {
