@@ -26,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and nothing overwrites a DELIVERED row but another delivery. Each outcome also adds a row to
  * {@code forwarded_event_attempts} (V61: when, outcome, attempts, error). The CloudEvent's JSON
  * ({@code payload}) is in the row from its insert (the outbox, {@link ChangeForwardingListener}); an
- * outcome writes it only for an event that came without it (unit tests, rows older than the outbox). Thread-safety: every method may be called from any thread.
+ * outcome writes it only for an event that came without it (unit tests, rows older than the outbox).
+ * Thread-safety: every method may be called from any thread.
  */
 class EventLog implements AutoCloseable {
 
