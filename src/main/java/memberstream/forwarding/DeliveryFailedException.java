@@ -1,8 +1,8 @@
 package memberstream.forwarding;
 
 /**
- * A record the sink did not acknowledge within the retry policy's attempts. The event's publication
- * stays incomplete, so it is sent again later; {@link #attempts()} and the message go to the event log.
+ * A record the sink did not acknowledge within the retry policy's attempts. The event's outbox row
+ * stays undelivered, so it is sent again later; {@link #attempts()} and the message go to the event log.
  */
 class DeliveryFailedException extends RuntimeException {
 

@@ -10,7 +10,7 @@ import org.springframework.retry.support.RetryTemplate;
 /**
  * The one place that says how a sink retries: exponential backoff with random jitter, a bounded number
  * of attempts. The AWS SDK's own retries are switched off ({@link AwsClients}) so the two never
- * multiply; what this policy gives up on stays pending in the publication registry and is resubmitted
+ * multiply; what this policy gives up on stays undelivered in the event log (the outbox) and is resubmitted
  * later ({@link PublicationResubmitter}).
  */
 final class DeliveryRetryPolicy {

@@ -19,12 +19,13 @@ import java.util.stream.Collectors;
  * Sends one committed event to the sink its claim names (the settings as of the event's own
  * transaction, see {@link PublicationClaims}), after its member's earlier events ({@link SendOrder}),
  * and records the outcome in the event log. An event another console holds the claim on is not sent
- * here: its future fails and the publication stays incomplete for the holder to complete; an event
+ * here: its future fails and its row stays undelivered for the holder to deliver; an event
  * already delivered is not sent again, its future just completes.
  *
- * <p>The returned future completes only after the sink acknowledged the record
- * and the log says so; the after-commit listener returns it, so Spring Modulith completes the event's
- * publication only then, and leaves it incomplete (to be resubmitted) when it fails.
+ * <p>The returned future completes only after the sink acknowledged the record and the log says so
+ * (the event's outbox row is then DELIVERED); when it fails, the row stays undelivered, to be
+ * resubmitted from it ({@link PublicationResubmitter}). The bytes sent are the row's {@code payload}
+ * when the event carries it (always, outside unit tests), so nothing is serialised here again.
  *
  * <p>Each event id is in flight at most once: a resubmission that arrives while the same event is
  * still being sent or retried gets the running attempt's future instead of a second send, so periodic
@@ -118,7 +119,7 @@ class EventForwarder {
             Optional<PublicationClaims.Claim> claim = claims.claim(event);
             if (claim.isEmpty()) {
                 if (claims.delivered(event.id())) {
-                    result.complete(null); // sent before; only its publication was left to complete
+                    result.complete(null); // delivered before; nothing left to do
                 } else {
                     result.completeExceptionally(new ClaimedElsewhereException(event.id()));
                 }
@@ -212,7 +213,11 @@ class EventForwarder {
         }).thenCompose(written -> written);
     }
 
+    /** The bytes stored in the event's outbox row when it has them (written once, in its transaction). */
     private byte[] serialize(ForwardableEvent event) {
+        if (event.payload() != null) {
+            return event.payload();
+        }
         try {
             return json.writeValueAsBytes(event.toCloudEvent());
         } catch (JsonProcessingException e) {

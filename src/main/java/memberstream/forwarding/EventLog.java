@@ -20,12 +20,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the change's transaction by {@link PublicationClaims}, so a rolled-back change leaves no row.
  * Outcomes (delivered, failed) are queued
  * and written by one writer thread as JDBC batches, one transaction per batch; the future each returns
- * completes once its row is committed, so an event's publication is completed only after its row says
+ * completes once its row is committed, so a forward counts as done only after its row says
  * delivered. An outcome (delivered or failed, not the PENDING of a resend) releases this console's
  * claim on the event ({@link PublicationClaims}), a delivery records this console as {@code sent_by},
  * and nothing overwrites a DELIVERED row but another delivery. Each outcome also adds a row to
- * {@code forwarded_event_attempts} (V61: when, outcome, attempts, error) and stores the CloudEvent's JSON
- * as {@code payload}, for the event log's detail view. Thread-safety: every method may be called from any thread.
+ * {@code forwarded_event_attempts} (V61: when, outcome, attempts, error). The CloudEvent's JSON
+ * ({@code payload}) is in the row from its insert (the outbox, {@link ChangeForwardingListener}); an
+ * outcome writes it only for an event that came without it (unit tests, rows older than the outbox).
+ * Thread-safety: every method may be called from any thread.
  */
 class EventLog implements AutoCloseable {
 
@@ -187,7 +189,8 @@ class EventLog implements AutoCloseable {
 
     /** The CloudEvent as the forwarder writes it (same mapper, same record), or null without a mapper or on a failure. */
     private String payload(Outcome outcome) {
-        if (json == null || outcome.status() == DeliveryStatus.PENDING) {
+        if (json == null || outcome.status() == DeliveryStatus.PENDING || outcome.event().payload() != null) {
+            // PENDING: nothing sent yet; with a payload: the outbox row has it since its insert
             return null;
         }
         try {

@@ -1,5 +1,7 @@
 package memberstream.forwarding;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +43,15 @@ final class ForwardableEvents {
         return new ForwardableEvent(event.eventId(), MEMBERS_SOURCE,
                 TYPE_PREFIX + "member." + event.type().name().toLowerCase(Locale.ROOT), memberId,
                 event.occurredAt(), event.actor(), memberId, event, event.version());
+    }
+
+    /** The event with its CloudEvent's JSON bytes: the one serialisation, stored in its row and sent as is. */
+    static ForwardableEvent written(ForwardableEvent event, ObjectMapper json) {
+        try {
+            return event.withPayload(json.writeValueAsBytes(event.toCloudEvent()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write event " + event.id() + " as JSON", e);
+        }
     }
 
     /** The created events of an import batch, in the batch's order. */

@@ -15,15 +15,10 @@ import memberstream.aws.AwsProperties;
 import memberstream.aws.ResourceProvisioner;
 import memberstream.base.InstanceId;
 import memberstream.settings.SettingsService;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.modulith.events.IncompleteEventPublications;
-import org.springframework.modulith.events.core.EventPublicationRepository;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -32,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Wires forwarding onto the {@code aws} package's clients: the claims and the per-member order that
  * make several consoles safe on one database, one sink per kind, the event log, the forwarder and its
- * after-commit listener, and resubmission.
+ * after-commit listener (the event log's row is the outbox: see {@link ChangeForwardingListener}), and
+ * resubmission from it.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("!engine")
@@ -59,35 +55,9 @@ class ForwardingConfiguration {
         }
     }
 
-    /**
-     * Completes event publications in batches (see {@link BatchedPublicationCompletion}); only with
-     * completion-mode delete, which is what application.properties sets.
-     */
-    @Bean
-    static BeanPostProcessor batchedPublicationCompletion(ObjectProvider<JdbcTemplate> jdbc,
-                                                         ObjectProvider<PlatformTransactionManager> transactions,
-                                                         Environment environment) {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessAfterInitialization(Object bean, String beanName) {
-                boolean deleteMode = "delete".equalsIgnoreCase(
-                        environment.getProperty("spring.modulith.events.completion-mode", "update"));
-                if (deleteMode && bean instanceof EventPublicationRepository repository
-                        && !(bean instanceof BatchedPublicationCompletion)) {
-                    return new BatchedPublicationCompletion(repository, jdbc::getObject, () -> {
-                        var template = new TransactionTemplate(transactions.getObject());
-                        template.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-                        return template;
-                    });
-                }
-                return bean;
-            }
-        };
-    }
-
     @Bean(destroyMethod = "close")
     CompletionThreads forwardingCompletionThreads() {
-        // Each completion is a short database write (event log, publication registry): a few threads keep
+        // Each completion is a short database write (the event log): a few threads keep
         // the two cores busy without piling up connections.
         return new CompletionThreads(4);
     }
@@ -148,14 +118,21 @@ class ForwardingConfiguration {
 
     @Bean
     ChangeForwardingListener changeForwardingListener(EventForwarder forwarder, PublicationClaims claims,
-                                                      ResourceProvisioner provisioner) {
-        return new ChangeForwardingListener(forwarder, claims, provisioner);
+                                                      ResourceProvisioner provisioner, ObjectMapper json) {
+        return new ChangeForwardingListener(forwarder, claims, provisioner, json);
     }
 
     @Bean
-    PublicationResubmitter publicationResubmitter(IncompleteEventPublications incomplete,
-                                                  ForwardingProperties properties, ResourceProvisioner provisioner) {
-        return new PublicationResubmitter(incomplete, properties, provisioner);
+    LegacyPublications legacyPublications(JdbcTemplate jdbc, PlatformTransactionManager transactions,
+                                          ObjectMapper json, Clock clock) {
+        return new LegacyPublications(jdbc, new TransactionTemplate(transactions), json, clock);
+    }
+
+    @Bean
+    PublicationResubmitter publicationResubmitter(JdbcTemplate jdbc, EventForwarder forwarder, InstanceId instanceId,
+                                                  Clock clock, ForwardingProperties properties,
+                                                  ResourceProvisioner provisioner, LegacyPublications legacy) {
+        return new PublicationResubmitter(jdbc, forwarder, instanceId::get, clock, properties, provisioner, legacy);
     }
 
     @Bean

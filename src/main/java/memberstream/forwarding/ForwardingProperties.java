@@ -7,12 +7,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How hard the console tries to deliver an event ({@code memberstream.forwarding.*}).
  *
- * @param maxAttempts       sends of one record before its publication is left incomplete (failed)
+ * @param maxAttempts       sends of one record before it is left undelivered (failed) for resubmission
  * @param initialBackoff    wait before the first retry; doubles each time, with random jitter
  * @param maxBackoff        the longest wait between two retries
- * @param resubmitEvery     how often incomplete publications are looked for and sent again
- * @param resubmitOlderThan only publications at least this old are resubmitted; larger than the
- *                          retry window so a publication still being retried is left alone
+ * @param resubmitEvery     how often undelivered events (event-log rows) are looked for and sent again
+ * @param resubmitOlderThan only events at least this old are resubmitted on schedule; larger than the
+ *                          retry window so an event still being retried is left alone
  * @param maxBatchRecords   records in one PutRecords / PutRecordBatch call (AWS allows 500)
  * @param claimTime         how long a console's claim on an event lasts unless renewed (renewed every
  *                          quarter of it while the send goes on); a dead console's claims are taken

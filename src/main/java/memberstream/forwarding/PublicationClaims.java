@@ -1,5 +1,6 @@
 package memberstream.forwarding;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,11 +38,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <li>Released: the event log's outcome row (delivered or failed) clears the claim if it is still
  * this instance's, and a delivered row records {@code sent_by}. A claim not renewed (the instance died,
  * hung or lost the database) expires after {@code claim-time} and is taken over by whoever resubmits
- * the event next. A DELIVERED row is never claimed again: its publication is just completed.</li>
+ * the event next. A DELIVERED row is never claimed again.</li>
  * </ol>
  * Claims taken the same way carry the rest of the forwarding decision: the sink and destination of the
  * settings as of the event's transaction (stored in the row), and the event's predecessor, the latest
  * undelivered event of the same subject with a lower {@code sequence} ({@link SendOrder} waits for it).
+ *
+ * <p>The row is also the event's outbox record: the claimed insert carries the CloudEvent's bytes
+ * ({@code payload}), the one copy that is sent and resent ({@link ChangeForwardingListener}).
  *
  * <p>An instance id must be unique among running consoles ({@code memberstream.instance-id}).
  * Thread-safety: every method may be called from any thread; renewal runs on its own thread.
@@ -72,10 +76,10 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
     private static final String INSERT_CLAIMED = """
             with route as (%s),
             c as (insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, updated_at,
-                      sequence, sink, destination, claimed_by, claim_until)
+                      sequence, sink, destination, claimed_by, claim_until, payload)
                   select ?::uuid, ?::varchar, ?::varchar, ?::timestamptz, ?::varchar, 'PENDING', ?::timestamptz,
                       ?::bigint, route.sink, route.destination, ?::varchar,
-                      clock_timestamp() + ?::bigint * interval '1 millisecond'
+                      clock_timestamp() + ?::bigint * interval '1 millisecond', ?::text
                   from route
                   on conflict (event_id) do nothing
                   returning subject, sequence, sink, destination)
@@ -85,16 +89,17 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
     private static final String CLAIM = """
             with route as (%s),
             c as (insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, updated_at,
-                      sequence, sink, destination, claimed_by, claim_until)
+                      sequence, sink, destination, claimed_by, claim_until, payload)
                   select ?::uuid, ?::varchar, ?::varchar, ?::timestamptz, ?::varchar, 'PENDING', ?::timestamptz,
                       ?::bigint, route.sink, route.destination, ?::varchar,
-                      clock_timestamp() + ?::bigint * interval '1 millisecond'
+                      clock_timestamp() + ?::bigint * interval '1 millisecond', ?::text
                   from route
                   on conflict (event_id) do update set
                       claimed_by = excluded.claimed_by, claim_until = excluded.claim_until,
                       sequence = coalesce(forwarded_events.sequence, excluded.sequence),
                       sink = coalesce(forwarded_events.sink, excluded.sink),
-                      destination = coalesce(forwarded_events.destination, excluded.destination)
+                      destination = coalesce(forwarded_events.destination, excluded.destination),
+                      payload = coalesce(forwarded_events.payload, excluded.payload)
                   where forwarded_events.status <> 'DELIVERED'
                       and (forwarded_events.claimed_by is null or forwarded_events.claimed_by = excluded.claimed_by
                            or forwarded_events.claim_until < clock_timestamp())
@@ -105,12 +110,12 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
     private static final String INSERT_ALL_CLAIMED = """
             with route as (%s)
             insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, updated_at,
-                sequence, sink, destination, claimed_by, claim_until)
+                sequence, sink, destination, claimed_by, claim_until, payload)
             select e.id::uuid, e.type, e.subject, e.occurred_at::timestamptz, e.actor, 'PENDING', ?::timestamptz,
                 e.sequence::bigint, route.sink, route.destination, ?::varchar,
-                clock_timestamp() + ?::bigint * interval '1 millisecond'
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                as e(id, type, subject, occurred_at, actor, sequence), route
+                clock_timestamp() + ?::bigint * interval '1 millisecond', e.payload
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                as e(id, type, subject, occurred_at, actor, sequence, payload), route
             on conflict (event_id) do nothing
             returning event_id, sink, destination""".formatted(ROUTE);
 
@@ -176,7 +181,7 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
             return;
         }
         int n = events.size();
-        String[][] columns = new String[6][n];
+        String[][] columns = new String[7][n];
         for (int i = 0; i < n; i++) {
             ForwardableEvent event = events.get(i);
             columns[0][i] = event.id().toString();
@@ -185,6 +190,7 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
             columns[3][i] = event.time().toString();
             columns[4][i] = truncate(event.actor(), 64);
             columns[5][i] = event.sequence() == null ? null : event.sequence().toString();
+            columns[6][i] = payloadText(event);
         }
         long before = System.nanoTime();
         long deadline = before + claimTime.toNanos();
@@ -192,7 +198,7 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
             held.put(rs.getObject("event_id", UUID.class), new Held(deadline, new Claim(
                     new SinkRoute(SinkKind.valueOf(rs.getString("sink")), rs.getString("destination")), null)));
         }, Timestamp.from(clock.instant()), instanceId.get(), claimTime.toMillis(), columns[0], columns[1],
-                columns[2], columns[3], columns[4], columns[5]);
+                columns[2], columns[3], columns[4], columns[5], columns[6]);
     }
 
     /** Which of these events the event log says are delivered: one query. */
@@ -290,7 +296,12 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
     private Object[] rowArguments(ForwardableEvent event) {
         return new Object[] {event.id(), event.type(), event.subject(), Timestamp.from(event.time()),
                 truncate(event.actor(), 64), Timestamp.from(clock.instant()), event.sequence(), instanceId.get(),
-                claimTime.toMillis()};
+                claimTime.toMillis(), payloadText(event)};
+    }
+
+    /** The outbox row's copy of what is sent: the CloudEvent's JSON as text (V61's column), or null. */
+    private static String payloadText(ForwardableEvent event) {
+        return event.payload() == null ? null : new String(event.payload(), StandardCharsets.UTF_8);
     }
 
     private static Claim claimOf(java.sql.ResultSet rs) throws java.sql.SQLException {

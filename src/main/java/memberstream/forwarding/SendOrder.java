@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * event waits here, and one thread asks the database, every {@code pollEvery}, which awaited
  * predecessors are delivered meanwhile (one query for all waiters). A predecessor that stays
  * undelivered for {@code maxWait} (its instance died and its claim has yet to expire and be taken
- * over) fails the waiting event: its publication stays incomplete and is resubmitted later, in order.
+ * over) fails the waiting event: its outbox row stays undelivered and is resubmitted later, in order.
  *
  * <p>Thread-safety: {@link #sent} and {@link #whenClear} from any thread; the poller alone completes
  * waits, on the completion executor.

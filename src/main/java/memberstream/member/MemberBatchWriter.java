@@ -25,9 +25,9 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <p>Bulk: the members go in with one multi-row {@code INSERT ... SELECT FROM unnest(...) RETURNING}
  * (no entity is managed), and their created events are published as one {@link MembersImported}, so
- * that listeners write their rows in bulk and Spring Modulith records one publication for the batch.
- * Publishing inside the batch's transaction is what makes forwarding exact: the publication is saved
- * with the members it describes, so a batch is saved with all its events or not at all. The caller
+ * that listeners write their rows in bulk (forwarding: the batch's outbox rows in one statement).
+ * Publishing inside the batch's transaction is what makes forwarding exact: the outbox rows are saved
+ * with the members they describe, so a batch is saved with all its events or not at all. The caller
  * checks the ADMIN role when the import starts (the batches run on a background thread without a
  * login). Stateless; any thread.
  */

@@ -9,8 +9,8 @@ import java.util.UUID;
 
 /**
  * One change to one member, published by {@link MemberService} inside the transaction that made it and
- * forwarded after commit. A small Jackson-serialisable record (Spring Modulith stores it as JSON in
- * {@code event_publication} until the sink acknowledged it), never an entity.
+ * forwarded after commit. A small Jackson-serialisable record (forwarding writes it into its outbox row
+ * as a CloudEvent in the same transaction), never an entity.
  *
  * @param eventId    unique per change; a resend carries the same id, so consumers can drop duplicates
  * @param type       created, updated or deleted

@@ -80,6 +80,10 @@ class ForwardingIntegrationTest {
     EventLogService eventLog;
     @Autowired
     AwsProperties awsProperties;
+    @Autowired
+    LegacyPublications legacy;
+    @Autowired
+    PublicationResubmitter resubmitter;
 
     KinesisStreamReader reader() {
         return new KinesisStreamReader(aws.kinesis(), json);
@@ -143,8 +147,51 @@ class ForwardingIntegrationTest {
         assertThat(row).containsEntry("sink", "KINESIS").containsEntry("destination", stream())
                 .containsEntry("shard_id", records.get(0).shardId())
                 .containsEntry("sequence_number", records.get(0).sequenceNumber());
-        // The registry marks a publication complete just after the listener returns: wait for it.
-        Eventually.within(DELIVERY, "every publication completed", () -> incompletePublications() == 0);
+        for (int i = 0; i < 3; i++) {
+            assertThat(json.readTree(jdbc.queryForObject("select payload from forwarded_events where event_id = ?::uuid",
+                    String.class, ids.get(i)))).as("the outbox row holds what was sent").isEqualTo(records.get(i).event());
+        }
+        assertThat(jdbc.queryForObject("select count(*) from event_publication", Long.class))
+                .as("one outbox record a save: no Spring Modulith publication").isZero();
+        // The outcome row is written just after the acknowledgement: wait for it.
+        Eventually.within(DELIVERY, "every event delivered", () -> undeliveredEvents() == 0);
+    }
+
+    @Test
+    void aPublicationLeftIncompleteByAnEarlierVersionIsMovedIntoTheOutboxAndSent() throws Exception {
+        // As an upgrade finds it: the event's PENDING row without payload, and its publication (the event
+        // as Spring's ObjectMapper wrote it) still incomplete.
+        long memberId = 900_000_000L + (long) (Math.random() * 1_000_000);
+        UUID eventId = UUID.randomUUID();
+        String email = "legacy-" + eventId + "@example.org";
+        java.time.Instant at = java.time.Instant.parse("2026-01-02T03:04:05.123456Z");
+        var change = new memberstream.member.MemberChanged(eventId, memberstream.member.MemberChanged.Type.CREATED,
+                memberId, at, "old-admin", 0, Map.of("email", new memberstream.member.MemberChanged.Change(null, email)));
+        UUID publicationId = UUID.randomUUID();
+        jdbc.update("""
+                insert into event_publication (id, listener_id, event_type, serialized_event, publication_date)
+                values (?, 'memberstream.forwarding.member-changed', ?, ?, now())""", publicationId,
+                memberstream.member.MemberChanged.class.getName(), json.writeValueAsString(change));
+        jdbc.update("""
+                insert into forwarded_events (event_id, event_type, subject, occurred_at, actor, status, updated_at, sequence)
+                values (?, 'io.memberstream.member.created', ?, ?, 'old-admin', 'PENDING', now(), 0)""", eventId,
+                Long.toString(memberId), java.sql.Timestamp.from(at));
+
+        assertThat(legacy.moveIntoOutbox()).isGreaterThanOrEqualTo(1);
+        assertThat(jdbc.queryForObject("select count(*) from event_publication where id = ?", Long.class, publicationId))
+                .as("the publication is gone once its event is in the outbox").isZero();
+        assertThat(jdbc.queryForObject("select payload from forwarded_events where event_id = ?", String.class, eventId))
+                .as("the row holds the CloudEvent").contains(eventId.toString()).contains(email);
+
+        resubmitter.resubmit(eventId);
+
+        Eventually.within(DELIVERY, "the moved event delivered", () -> "DELIVERED".equals(logStatus(eventId.toString())));
+        var records = reader().recordsFor(stream(), Long.toString(memberId));
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).id()).isEqualTo(eventId.toString());
+        assertThat(records.get(0).event().path("time").asText()).isEqualTo("2026-01-02T03:04:05.123456Z");
+        assertThat(records.get(0).event().path("data").path("changes").path("email").path("after").asText())
+                .isEqualTo(email);
     }
 
     @Test
@@ -180,7 +227,7 @@ class ForwardingIntegrationTest {
             List<String> subjects = saved.stream().map(m -> m.getId().toString()).toList();
             Eventually.within(DELIVERY, "the five events failed for now",
                     () -> statuses(subjects).equals(Map.of("FAILED", 5L)));
-            assertThat(incompletePublications()).isGreaterThanOrEqualTo(5);
+            assertThat(undeliveredEvents()).isGreaterThanOrEqualTo(5);
             assertThat(eventLog.undelivered()).isGreaterThanOrEqualTo(5);
             assertThat(jdbc.queryForObject("select max(attempts) from forwarded_events where subject in ("
                     + String.join(",", subjects.stream().map(s -> "'" + s + "'").toList()) + ")", Integer.class))
@@ -199,8 +246,8 @@ class ForwardingIntegrationTest {
             assertThat(all.stream().filter(r -> subject.equals(r.event().path("subject").asText())))
                     .as("records of member %s", subject).hasSize(1);
         }
-        // The registry marks a publication complete just after the listener returns: wait for it.
-        Eventually.within(DELIVERY, "every publication completed", () -> incompletePublications() == 0);
+        // The outcome row is written just after the acknowledgement: wait for it.
+        Eventually.within(DELIVERY, "every event delivered", () -> undeliveredEvents() == 0);
     }
 
     @Test
@@ -267,8 +314,8 @@ class ForwardingIntegrationTest {
                 .stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
     }
 
-    long incompletePublications() {
-        return jdbc.queryForObject("select count(*) from event_publication where completion_date is null", Long.class);
+    long undeliveredEvents() {
+        return jdbc.queryForObject("select count(*) from forwarded_events where status <> 'DELIVERED'", Long.class);
     }
 
     static List<String> fieldNames(JsonNode node) {

@@ -40,8 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Each batch is one transaction: it locks the job's row (and stops if a cancel was asked for),
  * re-checks its emails (a member may have been added since validation: such rows are skipped and
- * counted), inserts the members, publishes their created events (Spring Modulith records the
- * publications in the same transaction, so forwarding sends each exactly as it would a form's save),
+ * counted), inserts the members, publishes their created events (forwarding writes their outbox
+ * rows in the same transaction, so it sends each exactly as it would a form's save),
  * and advances the job's counter. So the job row always says how many members are saved, and a crash
  * leaves whole batches; at its next start the console marks its RUNNING jobs INTERRUPTED. The running
  * console renews the job's heartbeat (V75); any console marks a RUNNING job whose heartbeat is older
