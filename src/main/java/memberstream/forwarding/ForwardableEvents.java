@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import memberstream.member.MemberChanged;
 import memberstream.member.MembersImported;
 import memberstream.settings.Settings;
@@ -91,15 +89,6 @@ final class ForwardableEvents {
                     .getBytes(StandardCharsets.UTF_8));
         }
         return null;
-    }
-
-    /** The event ids an application event carries: one, a whole import batch's, or none. */
-    static Set<UUID> idsOf(Object event) {
-        if (event instanceof MembersImported batch) {
-            return batch.changes().stream().map(MemberChanged::eventId).collect(Collectors.toSet());
-        }
-        UUID id = idOf(event);
-        return id == null ? Set.of() : Set.of(id);
     }
 
     private static void change(Map<String, FieldChange> changes, String name, Object before, Object after) {

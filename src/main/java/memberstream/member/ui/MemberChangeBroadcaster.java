@@ -29,8 +29,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * delivered to every console when it commits; a console announces the changes of others, and every
  * change after its listening connection was (re)made, since it may have missed some.
  *
- * <p>Not a {@code @TransactionalEventListener}: Spring Modulith would record a publication for it on
- * every change. A plain listener registers an after-commit callback instead. Thread-safe.
+ * <p>A plain listener that registers an after-commit callback, as forwarding's does, rather than a
+ * {@code @TransactionalEventListener}: should an event publication registry ever be on the class path
+ * again, it would record a publication for every change. Thread-safe.
  */
 @Component
 class MemberChangeBroadcaster {
