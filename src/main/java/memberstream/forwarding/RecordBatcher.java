@@ -199,10 +199,13 @@ final class RecordBatcher implements AutoCloseable {
      */
     private void linger() throws InterruptedException {
         long lingerNanos = this.lingerNanos;
-        if (lingerNanos == 0) {
+        if (lingerNanos == 0 || backlog.size() >= maxBatchRecords) {
             return;
         }
         long deadline = backlog.peekFirst().submittedAt + lingerNanos;
+        if (deadline - System.nanoTime() <= 0) {
+            return; // checked before counting bytes: a long backlog (an import) is not walked for every call
+        }
         long bytes = 0;
         for (Pending p : backlog) {
             bytes += transport.countedBytes(p.record);
