@@ -1,5 +1,6 @@
 package memberstream.forwarding;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -23,14 +24,11 @@ class FirehoseSink implements EventSink, AutoCloseable {
 
     private final RecordBatcher batcher;
 
-    FirehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords) {
-        this(clients, retryPolicy, completions, maxBatchRecords, eventId -> true);
-    }
-
+    /** @param linger how long the first record of a call waits for more ({@link RecordBatcher}) */
     FirehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords,
-                Predicate<UUID> mayStillSend) {
+                 Duration linger, Predicate<UUID> mayStillSend) {
         this.batcher = new RecordBatcher(SinkKind.FIREHOSE, new PutRecordBatchTransport(clients), retryPolicy,
-                completions, maxBatchRecords, mayStillSend);
+                completions, maxBatchRecords, linger, mayStillSend);
     }
 
     @Override
@@ -46,6 +44,11 @@ class FirehoseSink implements EventSink, AutoCloseable {
 
     int queued() {
         return batcher.queued();
+    }
+
+    /** Calls made and records they carried, for benchmarks. */
+    long[] callsAndRecords() {
+        return batcher.callsAndRecords();
     }
 
     @Override

@@ -86,13 +86,15 @@ class ForwardingConfiguration {
     @Bean(destroyMethod = "close")
     KinesisSink kinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, CompletionThreads threads,
                             ForwardingProperties properties, PublicationClaims claims) {
-        return new KinesisSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords(), claims::holds);
+        return new KinesisSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords(),
+                properties.linger(), claims::holds);
     }
 
     @Bean(destroyMethod = "close")
     FirehoseSink firehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, CompletionThreads threads,
                               ForwardingProperties properties, PublicationClaims claims) {
-        return new FirehoseSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords(), claims::holds);
+        return new FirehoseSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords(),
+                properties.linger(), claims::holds);
     }
 
     @Bean(destroyMethod = "close")

@@ -19,6 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          over after it. At least twice {@code memberstream.aws.call-timeout}.
  * @param orderWait         how long an event waits for an earlier undelivered event of its member
  *                          (sent by another console) before it is left for resubmission
+ * @param linger            how long the first record of a PutRecords / PutRecordBatch call waits for more
+ *                          records before the call goes out (unless the call is full first): the events
+ *                          of concurrent saves then share one call, and each call costs the console far
+ *                          more than its records do. It adds at most this much to an event's way into
+ *                          the stream; zero sends at once.
  */
 @ConfigurationProperties("memberstream.forwarding")
 public record ForwardingProperties(
@@ -29,7 +34,8 @@ public record ForwardingProperties(
         @DefaultValue("60s") Duration resubmitOlderThan,
         @DefaultValue("500") int maxBatchRecords,
         @DefaultValue("60s") Duration claimTime,
-        @DefaultValue("30s") Duration orderWait) {
+        @DefaultValue("30s") Duration orderWait,
+        @DefaultValue("10ms") Duration linger) {
 
     public ForwardingProperties {
         if (maxAttempts < 1) {
@@ -37,6 +43,9 @@ public record ForwardingProperties(
         }
         if (maxBatchRecords < 1 || maxBatchRecords > 500) {
             throw new IllegalArgumentException("memberstream.forwarding.max-batch-records must be 1 to 500");
+        }
+        if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("memberstream.forwarding.linger must be 0 to 1s");
         }
     }
 }

@@ -1,6 +1,7 @@
 package memberstream.forwarding;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -23,14 +24,11 @@ class KinesisSink implements EventSink, AutoCloseable {
 
     private final RecordBatcher batcher;
 
-    KinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords) {
-        this(clients, retryPolicy, completions, maxBatchRecords, eventId -> true);
-    }
-
+    /** @param linger how long the first record of a call waits for more ({@link RecordBatcher}) */
     KinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords,
-                Predicate<UUID> mayStillSend) {
+                Duration linger, Predicate<UUID> mayStillSend) {
         this.batcher = new RecordBatcher(SinkKind.KINESIS, new PutRecordsTransport(clients), retryPolicy,
-                completions, maxBatchRecords, mayStillSend);
+                completions, maxBatchRecords, linger, mayStillSend);
     }
 
     @Override
@@ -45,6 +43,16 @@ class KinesisSink implements EventSink, AutoCloseable {
 
     int queued() {
         return batcher.queued();
+    }
+
+    /** For benchmarks: see {@link RecordBatcher#linger(Duration)}. */
+    void linger(Duration linger) {
+        batcher.linger(linger);
+    }
+
+    /** Calls made and records they carried, for benchmarks. */
+    long[] callsAndRecords() {
+        return batcher.callsAndRecords();
     }
 
     @Override

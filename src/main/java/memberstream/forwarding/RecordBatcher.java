@@ -1,5 +1,6 @@
 package memberstream.forwarding;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,12 @@ import org.springframework.retry.support.RetryTemplate;
  * even across partial failures. When an entry is given up, its key is blocked: later records with that
  * key fail at once, without being sent, until the given-up record is submitted again. Resubmission in
  * publication order therefore restores the order.
+ *
+ * <p>Linger: after the first record of a batch arrives, the sender waits up to {@code linger} (measured from
+ * that record's submission) for more, or until the backlog would fill a call, so that the records of
+ * concurrent saves share one call instead of paying the SDK's per-call cost each. A record that already
+ * waited its linger (it queued up behind a call in flight) goes out with the next call at once. An idle
+ * sender blocks on the queue; it never polls.
  *
  * <p>Claims: before each send, a record whose claim this console no longer holds for long enough
  * is dropped from the call and failed ({@code mayStillSend}), so no event is in flight from two
@@ -84,6 +91,8 @@ final class RecordBatcher implements AutoCloseable {
     private static final class Pending {
         final OutgoingRecord record;
         final CompletableFuture<Delivery> future = new CompletableFuture<>();
+        /** {@link System#nanoTime()} at submission: when its linger ends. */
+        final long submittedAt = System.nanoTime();
         int attempts;
         String lastError;
         Throwable lastCause;
@@ -99,23 +108,33 @@ final class RecordBatcher implements AutoCloseable {
     private final Executor completions;
     private final int maxBatchRecords;
     private final Predicate<UUID> mayStillSend;
+    /** Set at construction; changed only by benchmarks comparing lingers in one run. */
+    private volatile long lingerNanos;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private final Map<String, UUID> blockedBy = new HashMap<>();
     private final Thread sender;
     private volatile boolean running = true;
+    /** Written by the sender thread alone, read by anyone (benchmarks). */
+    private volatile long calls;
+    private volatile long sentRecords;
 
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
                   int maxBatchRecords) {
-        this(kind, transport, retryPolicy, completions, maxBatchRecords, eventId -> true);
+        this(kind, transport, retryPolicy, completions, maxBatchRecords, Duration.ZERO, eventId -> true);
     }
 
     /**
+     * @param linger       how long the first record of a batch waits for more before the call (zero: none)
      * @param mayStillSend asked before each send of a record: false once this console's claim on the
      *                     event is too short for another call ({@link PublicationClaims#holds})
      */
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
-                  int maxBatchRecords, Predicate<UUID> mayStillSend) {
+                  int maxBatchRecords, Duration linger, Predicate<UUID> mayStillSend) {
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
+        this.lingerNanos = linger.toNanos();
         this.mayStillSend = mayStillSend;
         this.kind = kind;
         this.transport = transport;
@@ -137,6 +156,16 @@ final class RecordBatcher implements AutoCloseable {
         return pending.future;
     }
 
+    /** For benchmarks that compare lingers in one warm JVM; takes effect with the next batch. */
+    void linger(Duration linger) {
+        this.lingerNanos = linger.toNanos();
+    }
+
+    /** Calls made so far (each attempt counts) and the records they carried: records per call = b / a. */
+    long[] callsAndRecords() {
+        return new long[] {calls, sentRecords};
+    }
+
     /** Records submitted and not yet acknowledged or given up. */
     int queued() {
         return queue.size() + backlog.size();
@@ -146,13 +175,10 @@ final class RecordBatcher implements AutoCloseable {
         while (running) {
             try {
                 if (backlog.isEmpty()) {
-                    Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    backlog.add(first);
+                    backlog.add(queue.take()); // idle: sleeps until a record comes (close() interrupts)
                 }
                 queue.drainTo(backlog);
+                linger();
                 List<Pending> batch = nextBatch();
                 if (!batch.isEmpty()) {
                     deliver(batch);
@@ -163,6 +189,38 @@ final class RecordBatcher implements AutoCloseable {
             } catch (RuntimeException | Error unexpected) {
                 log.error("{} sender hit an unexpected error; carrying on", kind, unexpected);
             }
+        }
+    }
+
+    /**
+     * Waits for more records until the oldest one in the backlog has lingered long enough, or the backlog
+     * holds a full call's worth (by records or bytes; records that must wait for an earlier one with their
+     * key count too, so this may end a little early, never late).
+     */
+    private void linger() throws InterruptedException {
+        long lingerNanos = this.lingerNanos;
+        if (lingerNanos == 0 || backlog.size() >= maxBatchRecords) {
+            return;
+        }
+        long deadline = backlog.peekFirst().submittedAt + lingerNanos;
+        if (deadline - System.nanoTime() <= 0) {
+            return; // checked before counting bytes: a long backlog (an import) is not walked for every call
+        }
+        long bytes = 0;
+        for (Pending p : backlog) {
+            bytes += transport.countedBytes(p.record);
+        }
+        while (backlog.size() < maxBatchRecords && bytes < transport.maxRequestBytes()) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0) {
+                return;
+            }
+            Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            backlog.add(next);
+            bytes += transport.countedBytes(next.record);
         }
     }
 
@@ -270,6 +328,8 @@ final class RecordBatcher implements AutoCloseable {
             });
             throw callFailed;
         } finally {
+            calls++; // the sender thread is the only writer
+            sentRecords += remaining.size();
             if (traced != null) {
                 sendTrace.debug("send-end {} {}", System.currentTimeMillis(), traced);
             }

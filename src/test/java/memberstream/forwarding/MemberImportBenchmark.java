@@ -26,6 +26,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -230,13 +231,34 @@ public final class MemberImportBenchmark {
         runSaves(saves / 3, threads); // warm-up of the shorter path, not counted
         System.out.printf("%n== CPU of one save through POST /api/members (%d saves, %d clients, %d rounds on/off) ==%n",
                 saves, threads, rounds);
+        // -Dbench.lingers=10ms,0ms: "on" once per linger in each round (the first is the one the ratio uses)
+        List<Duration> lingers = new ArrayList<>();
+        String lingerList = System.getProperty("bench.lingers", "");
+        if (lingerList.isBlank()) {
+            lingers.add(null);
+        } else {
+            for (String l : lingerList.split(",")) {
+                lingers.add(DurationStyle.detectAndParse(l.trim()));
+            }
+        }
         List<double[]> on = new ArrayList<>();
+        List<List<double[]>> onOthers = new ArrayList<>();
+        for (int l = 1; l < lingers.size(); l++) {
+            onOthers.add(new ArrayList<>());
+        }
         List<double[]> off = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             forwarding.forEach(multicaster::addApplicationListener);
-            runSaves(saves / 10, threads); // settle: not counted
-            drain(jdbc);
-            on.add(measureSaves("on  (round " + round + ")", saves, threads, jdbc, true));
+            for (int turn = 0; turn < lingers.size(); turn++) {
+                int l = (turn + round - 1) % lingers.size(); // each linger first in turn: none gets the warmer JIT
+                if (lingers.get(l) != null) {
+                    console.bean(KinesisSink.class).linger(lingers.get(l));
+                }
+                runSaves(saves / 10, threads); // settle: not counted
+                drain(jdbc);
+                String label = "on  (round " + round + (lingers.get(l) == null ? "" : ", linger " + lingers.get(l).toMillis() + " ms") + ")";
+                (l == 0 ? on : onOthers.get(l - 1)).add(measureSaves(label, saves, threads, jdbc, true));
+            }
             removeForwarding(multicaster);
             runSaves(saves / 10, threads);
             off.add(measureSaves("off (round " + round + ")", saves, threads, jdbc, false));
@@ -249,6 +271,12 @@ public final class MemberImportBenchmark {
                 + " (%d forwarding listeners removed)%n", offMedian[0], offMedian[1], offMedian[2], forwarding.size());
         System.out.printf("of the console's, the live tail's reading of the stream (threads live-consumer, tail-,"
                 + " aws-java-sdk-NettyEventLoop): on %.3f ms, off %.3f ms%n", onMedian[3], offMedian[3]);
+        for (int l = 1; l < lingers.size(); l++) {
+            double[] other = median(onOthers.get(l - 1));
+            System.out.printf("forwarding on with linger %d ms: console %.3f ms (less the engine's threads), engine %.3f ms,"
+                    + " PostgreSQL %.3f ms; ratio on/off %.2f%n", lingers.get(l).toMillis(), other[0], other[1], other[2],
+                    other[0] / offMedian[0]);
+        }
         System.out.printf("ratio on/off, console less engine: %.2f (goal <= 1.25); console with engine: %.2f;"
                 + " console less engine and live tail: %.2f%n",
                 onMedian[0] / offMedian[0], (onMedian[0] + onMedian[1]) / (offMedian[0] + offMedian[1]),
@@ -273,11 +301,15 @@ public final class MemberImportBenchmark {
         long engineStart = engineCpuNanos();
         long tailStart = threadCpuNanos(MemberImportBenchmark::liveTailThread);
         long javaThreadsStart = threadCpuNanos(name -> true);
+        long senderStart = threadCpuNanos(MemberImportBenchmark::kinesisSender);
+        long[] callsStart = console.bean(KinesisSink.class).callsAndRecords();
         runSaves(saves, threads);
         if (forwarding) {
             drain(jdbc); // what forwarding does after the commit is part of the save's price
         }
         CpuMeter.Used used = cpu.used();
+        double sender = (threadCpuNanos(MemberImportBenchmark::kinesisSender) - senderStart) / 1e6;
+        long[] callsEnd = console.bean(KinesisSink.class).callsAndRecords();
         double engine = (engineCpuNanos() - engineStart) / 1e6;
         double tail = (threadCpuNanos(MemberImportBenchmark::liveTailThread) - tailStart) / 1e6;
         // the process's CPU beyond its Java threads': the JVM's own threads (garbage collector, JIT compilers)
@@ -287,7 +319,14 @@ public final class MemberImportBenchmark {
         System.out.printf("forwarding %s: console %.3f ms a save less the engine's %.3f ms, PostgreSQL %.3f ms;"
                 + " of the console's, garbage collection and JIT %.3f ms; busiest threads (ms): %s%n", label, result[0],
                 result[1], result[2], jvmOwn / saves, cpu.busiestThreads(10));
+        long calls = callsEnd[0] - callsStart[0];
+        System.out.printf("forwarding %s: Kinesis sender thread %.3f ms a save; %d PutRecords calls, %.2f records a call%n",
+                label, sender / saves, calls, calls == 0 ? 0.0 : (double) (callsEnd[1] - callsStart[1]) / calls);
         return result;
+    }
+
+    private static boolean kinesisSender(String name) {
+        return name.startsWith("sink-kinesis-sender");
     }
 
     private static boolean liveTailThread(String name) {

@@ -64,7 +64,7 @@ class RecordBatcherTest {
     final ScriptedTransport transport = new ScriptedTransport();
     final DeliveryRetryPolicy policy = new DeliveryRetryPolicy(
             new ForwardingProperties(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30),
-                    Duration.ofSeconds(60), 500, Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                    Duration.ofSeconds(60), 500, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ZERO),
             backOffMillis -> { });
     final RecordBatcher batcher = new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, 500);
 
@@ -157,6 +157,86 @@ class RecordBatcherTest {
 
         assertThat(batcher.submit(first).get(5, TimeUnit.SECONDS).attempts()).isEqualTo(1);
         assertThat(batcher.submit(record("7", "second again")).get(5, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    private RecordBatcher lingering(Duration linger, int maxBatchRecords) {
+        return new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, maxBatchRecords, linger,
+                eventId -> true);
+    }
+
+    @Test
+    void recordsArrivingWithinTheLingerShareOneCall() throws Exception {
+        try (RecordBatcher lingering = lingering(Duration.ofSeconds(3), 500)) {
+            List<CompletableFuture<Delivery>> futures = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                futures.add(lingering.submit(record("k" + i, "e" + i)));
+                Thread.sleep(20); // one save after another, as concurrent requests commit
+            }
+            for (var f : futures) {
+                assertThat(f.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            }
+            assertThat(transport.calls).containsExactly(List.of("e0", "e1", "e2", "e3", "e4"));
+        }
+    }
+
+    @Test
+    void aLoneRecordGoesOutOnceItsLingerIsOver() throws Exception {
+        Duration linger = Duration.ofMillis(300);
+        try (RecordBatcher lingering = lingering(linger, 500)) {
+            long start = System.nanoTime();
+            var lone = lingering.submit(record("k", "alone"));
+            assertThat(lone.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isGreaterThanOrEqualTo(linger);
+            // the linger plus generous room for a loaded machine: the record does not wait for company
+            assertThat(took).isLessThan(linger.plusSeconds(3));
+            assertThat(transport.calls).containsExactly(List.of("alone"));
+        }
+    }
+
+    @Test
+    void aFullCallGoesOutWithoutWaitingForTheLinger() throws Exception {
+        try (RecordBatcher lingering = lingering(Duration.ofSeconds(60), 3)) {
+            var futures = List.of(lingering.submit(record("a", "a")), lingering.submit(record("b", "b")),
+                    lingering.submit(record("c", "c")));
+            for (var f : futures) {
+                assertThat(f.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            }
+            assertThat(transport.calls).containsExactly(List.of("a", "b", "c"));
+            var fourth = lingering.submit(record("d", "d"));
+            Thread.sleep(200);
+            assertThat(fourth).as("a lone record waits for its linger").isNotDone();
+        }
+    }
+
+    @Test
+    void lingeringKeepsOneRecordPerKeyInACallAndTheKeysOrder() throws Exception {
+        try (RecordBatcher lingering = lingering(Duration.ofMillis(500), 500)) {
+            var created = lingering.submit(record("42", "created"));
+            var other = lingering.submit(record("7", "other"));
+            var updated = lingering.submit(record("42", "updated"));
+            var deleted = lingering.submit(record("42", "deleted"));
+
+            long c = Long.parseLong(created.get(10, TimeUnit.SECONDS).sequenceNumber());
+            long u = Long.parseLong(updated.get(10, TimeUnit.SECONDS).sequenceNumber());
+            long d = Long.parseLong(deleted.get(10, TimeUnit.SECONDS).sequenceNumber());
+            assertThat(other.get(10, TimeUnit.SECONDS)).isNotNull();
+            assertThat(c).isLessThan(u);
+            assertThat(u).isLessThan(d);
+            assertThat(transport.calls).containsExactly(List.of("created", "other"), List.of("updated"),
+                    List.of("deleted"));
+        }
+    }
+
+    @Test
+    void closingWhileLingeringFailsTheWaitingRecordsForResubmission() {
+        RecordBatcher lingering = lingering(Duration.ofSeconds(60), 500);
+        var waiting = lingering.submit(record("k", "waiting"));
+        lingering.close();
+        assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+                .cause().isInstanceOf(DeliveryFailedException.class)
+                .hasMessageContaining("shutting down");
+        assertThat(transport.calls).isEmpty();
     }
 
     private static Throwable catchCause(CompletableFuture<?> future) {
