@@ -146,9 +146,13 @@ public class MemberService {
         // A fragment inside one word, listed by name: the word index has the page at the cursor (V90).
         List<String> words = MemberSql.byName(sort) ? wordsToSeek(jdbc, filter) : null;
         if (words != null) {
-            return words.isEmpty()
-                    ? new MemberListing(List.of(), new MemberCount(0, true))
-                    : new MemberListing(members(MemberSql.pageByWords(filter, sort, after, skip, limit, words)), null);
+            if (words.isEmpty()) {
+                return new MemberListing(List.of(), new MemberCount(0, true));
+            }
+            jdbc.execute("set local enable_bitmapscan = off");
+            List<Member> page = members(MemberSql.pageByWords(filter, sort, after, skip, limit, words));
+            jdbc.execute("set local enable_bitmapscan = on");
+            return new MemberListing(page, null);
         }
         // A fragment shorter than a trigram has no index to find matches by (a probe would scan the table).
         boolean trigrams = filter.search().strip().length() >= 3;
@@ -253,7 +257,13 @@ public class MemberService {
         MemberSql.Statement statement = words != null
                 ? MemberSql.countByWordsUpTo(filter, words, EXACT_COUNT_LIMIT + 1)
                 : MemberSql.countUpTo(filter, EXACT_COUNT_LIMIT + 1);
+        if (words != null) {
+            jdbc.execute("set local enable_bitmapscan = off");
+        }
         Long counted = jdbc.queryForObject(statement.sql(), Long.class, statement.parameters().toArray());
+        if (words != null) {
+            jdbc.execute("set local enable_bitmapscan = on");
+        }
         long matching = counted == null ? 0 : counted;
         return matching <= EXACT_COUNT_LIMIT
                 ? new MemberCount(matching, true)
@@ -274,7 +284,9 @@ public class MemberService {
      * The words of the word index (V90, {@link MemberWords}) whose members are exactly the filter's
      * search's matches: none if nobody matches; null if the index cannot answer this search (no search, a
      * fragment with a separator or under three characters, or one inside more than
-     * {@link MemberWords#MAX_WORDS} words).
+     * {@link MemberWords#MAX_WORDS} words). Its statements run with bitmap scans off: a word's members
+     * are to be read in name order, as far as the page needs, and a bitmap scan would read them all to
+     * sort them (the planner's choice when it takes a common word for a rare one).
      */
     static List<String> wordsToSeek(JdbcTemplate jdbc, MemberFilter filter) {
         String fragment = MemberWords.wordFragment(filter);

@@ -121,12 +121,14 @@ final class MemberSql {
     }
 
     /**
-     * The same page as {@link #page}, for a search whose matches all contain one of {@code words} (see
-     * {@link MemberWords}), in a {@link #byName} order: each word's members are sought in the word index
-     * from the cursor on, in name order, and merged (a Merge Append of index scans, then Unique, as a member
-     * may bear two of the words); each candidate is then checked against the whole filter (the words narrow,
-     * the LIKE decides), until the page is full. The index is read for about as many rows as the page needs,
-     * whatever the table's size, unless role or status reject most candidates.
+     * The same page as {@link #page}, for a search whose matches are exactly the members bearing one of
+     * {@code words} (see {@link MemberWords}), in a {@link #byName} order: each word's members are sought
+     * in the word index from the cursor on, in name order, and merged (a Merge Append of index scans, then
+     * Unique, as a member may bear two of the words); role and status are checked on each candidate as it
+     * streams, until the page is full. So the index is read for about as many rows as the page needs,
+     * whatever the table's size, unless role or status reject most candidates. The page is then checked
+     * against the search itself (the words narrow, the LIKE decides), outside: inside, the planner would
+     * take the LIKE for a filter of its own, expect most candidates to fail it, and read and sort them all.
      */
     static Statement pageByWords(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit,
                                  List<String> words) {
@@ -136,30 +138,37 @@ final class MemberSql {
         List<Object> parameters = new ArrayList<>();
         boolean ascending = orders(sort).get(0).isAscending();
         String direction = ascending ? " asc" : " desc";
-        StringBuilder sql = new StringBuilder("select m.* from (")
+        StringBuilder inner = new StringBuilder("select m.* from (")
                 .append(wordCandidates(words, ascending, after, parameters))
                 .append(") c (name_key, member_id) join members m on m.id = c.member_id");
-        where(sql, conditions(filter, parameters));
-        sql.append(" order by c.name_key").append(direction).append(", c.member_id").append(direction);
-        sql.append(" limit ?");
+        where(inner, conditions(new MemberFilter(null, filter.role(), filter.status()), parameters));
+        inner.append(" order by c.name_key").append(direction).append(", c.member_id").append(direction);
+        inner.append(" limit ?");
         parameters.add(limit);
         if (skip > 0) {
-            sql.append(" offset ?");
+            inner.append(" offset ?");
             parameters.add(skip);
         }
+        StringBuilder sql = new StringBuilder("select * from (").append(inner).append(") p");
+        where(sql, conditions(new MemberFilter(filter.search(), null, null), parameters));
+        sql.append(" order by full_name").append(direction).append(", id").append(direction);
         return new Statement(sql.toString(), parameters);
     }
 
     /**
-     * As {@link #countUpTo}, for a search whose matches all contain one of {@code words}: the distinct
-     * members of those words, checked against the filter, counted no further than {@code limit}.
+     * As {@link #countUpTo}, for a search whose matches are exactly the members bearing one of
+     * {@code words}: those members, of the filter's role and status, counted no further than {@code limit}.
+     * Without role and status the word index alone answers (an index-only scan).
      */
     static Statement countByWordsUpTo(MemberFilter filter, List<String> words, long limit) {
         List<Object> parameters = new ArrayList<>();
         StringBuilder inner = new StringBuilder("select 1 from (")
-                .append(wordCandidates(words, true, null, parameters))
-                .append(") c (name_key, member_id) join members m on m.id = c.member_id");
-        where(inner, conditions(filter, parameters));
+                .append(wordCandidates(words, true, null, parameters)).append(") c (name_key, member_id)");
+        List<String> conditions = conditions(new MemberFilter(null, filter.role(), filter.status()), parameters);
+        if (!conditions.isEmpty()) {
+            inner.append(" join members m on m.id = c.member_id");
+            where(inner, conditions);
+        }
         inner.append(" limit ?");
         parameters.add(limit);
         return new Statement("select count(*) from (" + inner + ") matching", parameters);
