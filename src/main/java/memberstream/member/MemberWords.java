@@ -55,9 +55,14 @@ final class MemberWords {
      * planner could then walk the word list's b-tree in order, testing every word, for a rare fragment.)
      */
     static List<String> containing(JdbcTemplate jdbc, String fragment) {
-        List<String> words = jdbc.queryForList(
-                "select word from member_word_list where word like ? escape '\\' limit ?",
-                String.class, "%" + MemberSql.escapeLike(fragment) + "%", MAX_WORDS + 1);
+        MemberSql.Statement statement = containingStatement(fragment);
+        List<String> words = jdbc.queryForList(statement.sql(), String.class, statement.parameters().toArray());
         return words.size() > MAX_WORDS ? null : words;
+    }
+
+    /** The statement of {@link #containing}. */
+    static MemberSql.Statement containingStatement(String fragment) {
+        return new MemberSql.Statement("select word from member_word_list where word like ? escape '\\' limit ?",
+                List.of("%" + MemberSql.escapeLike(fragment) + "%", MAX_WORDS + 1));
     }
 }
