@@ -143,6 +143,17 @@ public class MemberService {
         if (filter.search() == null || filter.search().isBlank()) {
             return new MemberListing(members(MemberSql.page(filter, sort, after, skip, limit)), null);
         }
+        // A fragment inside one word, listed by name: the word index has the page at the cursor (V90).
+        List<String> words = MemberSql.byName(sort) ? wordsToSeek(jdbc, filter) : null;
+        if (words != null) {
+            if (words.isEmpty()) {
+                return new MemberListing(List.of(), new MemberCount(0, true));
+            }
+            jdbc.execute("set local enable_bitmapscan = off");
+            List<Member> page = members(MemberSql.pageByWords(filter, sort, after, skip, limit, words));
+            jdbc.execute("set local enable_bitmapscan = on");
+            return new MemberListing(page, null);
+        }
         // A fragment shorter than a trigram has no index to find matches by (a probe would scan the table).
         boolean trigrams = filter.search().strip().length() >= 3;
         long expected = estimate(jdbc, filter);
@@ -238,8 +249,21 @@ public class MemberService {
      */
     public MemberCount countAbout(MemberFilter filter) {
         planForTheseValues();
-        MemberSql.Statement statement = MemberSql.countUpTo(filter, EXACT_COUNT_LIMIT + 1);
+        List<String> words = wordsToSeek(jdbc, filter);
+        if (words != null && words.isEmpty()) {
+            return new MemberCount(0, true);
+        }
+        // The word index counts a one-word fragment's matches by reading them, not by looking for them.
+        MemberSql.Statement statement = words != null
+                ? MemberSql.countByWordsUpTo(filter, words, EXACT_COUNT_LIMIT + 1)
+                : MemberSql.countUpTo(filter, EXACT_COUNT_LIMIT + 1);
+        if (words != null) {
+            jdbc.execute("set local enable_bitmapscan = off");
+        }
         Long counted = jdbc.queryForObject(statement.sql(), Long.class, statement.parameters().toArray());
+        if (words != null) {
+            jdbc.execute("set local enable_bitmapscan = on");
+        }
         long matching = counted == null ? 0 : counted;
         return matching <= EXACT_COUNT_LIMIT
                 ? new MemberCount(matching, true)
@@ -254,6 +278,19 @@ public class MemberService {
      */
     private void planForTheseValues() {
         jdbc.execute("set local plan_cache_mode = force_custom_plan");
+    }
+
+    /**
+     * The words of the word index (V90, {@link MemberWords}) whose members are exactly the filter's
+     * search's matches: none if nobody matches; null if the index cannot answer this search (no search, a
+     * fragment with a separator or under three characters, or one inside more than
+     * {@link MemberWords#MAX_WORDS} words). Its statements run with bitmap scans off: a word's members
+     * are to be read in name order, as far as the page needs, and a bitmap scan would read them all to
+     * sort them (the planner's choice when it takes a common word for a rare one).
+     */
+    static List<String> wordsToSeek(JdbcTemplate jdbc, MemberFilter filter) {
+        String fragment = MemberWords.wordFragment(filter);
+        return fragment == null ? null : MemberWords.containing(jdbc, fragment);
     }
 
     /** The planner's estimate of how many members match (no rows are read). */

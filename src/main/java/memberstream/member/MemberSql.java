@@ -111,6 +111,96 @@ final class MemberSql {
         return new Statement(sql.toString(), parameters);
     }
 
+    /**
+     * Whether {@link #pageByWords} serves this order: by full name (then id), either way; the word index
+     * holds no other sort key.
+     */
+    static boolean byName(Sort sort) {
+        List<Sort.Order> orders = orders(sort);
+        return orders.size() == 2 && orders.get(0).getProperty().equals("fullName") && seekable(sort);
+    }
+
+    /**
+     * The same page as {@link #page}, for a search whose matches are exactly the members bearing one of
+     * {@code words} (see {@link MemberWords}), in a {@link #byName} order: each word's members are sought
+     * in the word index from the cursor on, in name order, and merged (a Merge Append of index scans, then
+     * Unique, as a member may bear two of the words); role and status are checked on each candidate as it
+     * streams, until the page is full. So the index is read for about as many rows as the page needs,
+     * whatever the table's size, unless role or status reject most candidates. The page is then checked
+     * against the search itself (the words narrow, the LIKE decides), outside: inside, the planner would
+     * take the LIKE for a filter of its own, expect most candidates to fail it, and read and sort them all.
+     */
+    static Statement pageByWords(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit,
+                                 List<String> words) {
+        if (!byName(sort)) {
+            throw new IllegalArgumentException("The word index is in name order, not " + sort);
+        }
+        List<Object> parameters = new ArrayList<>();
+        boolean ascending = orders(sort).get(0).isAscending();
+        String direction = ascending ? " asc" : " desc";
+        StringBuilder inner = new StringBuilder("select m.* from (")
+                .append(wordCandidates(words, ascending, after, parameters))
+                .append(") c (name_key, member_id) join members m on m.id = c.member_id");
+        where(inner, conditions(new MemberFilter(null, filter.role(), filter.status()), parameters));
+        inner.append(" order by c.name_key").append(direction).append(", c.member_id").append(direction);
+        inner.append(" limit ?");
+        parameters.add(limit);
+        if (skip > 0) {
+            inner.append(" offset ?");
+            parameters.add(skip);
+        }
+        StringBuilder sql = new StringBuilder("select * from (").append(inner).append(") p");
+        where(sql, conditions(new MemberFilter(filter.search(), null, null), parameters));
+        sql.append(" order by full_name").append(direction).append(", id").append(direction);
+        return new Statement(sql.toString(), parameters);
+    }
+
+    /**
+     * As {@link #countUpTo}, for a search whose matches are exactly the members bearing one of
+     * {@code words}: those members, of the filter's role and status, counted no further than {@code limit}.
+     * Without role and status the word index alone answers (an index-only scan).
+     */
+    static Statement countByWordsUpTo(MemberFilter filter, List<String> words, long limit) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder inner = new StringBuilder("select 1 from (")
+                .append(wordCandidates(words, true, null, parameters)).append(") c (name_key, member_id)");
+        List<String> conditions = conditions(new MemberFilter(null, filter.role(), filter.status()), parameters);
+        if (!conditions.isEmpty()) {
+            inner.append(" join members m on m.id = c.member_id");
+            where(inner, conditions);
+        }
+        inner.append(" limit ?");
+        parameters.add(limit);
+        return new Statement("select count(*) from (" + inner + ") matching", parameters);
+    }
+
+    /**
+     * The distinct (full_name, member_id) of the members bearing any of {@code words}, after the cursor,
+     * in name order: one ordered index scan a word, merged. Ordered even where order does not matter
+     * (a count), so that PostgreSQL removes duplicates as the rows stream (Unique) instead of hashing
+     * all of them first.
+     */
+    private static String wordCandidates(List<String> words, boolean ascending, MemberCursor after,
+                                         List<Object> parameters) {
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("No words to seek");
+        }
+        String direction = ascending ? " asc" : " desc";
+        String order = " order by full_name" + direction + ", member_id" + direction;
+        List<String> arms = new ArrayList<>();
+        for (String word : words) {
+            StringBuilder arm = new StringBuilder("(select full_name, member_id from member_words where word = ?");
+            parameters.add(word);
+            if (after != null) {
+                arm.append(" and (full_name, member_id) ").append(ascending ? ">" : "<").append(" (?, ?)");
+                parameters.add(after.values().get(0));
+                parameters.add(after.values().get(1));
+            }
+            arms.add(arm.append(order).append(")").toString());
+        }
+        return "select distinct full_name, member_id from (" + String.join(" union all ", arms) + ") w" + order;
+    }
+
     private static void addCursor(List<String> conditions, List<Object> parameters, Sort sort, MemberCursor after) {
         if (after == null) {
             return;

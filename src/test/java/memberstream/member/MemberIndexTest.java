@@ -156,6 +156,57 @@ class MemberIndexTest {
     }
 
     @Test
+    void aOneWordSearchByNameSeeksTheWordIndexForAboutThePagesRows() {
+        // V90 filled the word index from the members already there (an upgrade).
+        assertThat(jdbc.queryForList("select indexname from pg_indexes where tablename like 'member_word%'",
+                String.class)).contains("member_words_pkey", "member_word_list_pkey", "member_word_list_trgm_idx");
+        // As MemberService runs the word path's statements.
+        jdbc.execute("set enable_bitmapscan = off");
+        try {
+            assertTheWordPathReadsAboutThePage();
+        } finally {
+            jdbc.execute("set enable_bitmapscan = on");
+        }
+    }
+
+    private static void assertTheWordPathReadsAboutThePage() {
+        MemberFilter okafor = new MemberFilter("okafor", null, null);
+        List<String> words = MemberService.wordsToSeek(jdbc, okafor);
+        assertThat(words).containsExactly("okafor");
+        assertThat(MemberService.wordsToSeek(jdbc, new MemberFilter("kafo", null, null))).containsExactly("okafor");
+        for (Sort sort : List.of(Sort.by("fullName"), Sort.by(Sort.Direction.DESC, "fullName"))) {
+            // "Ada Okafor" sits 2% down the name order: the walk would not reach it, the word index starts there.
+            MemberSql.Statement first = MemberSql.pageByWords(okafor, sort, null, 0, 20, words);
+            String plan = explain(first);
+            assertThat(plan).as("%s%n%s", sort, plan).contains("member_words_pkey").doesNotContain("Seq Scan");
+            // No sort of the word's members; only of the page's 20 rows, once checked against the LIKE.
+            assertThat(plan).as("%s sorts:%n%s", sort, plan).doesNotContain("Sort Key: member_words", "Bitmap");
+            assertThat(wordRows(first)).as("%s", sort).isBetween(20L, 21L);
+            assertThat(ids(first)).isEqualTo(ids(MemberSql.page(okafor, sort, null, 0, 20)));
+            List<Long> middle = ids(MemberSql.page(okafor, sort, null, count(okafor) / 2, 1));
+            MemberCursor cursor = cursorAfter(middle.get(0), sort);
+            MemberSql.Statement deep = MemberSql.pageByWords(okafor, sort, cursor, 0, 20, words);
+            assertThat(explain(deep)).contains("member_words_pkey").doesNotContain("Seq Scan");
+            assertThat(wordRows(deep)).isBetween(20L, 21L);
+            assertThat(ids(deep)).isEqualTo(ids(MemberSql.page(okafor, sort, cursor, 0, 20)));
+        }
+        // The count reads at most 1,001 of the word's 1,875 members, as they stream (Unique, no hashing all).
+        MemberSql.Statement count = MemberSql.countByWordsUpTo(okafor, words, MemberService.EXACT_COUNT_LIMIT + 1);
+        assertThat(explain(count)).contains("member_words_pkey", "Unique").doesNotContain("Seq Scan", "HashAggregate");
+        assertThat(wordRows(count)).isBetween(1_001L, 1_002L);
+    }
+
+    /** Rows read from the word index (all its scans, from EXPLAIN ANALYZE). */
+    private static long wordRows(MemberSql.Statement statement) {
+        List<String> plan = jdbc.queryForList("explain (analyze, timing off) " + statement.sql(), String.class,
+                statement.parameters().toArray());
+        return plan.stream().filter(line -> line.contains("member_words_pkey"))
+                .map(line -> Pattern.compile("actual rows=(\\d+) loops=(\\d+)").matcher(line))
+                .filter(java.util.regex.Matcher::find)
+                .mapToLong(m -> Long.parseLong(m.group(1)) * Long.parseLong(m.group(2))).sum();
+    }
+
+    @Test
     void thePlannersEstimateSendsACommonFragmentToTheWalkFirstAndARareOneToTheTrigrams() {
         // V77: a histogram of 1,000 lowered names and emails, so that a surname one member in 64 bears is in it.
         assertThat(jdbc.queryForList("""

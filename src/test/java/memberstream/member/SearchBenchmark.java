@@ -137,7 +137,25 @@ public final class SearchBenchmark {
                     and indexname not in ('members_pkey', 'members_email_lower_key')""", String.class)
                     .forEach(index -> jdbc.execute("drop index " + index));
         }
+        if (bulk) {
+            // The word index (V90) likewise: its trigger off while loading, then filled and indexed in one pass.
+            jdbc.execute("alter table members disable trigger member_words_insert");
+            jdbc.execute("alter table member_words drop constraint member_words_pkey");
+        }
         MemberSeed.insert(jdbc, have + 1, want, layout);
+        if (bulk) {
+            jdbc.update("""
+                    insert into member_words (word, full_name, member_id)
+                    select w, m.full_name, m.id from members m cross join lateral member_words_of(m.full_name, m.email) w
+                    where m.id > ?""", have);
+            jdbc.execute("""
+                    insert into member_word_list (word) select distinct word from member_words order by word
+                    on conflict do nothing""");
+            jdbc.execute("alter table member_words add constraint member_words_pkey primary key (word, full_name, member_id)");
+            jdbc.execute("alter table members enable trigger member_words_insert");
+            jdbc.execute("vacuum analyze member_words");
+            jdbc.execute("vacuum analyze member_word_list");
+        }
         rebuild.forEach(jdbc::execute);
         jdbc.execute("vacuum analyze members");
     }
@@ -195,9 +213,11 @@ public final class SearchBenchmark {
             // As the API: a short first page is all the matches, and no count is run; nor when the page's
             // statements already counted the matches.
             boolean counted = !refused && (answer.get("content").size() == 20 || operation.after() != null) && page[1] == 0;
-            long countBuffers = counted
-                    ? buffers(jdbc, MemberSql.countUpTo(operation.filter(), MemberService.EXACT_COUNT_LIMIT + 1))
-                    : 0;
+            List<String> words = MemberService.wordsToSeek(jdbc, operation.filter());
+            long countBuffers = !counted ? 0 : words != null
+                    ? analyze(jdbc, MemberSql.countByWordsUpTo(operation.filter(), words,
+                            MemberService.EXACT_COUNT_LIMIT + 1), false, true)[0]
+                    : buffers(jdbc, MemberSql.countUpTo(operation.filter(), MemberService.EXACT_COUNT_LIMIT + 1));
             buffersByOperation.computeIfAbsent(key, k -> new ArrayList<>()).add(pageBuffers + countBuffers);
             System.out.printf("%-34s %10.2f %10.2f %14s %-7s %9d %9d%n", operation.name(), timing.median(), timing.p99(),
                     refused ? "422" : String.format("%,d", answer.get("totalElements").asLong()), exact ? "" : "(about)",
@@ -217,6 +237,13 @@ public final class SearchBenchmark {
         Sort sort = operation.sort();
         if (filter.search() == null) {
             return new long[] {analyze(jdbc, MemberSql.page(filter, sort, operation.after(), operation.skip(), 20), false)[0], 0};
+        }
+        List<String> words = MemberSql.byName(sort) ? MemberService.wordsToSeek(jdbc, filter) : null;
+        if (words != null) {
+            // The word list's lookup, then the page off the word index.
+            long lookup = buffers(jdbc, MemberWords.containingStatement(MemberWords.wordFragment(filter)));
+            return words.isEmpty() ? new long[] {lookup, 1} : new long[] {lookup + analyze(jdbc, MemberSql.pageByWords(
+                    filter, sort, operation.after(), operation.skip(), 20, words), false, true)[0], 0};
         }
         boolean trigrams = filter.search().strip().length() >= 3;
         long expected = MemberService.estimate(jdbc, filter);
@@ -243,9 +270,15 @@ public final class SearchBenchmark {
 
     /** Buffers touched and rows returned by one execution, on one connection (so SET applies to it). */
     private static long[] analyze(JdbcTemplate jdbc, MemberSql.Statement statement, boolean indexScansOff) {
+        return analyze(jdbc, statement, indexScansOff, false);
+    }
+
+    private static long[] analyze(JdbcTemplate jdbc, MemberSql.Statement statement, boolean indexScansOff,
+                                  boolean bitmapScansOff) {
         return jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<long[]>) connection -> {
             try (var set = connection.createStatement()) {
                 set.execute("set enable_indexscan = " + (indexScansOff ? "off" : "on"));
+                set.execute("set enable_bitmapscan = " + (bitmapScansOff ? "off" : "on"));
                 set.execute("set plan_cache_mode = force_custom_plan");
             }
             List<String> plan = new ArrayList<>();
@@ -261,6 +294,7 @@ public final class SearchBenchmark {
             } finally {
                 try (var reset = connection.createStatement()) {
                     reset.execute("reset enable_indexscan");
+                    reset.execute("reset enable_bitmapscan");
                     reset.execute("reset plan_cache_mode");
                 }
             }
