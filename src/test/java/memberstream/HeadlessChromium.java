@@ -117,13 +117,33 @@ public final class HeadlessChromium implements AutoCloseable {
                 .toList();
     }
 
-    /** Quits the browser and deletes its profile directory. */
+    /**
+     * Leaves every open page, then quits the browser and deletes its profile directory. Leaving a page
+     * sends Vaadin's unload beacon, so the console closes that page's UI (and a live tail stops counting
+     * as a watcher) at once; a browser that is just killed sends none, and its UIs would linger in the
+     * shared test context until their heartbeats were missed.
+     */
     @Override
     public void close() {
         try {
+            leaveEveryPage();
             driver.quit();
         } finally {
             delete(profile);
+        }
+    }
+
+    private void leaveEveryPage() {
+        try {
+            for (String window : driver.getWindowHandles()) {
+                driver.switchTo().window(window);
+                driver.get("about:blank");
+            }
+            Thread.sleep(500); // the beacons are sent after the pages are gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // a browser that is already gone has nothing to leave
         }
     }
 
