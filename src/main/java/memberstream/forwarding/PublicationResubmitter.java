@@ -40,7 +40,7 @@ class PublicationResubmitter {
     private static final String COLUMNS = "event_id, event_type, subject, occurred_at, actor, sequence, payload";
 
     /** Undelivered, not claimed by another console now, occurred before the bound, after the page's key. */
-    private static final String UNDELIVERED = """
+    static final String UNDELIVERED = """
             select %s from forwarded_events
             where status <> 'DELIVERED' and occurred_at < ?
               and (claimed_by is null or claimed_by = ? or claim_until < clock_timestamp())
