@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          records before the call goes out (unless the call is full first): the events
  *                          of concurrent saves then share one call, and each call costs the console far
  *                          more than its records do. It adds at most this much to an event's way into
- *                          the stream; zero sends at once.
+ *                          the stream; zero (the default: latency first) sends at once.
  */
 @ConfigurationProperties("memberstream.forwarding")
 public record ForwardingProperties(
@@ -35,7 +35,7 @@ public record ForwardingProperties(
         @DefaultValue("500") int maxBatchRecords,
         @DefaultValue("60s") Duration claimTime,
         @DefaultValue("30s") Duration orderWait,
-        @DefaultValue("10ms") Duration linger) {
+        @DefaultValue("0ms") Duration linger) {
 
     public ForwardingProperties {
         if (maxAttempts < 1) {
