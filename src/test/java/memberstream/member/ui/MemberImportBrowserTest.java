@@ -85,7 +85,9 @@ class MemberImportBrowserTest {
         chromium.screenshot("import-report.png");
 
         chromium.driver().findElement(By.id("import-confirm")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("import-job"), "done"));
+        // The line may still show an earlier test's import as done: wait for this file's.
+        String thisJobDone = file.getFileName() + ") done";
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("import-job"), thisJobDone));
         assertThat(saved(tag)).isEqualTo(2);
         assertThat(chromium.driver().findElement(By.id("import-job")).getText()).contains("2 of 2 member(s) saved");
         assertThat(Files.size(chromium.screenshot("import-done.png"))).isGreaterThan(10_000);
