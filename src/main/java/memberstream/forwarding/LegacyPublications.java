@@ -24,6 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * row's {@code payload} (a row that has one keeps it; a missing row is inserted PENDING and unclaimed),
  * and the publication deleted, in one transaction per publication. Running on several consoles at
  * once is harmless: both steps are idempotent. A publication that cannot be read is left and logged.
+ * The publications are read in pages of {@value #PAGE} in publication order (keyset, so a page left
+ * behind by unreadable ones is not read again), never all at once.
  * The table stays (this reads it) until a later release drops it.
  */
 class LegacyPublications {
@@ -41,7 +43,9 @@ class LegacyPublications {
             values (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)
             on conflict (event_id) do update set payload = coalesce(forwarded_events.payload, excluded.payload)""";
 
-    private record Publication(UUID id, String eventType, String serialized) {
+    static final int PAGE = 500;
+
+    private record Publication(UUID id, String eventType, String serialized, Timestamp publishedAt) {
     }
 
     private final JdbcTemplate jdbc;
@@ -62,35 +66,56 @@ class LegacyPublications {
                 Boolean.class))) {
             return 0;
         }
-        List<Publication> open = jdbc.query(
-                "select id, event_type, serialized_event from event_publication where completion_date is null"
-                        + " order by publication_date",
-                (rs, i) -> new Publication(rs.getObject("id", UUID.class), rs.getString("event_type"),
-                        rs.getString("serialized_event")));
         int moved = 0;
-        for (Publication publication : open) {
-            try {
-                List<ForwardableEvent> events = eventsOf(publication);
-                transactions.executeWithoutResult(tx -> {
-                    for (ForwardableEvent event : events) {
-                        jdbc.update(UPSERT, event.id(), event.type(), event.subject(), Timestamp.from(event.time()),
-                                event.actor() == null || event.actor().length() <= 64 ? event.actor()
-                                        : event.actor().substring(0, 64),
-                                Timestamp.from(clock.instant()), event.sequence(),
-                                new String(event.payload(), StandardCharsets.UTF_8));
-                    }
-                    jdbc.update("delete from event_publication where id = ?", publication.id());
-                });
-                moved++;
-            } catch (Exception e) {
-                log.warn("Could not move event publication {} ({}) into the outbox; left as is: {}",
-                        publication.id(), publication.eventType(), e.toString());
+        Publication last = null;
+        List<Publication> page;
+        do {
+            page = nextPage(last);
+            for (Publication publication : page) {
+                moved += moveOne(publication) ? 1 : 0;
             }
-        }
+            last = page.isEmpty() ? last : page.get(page.size() - 1);
+        } while (page.size() == PAGE);
         if (moved > 0) {
             log.info("Moved {} incomplete event publication(s) of an earlier version into the outbox", moved);
         }
         return moved;
+    }
+
+    private List<Publication> nextPage(Publication after) {
+        String select = "select id, event_type, serialized_event, publication_date from event_publication"
+                + " where completion_date is null";
+        String order = " order by publication_date, id limit " + PAGE;
+        return after == null
+                ? jdbc.query(select + order, this::publication)
+                : jdbc.query(select + " and (publication_date, id) > (?, ?)" + order, this::publication,
+                        after.publishedAt(), after.id());
+    }
+
+    private Publication publication(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Publication(rs.getObject("id", UUID.class), rs.getString("event_type"),
+                rs.getString("serialized_event"), rs.getTimestamp("publication_date"));
+    }
+
+    private boolean moveOne(Publication publication) {
+        try {
+            List<ForwardableEvent> events = eventsOf(publication);
+            transactions.executeWithoutResult(tx -> {
+                for (ForwardableEvent event : events) {
+                    jdbc.update(UPSERT, event.id(), event.type(), event.subject(), Timestamp.from(event.time()),
+                            event.actor() == null || event.actor().length() <= 64 ? event.actor()
+                                    : event.actor().substring(0, 64),
+                            Timestamp.from(clock.instant()), event.sequence(),
+                            new String(event.payload(), StandardCharsets.UTF_8));
+                }
+                jdbc.update("delete from event_publication where id = ?", publication.id());
+            });
+            return true;
+        } catch (Exception e) {
+            log.warn("Could not move event publication {} ({}) into the outbox; left as is: {}",
+                    publication.id(), publication.eventType(), e.toString());
+            return false;
+        }
     }
 
     private List<ForwardableEvent> eventsOf(Publication publication) throws Exception {

@@ -195,6 +195,39 @@ class ForwardingIntegrationTest {
     }
 
     @Test
+    void theMoveReadsPastAPageOfUnreadablePublications() throws Exception {
+        // More unreadable publications than a page, published before a good one: the move must page on
+        // past them (by keyset, not by re-reading the first page) and leave them where they are.
+        String marker = "unreadable-" + UUID.randomUUID();
+        jdbc.update("""
+                insert into event_publication (id, listener_id, event_type, serialized_event, publication_date)
+                select gen_random_uuid(), ?, 'com.example.NotOurs', '{}', now() - interval '1 hour' + g * interval '1 ms'
+                from generate_series(1, ?) g""", marker, LegacyPublications.PAGE + 1);
+        long memberId = 910_000_000L + (long) (Math.random() * 1_000_000);
+        UUID eventId = UUID.randomUUID();
+        var change = new memberstream.member.MemberChanged(eventId, memberstream.member.MemberChanged.Type.CREATED,
+                memberId, java.time.Instant.now(), "old-admin", 0,
+                Map.of("email", new memberstream.member.MemberChanged.Change(null, "paged-" + eventId + "@example.org")));
+        UUID good = UUID.randomUUID();
+        jdbc.update("""
+                insert into event_publication (id, listener_id, event_type, serialized_event, publication_date)
+                values (?, 'memberstream.forwarding.member-changed', ?, ?, now())""", good,
+                memberstream.member.MemberChanged.class.getName(), json.writeValueAsString(change));
+        try {
+            assertThat(legacy.moveIntoOutbox()).isGreaterThanOrEqualTo(1);
+            assertThat(jdbc.queryForObject("select count(*) from event_publication where id = ?", Long.class, good))
+                    .as("the readable publication after the unreadable page is moved").isZero();
+            assertThat(jdbc.queryForObject("select payload from forwarded_events where event_id = ?", String.class, eventId))
+                    .contains(eventId.toString());
+            assertThat(jdbc.queryForObject("select count(*) from event_publication where listener_id = ?", Long.class,
+                    marker)).as("unreadable publications are left as they are").isEqualTo(LegacyPublications.PAGE + 1L);
+        } finally {
+            jdbc.update("delete from event_publication where listener_id = ?", marker);
+            resubmitter.resubmit(eventId);
+        }
+    }
+
+    @Test
     @WithMockUser(username = ADMIN, roles = "ADMIN")
     void aRolledBackSaveSendsNothing() {
         String email = "rollback-" + UUID.randomUUID() + "@example.org";
