@@ -44,6 +44,33 @@ class SvgDrawingsTest {
     }
 
     @Test
+    void theBurstOutlineSurroundsOnlyItsOwnTypeInAStackedMinute() throws Exception {
+        // twenty creations a minute all along, then nine updates in the last minute: the burst is the
+        // updates, and the outline must not take in the creations below them
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:50:30Z"));
+        RollingAnalytics analytics = new RollingAnalytics(clock, Duration.ofMinutes(30), 10, 3.0, 5);
+        for (int minute = 0; minute <= 10; minute++) {
+            for (int i = 0; i < 20; i++) {
+                analytics.record("memberstream.member.created", clock.instant());
+            }
+            if (minute < 10) {
+                clock.advance(Duration.ofMinutes(1));
+            }
+        }
+        for (int i = 0; i < 9; i++) {
+            analytics.record("memberstream.member.updated", clock.instant());
+        }
+
+        Document svg = parse(EventRateChart.render(analytics.snapshot(), ZoneOffset.UTC));
+
+        var updates = nodes(svg, "//*[local-name()='rect'][@class='bar'][*[local-name()='title']='10:00 updated: 9']").item(0);
+        var outline = nodes(svg, "//*[local-name()='rect'][@stroke='#d83a3a']").item(0);
+        assertThat(svg.getDocumentElement().getTextContent()).contains("burst: 9 updated");
+        assertThat(attr(outline, "height")).isCloseTo(attr(updates, "height") + 4, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(attr(outline, "y")).isCloseTo(attr(updates, "y") - 2, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
     void onAPhoneTheChartsAreDrawnAtItsWidthWithTheirTextAtFullSize() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:30Z"));
         RollingAnalytics analytics = new RollingAnalytics(clock, Duration.ofMinutes(30), 10, 3.0, 5);

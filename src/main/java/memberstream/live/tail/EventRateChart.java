@@ -61,6 +61,11 @@ public final class EventRateChart {
         for (int i = 0; i < n; i++) {
             double x = LEFT + i * slot + (slot - barW) / 2;
             double y = chartTop + plotH;
+            boolean anomalous = anomaly != null && anomaly.minute().equals(minutes.get(i));
+            // the outline goes around the burst's own type, not the minute's whole stack: a burst of
+            // changes on top of many creations must not look like a burst of creations
+            double burstY = chartTop + plotH - plotH * snapshot.total(i) / top;
+            double burstH = plotH * snapshot.total(i) / top;
             for (Map.Entry<String, int[]> entry : snapshot.countsByType().entrySet()) {
                 int count = entry.getValue()[i];
                 if (count == 0) {
@@ -70,16 +75,20 @@ public final class EventRateChart {
                 y -= h;
                 svg.rect(x, y, barW, h, EventTypes.color(entry.getKey()), "bar",
                         hhmm.format(minutes.get(i)) + " " + EventTypes.shortName(entry.getKey()) + ": " + count);
+                if (anomalous && entry.getKey().equals(anomaly.type())) {
+                    burstY = y;
+                    burstH = h;
+                }
             }
             if (i % labelEvery == (n - 1) % labelEvery) {
                 svg.text(LEFT + i * slot + slot / 2, HEIGHT - BOTTOM + 16, hhmm.format(minutes.get(i)), "middle", 11,
                         "#57606a", false);
             }
-            if (anomaly != null && anomaly.minute().equals(minutes.get(i))) {
-                double total = plotH * snapshot.total(i) / top;
-                svg.outline(x - 2, chartTop + plotH - total - 2, barW + 4, total + 4, "#d83a3a", 2.5, anomaly.describe());
+            if (anomalous) {
+                double stackTop = chartTop + plotH - plotH * snapshot.total(i) / top;
+                svg.outline(x - 2, burstY - 2, barW + 4, burstH + 4, "#d83a3a", 2.5, anomaly.describe());
                 double labelX = Math.min(Math.max(x + barW / 2, LEFT + 90), LEFT + plotW - 90);
-                svg.text(labelX, Math.max(chartTop + 12, chartTop + plotH - total - 8),
+                svg.text(labelX, Math.max(chartTop + 12, stackTop - 8),
                         "burst: " + anomaly.count() + " " + EventTypes.shortName(anomaly.type()), "middle", 12,
                         "#d83a3a", true);
             }
