@@ -137,7 +137,10 @@ public class EventLogView extends VerticalLayout {
         secondary.add(occurred);
         // a phone's shorter time, so the four columns fit without a sideways scroll; a fixed width, since a
         // column hidden at the first render gets no automatic width when shown
-        phoneOnly = grid.addColumn(e -> SHORT_WHEN.format(e.getOccurredAt())).setHeader("When (UTC)")
+        // "When (UTC)" did not fit beside the sort arrow at 8em: the zone goes to the header's tooltip
+        var when = new Span("When");
+        when.setTitle("Occurred, in UTC");
+        phoneOnly = grid.addColumn(e -> SHORT_WHEN.format(e.getOccurredAt())).setHeader(when)
                 .setSortProperty("occurredAt").setWidth("8em").setFlexGrow(0);
         phoneOnly.setVisible(false);
         secondary.add(grid.addColumn(e -> e.getEventType().replace("io.memberstream.", "")).setHeader("Type")
