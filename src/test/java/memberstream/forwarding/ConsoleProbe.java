@@ -34,7 +34,7 @@ public final class ConsoleProbe {
         ObjectMapper json = new ObjectMapper();
         int code = 0;
         try (BenchmarkConsole console = BenchmarkConsole.start("price-console", arguments)) {
-            SaveCostProbe probe = new SaveCostProbe(console, name -> false, name -> name.startsWith("engine-"));
+            SaveCostProbe probe = new SaveCostProbe(console);
             answer(json, Map.of("ready", true, "uri", console.uri("").toString(), "authorization",
                     console.authorization(), "dataDir", console.dataDir().toAbsolutePath().toString()));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

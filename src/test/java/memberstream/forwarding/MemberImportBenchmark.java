@@ -57,6 +57,7 @@ public final class MemberImportBenchmark {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sequence = new AtomicLong();
     private SaveTarget console;
+    private ExecutorService clients;
 
     public static void main(String[] args) {
         BenchmarkConsole.exitAfter(() -> new MemberImportBenchmark().run());
@@ -250,6 +251,7 @@ public final class MemberImportBenchmark {
         }
         List<double[]> off = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> steadyRatios = new ArrayList<>(); // the JIT's compiling fades with time: without it
         for (int round = 1; round <= rounds; round++) {
             // on first in odd rounds, off first in even ones: neither always follows the other
             boolean onFirst = round % 2 == 1;
@@ -273,19 +275,24 @@ public final class MemberImportBenchmark {
                     off.add(measureSaves("off (round " + round + ")", saves, threads, false));
                 }
             }
-            double ratio = on.get(on.size() - 1)[0] / off.get(off.size() - 1)[0];
+            double[] lastOn = on.get(on.size() - 1);
+            double[] lastOff = off.get(off.size() - 1);
+            double ratio = lastOn[0] / lastOff[0];
             ratios.add(ratio);
-            System.out.printf("round %d: ratio on/off, console less engine: %.2f (load average %.1f)%n", round, ratio,
+            double steady = (lastOn[0] - lastOn[6]) / (lastOff[0] - lastOff[6]);
+            steadyRatios.add(steady);
+            System.out.printf("round %d: ratio on/off, console less engine: %.2f; less the JIT too (steady state): %.2f"
+                    + " (load average %.1f)%n", round, ratio, steady,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
         double[] onMedian = median(on);
         double[] offMedian = median(off);
         System.out.printf("forwarding on:  console %.3f ms (less the engine's), engine %.3f ms, PostgreSQL %.3f ms,"
-                + " of the console's GC and JIT %.3f ms, request threads %.3f ms (median of %d rounds)%n",
-                onMedian[0], onMedian[1], onMedian[2], onMedian[4], onMedian[5], rounds);
+                + " of the console's JIT %.3f ms, GC %.3f ms, request threads %.3f ms (median of %d rounds)%n",
+                onMedian[0], onMedian[1], onMedian[2], onMedian[6], onMedian[7], onMedian[5], rounds);
         System.out.printf("forwarding off: console %.3f ms (less the engine's), engine %.3f ms, PostgreSQL %.3f ms,"
-                + " of the console's GC and JIT %.3f ms, request threads %.3f ms (%d forwarding listeners removed)%n",
-                offMedian[0], offMedian[1], offMedian[2], offMedian[4], offMedian[5], listeners);
+                + " of the console's JIT %.3f ms, GC %.3f ms, request threads %.3f ms (%d forwarding listeners removed)%n",
+                offMedian[0], offMedian[1], offMedian[2], offMedian[6], offMedian[7], offMedian[5], listeners);
         System.out.printf("of the console's, the live tail's reading of the stream (threads live-consumer, tail-,"
                 + " aws-java-sdk-NettyEventLoop): on %.3f ms, off %.3f ms%n", onMedian[3], offMedian[3]);
         for (int l = 1; l < lingers.size(); l++) {
@@ -294,15 +301,19 @@ public final class MemberImportBenchmark {
                     + " PostgreSQL %.3f ms; ratio on/off %.2f%n", lingers.get(l).toMillis(), other[0], other[1], other[2],
                     other[0] / offMedian[0]);
         }
-        double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double medianRatio = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         System.out.printf("price of forwarding, mode %s: median of the rounds' ratios on/off, console less engine:"
-                + " %.2f (goal <= 1.25); ratio of the medians %.2f; console with engine %.2f; console less engine and"
-                + " live tail %.2f; load average now %.1f%n", console.mode().split(" ")[0], medianRatio,
+                + " %.2f (goal <= 1.25), less the JIT too %.2f; ratio of the medians %.2f; console with engine %.2f;"
+                + " console less engine and live tail %.2f; load average now %.1f%n", console.mode().split(" ")[0],
+                medianOf(ratios), medianOf(steadyRatios),
                 onMedian[0] / offMedian[0], (onMedian[0] + onMedian[1]) / (offMedian[0] + offMedian[1]),
                 (onMedian[0] - onMedian[3]) / (offMedian[0] - offMedian[3]),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static double medianOf(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double[] median(List<double[]> rounds) {
@@ -318,7 +329,8 @@ public final class MemberImportBenchmark {
 
     /**
      * Per save, in ms: console less engine, engine, PostgreSQL, the live tail's threads (part of the console's),
-     * the JVM's own threads (part of the console's), the request threads (part of the console's).
+     * the JVM's other threads and threads that ended (part of the console's), the request threads, the JIT
+     * compilers, garbage collection (each part of the console's).
      */
     private double[] measureSaves(String label, int saves, int threads, boolean forwarding) throws Exception {
         CpuMeter cpu = new CpuMeter(console.dataDir());
@@ -331,10 +343,13 @@ public final class MemberImportBenchmark {
         SaveCostProbe.Sample spent = console.sample().minus(before);
         double[] result = {spent.console() / 1e6 / saves, spent.engine() / 1e6 / saves, used.postgresMillis() / saves,
                 spent.group(MemberImportBenchmark::liveTailThread) / 1e6 / saves, spent.jvmOwn() / 1e6 / saves,
-                spent.group(name -> name.startsWith("http-nio-")) / 1e6 / saves};
+                spent.group(name -> name.startsWith("http-nio-")) / 1e6 / saves,
+                spent.group(name -> name.equals("jvm-jit")) / 1e6 / saves,
+                spent.group(name -> name.equals("jvm-gc")) / 1e6 / saves};
         System.out.printf("forwarding %s: console %.3f ms a save less the engine's %.3f ms, PostgreSQL %.3f ms;"
-                + " of the console's, garbage collection and JIT %.3f ms, request threads %.3f ms; busiest threads (ms):"
-                + " %s%n", label, result[0], result[1], result[2], result[4], result[5], spent.busiest(10));
+                + " of the console's, JIT %.3f ms, garbage collection %.3f ms, other JVM threads and threads that ended"
+                + " %.3f ms, request threads %.3f ms; busiest threads (ms): %s%n", label, result[0], result[1],
+                result[2], result[6], result[7], result[4], result[5], spent.busiest(12));
         System.out.printf("forwarding %s: Kinesis sender thread %.3f ms a save; %d PutRecords calls, %.2f records a call%n",
                 label, spent.group(name -> name.startsWith("sink-kinesis-sender")) / 1e6 / saves, spent.calls(),
                 spent.calls() == 0 ? 0.0 : (double) spent.records() / spent.calls());
@@ -345,12 +360,16 @@ public final class MemberImportBenchmark {
         return name.startsWith("live-consumer") || name.startsWith("tail-") || name.startsWith("aws-java-sdk-NettyEventLoop");
     }
 
+    /** {@code saves} saves from {@code threads} clients, on threads that outlive the phase (their CPU stays theirs). */
     private void runSaves(int saves, int threads) throws Exception {
+        if (clients == null) {
+            clients = Executors.newFixedThreadPool(threads, named("bench-save-"));
+        }
         AtomicInteger left = new AtomicInteger(saves);
         AtomicInteger failed = new AtomicInteger();
-        ExecutorService clients = Executors.newFixedThreadPool(threads, named("bench-save-"));
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            clients.execute(() -> {
+            running.add(clients.submit(() -> {
                 while (left.getAndDecrement() > 0) {
                     try {
                         create();
@@ -358,10 +377,11 @@ public final class MemberImportBenchmark {
                         failed.incrementAndGet();
                     }
                 }
-            });
+            }));
         }
-        clients.shutdown();
-        clients.awaitTermination(10, TimeUnit.MINUTES);
+        for (var client : running) {
+            client.get(10, TimeUnit.MINUTES);
+        }
         if (failed.get() > 0) {
             System.out.printf("(%d saves failed)%n", failed.get());
         }

@@ -26,37 +26,51 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class SaveCostProbe {
 
     /**
-     * Cumulative CPU of the JVM that runs the console, in nanoseconds: the whole process, its Java threads
-     * together, the threads the benchmark does not count as the console's ({@code excluded}: its clients),
-     * the engine's threads when the engine runs in it, the busiest thread groups (digits folded to N), and
-     * the Kinesis sink's PutRecords calls and records so far.
+     * CPU of the JVM that runs the console, in nanoseconds: the whole process, each live thread (keyed
+     * {@code <id> <name>}, so that a thread that ended is told apart from its successor), the Kinesis sink's
+     * PutRecords calls and records, and the engine's process when it runs in a JVM of its own. Cumulative
+     * as sampled; {@link #minus} makes it the difference, with threads folded into groups (digits as N).
+     * The benchmark's client threads ({@link CpuMeter#isClient}) and the engine's ({@code engine-...}, when
+     * it runs in the console's JVM) are not the console's.
      */
-    record Sample(long process, long javaThreads, long excluded, long engine, Map<String, Long> threads,
-                  long calls, long records) {
+    record Sample(long process, Map<String, Long> threads, long calls, long records, long engineProcess) {
 
-        /** The console's CPU: the process less the excluded threads and the engine's. */
+        /**
+         * The difference from {@code before}: a thread's CPU since then, or since it started; a thread that
+         * ended meanwhile is not in it (its CPU shows in {@link #jvmOwn}).
+         */
+        Sample minus(Sample before) {
+            Map<String, Long> groups = new HashMap<>();
+            threads.forEach((key, nanos) -> groups.merge(key.substring(key.indexOf(' ') + 1).replaceAll("\\d+", "N"),
+                    nanos - before.threads.getOrDefault(key, 0L), Long::sum));
+            return new Sample(process - before.process, groups, calls - before.calls, records - before.records,
+                    engineProcess - before.engineProcess);
+        }
+
+        /** The console's CPU: the process less the benchmark's clients and the engine's threads. */
         long console() {
-            return process - excluded - engine;
+            return process - group(CpuMeter::isClient) - group(SaveCostProbe::engineThread);
+        }
+
+        /** The engine's: its threads in the console's JVM, or its own process. */
+        long engine() {
+            return group(SaveCostProbe::engineThread) + engineProcess;
         }
 
         /** The JVM's own threads (garbage collection, JIT), and threads that ended meanwhile. */
         long jvmOwn() {
-            return process - javaThreads;
+            return process - threads.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        Sample minus(Sample before) {
-            Map<String, Long> groups = new HashMap<>(threads);
-            before.threads.forEach((name, nanos) -> groups.merge(name, -nanos, Long::sum));
-            return new Sample(process - before.process, javaThreads - before.javaThreads, excluded - before.excluded,
-                    engine - before.engine, groups, calls - before.calls, records - before.records);
+        Sample withEngineProcess(long engineNanos) {
+            return new Sample(process, threads, calls, records, engineNanos);
         }
 
-        Sample withEngine(long engineNanos) {
-            return new Sample(process, javaThreads, excluded, engineNanos, threads, calls, records);
-        }
-
+        /** The console's busiest thread groups, in ms. */
         String busiest(int limit) {
-            return threads.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            return threads.entrySet().stream()
+                    .filter(e -> !CpuMeter.isClient(e.getKey()) && !engineThread(e.getKey()))
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .limit(limit).map(e -> "%s %.0f".formatted(e.getKey(), e.getValue() / 1e6))
                     .collect(java.util.stream.Collectors.joining(", "));
         }
@@ -66,18 +80,17 @@ final class SaveCostProbe {
         }
     }
 
+    static boolean engineThread(String name) {
+        return name.startsWith("engine-");
+    }
+
     private final BenchmarkConsole console;
     private final ApplicationEventMulticaster multicaster;
-    private final Predicate<String> excluded;
-    private final Predicate<String> engine;
     private List<ApplicationListener<?>> removed = List.of();
 
-    /** @param excluded threads of this JVM that are not the console's; {@code engine}: the embedded engine's */
-    SaveCostProbe(BenchmarkConsole console, Predicate<String> excluded, Predicate<String> engine) {
+    SaveCostProbe(BenchmarkConsole console) {
         this.console = console;
         this.multicaster = console.bean(ApplicationEventMulticaster.class);
-        this.excluded = excluded;
-        this.engine = engine;
     }
 
     /**
@@ -127,28 +140,45 @@ final class SaveCostProbe {
 
     Sample sample() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long all = 0;
-        long notConsole = 0;
-        long engineNanos = 0;
-        Map<String, Long> groups = new HashMap<>();
+        Map<String, Long> threads = new HashMap<>();
         for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            long nanos = Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
-            String name = info.getThreadName();
-            all += nanos;
-            if (excluded.test(name)) {
-                notConsole += nanos;
-            } else if (engine.test(name)) {
-                engineNanos += nanos;
-            } else {
-                groups.merge(name.replaceAll("\\d+", "N"), nanos, Long::sum);
+            if (info != null) {
+                threads.put(info.getThreadId() + " " + info.getThreadName(),
+                        Math.max(0, mx.getThreadCpuTime(info.getThreadId())));
             }
         }
+        jvmThreads(threads);
         long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
         long[] calls = console.bean(KinesisSink.class).callsAndRecords();
-        return new Sample(process, all, notConsole, engineNanos, groups, calls[0], calls[1]);
+        return new Sample(process, threads, calls[0], calls[1], 0);
+    }
+
+    /**
+     * The JVM's own threads, which {@link ThreadMXBean} does not list: JIT compilers (group {@code jvm-jit}),
+     * garbage collection and the VM thread ({@code jvm-gc}), from /proc (Linux only; elsewhere they stay in
+     * {@link Sample#jvmOwn}).
+     */
+    private static void jvmThreads(Map<String, Long> threads) {
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String group = name.contains("Compiler") ? "jvm-jit"
+                            : name.startsWith("GC ") || name.startsWith("G1 ") || name.equals("VM Thread") ? "jvm-gc"
+                            : null;
+                    if (group != null) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        threads.put("t" + task.getFileName() + " " + group, ticks * 10_000_000L); // USER_HZ 100
+                    }
+                } catch (java.io.IOException | RuntimeException ended) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (java.io.IOException | RuntimeException notLinux) {
+            // not Linux: the JVM's own threads stay in jvmOwn
+        }
     }
 }

@@ -72,7 +72,7 @@ interface SaveTarget extends AutoCloseable {
             List<String> all = new ArrayList<>(arguments);
             all.add("--memberstream.engine.throughput-limits=" + throughputLimits);
             console = BenchmarkConsole.start("import", all.toArray(String[]::new));
-            probe = new SaveCostProbe(console, CpuMeter::isClient, name -> name.startsWith("engine-"));
+            probe = new SaveCostProbe(console);
         }
 
         public String mode() {
@@ -204,7 +204,7 @@ interface SaveTarget extends AutoCloseable {
         public SaveCostProbe.Sample sample() throws Exception {
             SaveCostProbe.Sample sample = json.treeToValue(ask("sample", Duration.ofSeconds(30)),
                     SaveCostProbe.Sample.class);
-            return sample.withEngine(CpuMeter.processCpuNanos(engineProcess.pid()));
+            return sample.withEngineProcess(CpuMeter.processCpuNanos(engineProcess.pid()));
         }
 
         /** The console's own CPU: it runs alone in its process, so nothing is excluded but the engine (0). */
