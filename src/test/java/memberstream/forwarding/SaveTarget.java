@@ -207,7 +207,7 @@ interface SaveTarget extends AutoCloseable {
             return sample.withEngineProcess(CpuMeter.processCpuNanos(engineProcess.pid()));
         }
 
-        /** The console's own CPU: it runs alone in its process, so nothing is excluded but the engine (0). */
+        /** One command to the console's probe, and its answer. */
         private JsonNode ask(String command, Duration within) throws Exception {
             commands.write((command + "\n").getBytes(StandardCharsets.UTF_8));
             commands.flush();
