@@ -52,10 +52,22 @@ final class ChildConsoles implements AutoCloseable {
 
     /** Starts the application in a child JVM with {@code arguments}; its output goes to {@code log}. */
     Process start(Path log, String maxHeap, String... arguments) throws IOException {
+        // C1 only: the tests' children start often and send little
+        return start(log, List.of("-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1"), MemberstreamApplication.class,
+                arguments);
+    }
+
+    /**
+     * Starts {@code mainClass} (the application, or a benchmark's wrapper around it) in a child JVM with
+     * {@code jvmOptions} and {@code arguments}; its output goes to {@code log}, its standard input is a
+     * pipe ({@link Process#getOutputStream}).
+     */
+    Process start(Path log, List<String> jvmOptions, Class<?> mainClass, String... arguments) throws IOException {
         Files.createDirectories(log.getParent());
         Files.deleteIfExists(log);
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), MemberstreamApplication.class.getName(),
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath(), mainClass.getName(),
                 "--memberstream.admin.username=" + admin,
                 "--memberstream.admin.password=" + password,
                 "--vaadin.launch-browser=false"));
@@ -163,6 +175,25 @@ final class ChildConsoles implements AutoCloseable {
                 Files.delete(path);
             }
         }
+    }
+
+    /**
+     * This run's class path: the JVM's under Surefire; under {@code exec:java} (the benchmarks) the project's
+     * is only in the class loader that loaded this class, the JVM's being Maven's own.
+     */
+    private static String classPath() {
+        if (ChildConsoles.class.getClassLoader() instanceof java.net.URLClassLoader loader && loader.getURLs().length > 0) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException | IllegalArgumentException notAFile) {
+                    // not a local file: a child cannot use it either
+                }
+            }
+            return String.join(java.io.File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     private static String java() {

@@ -83,7 +83,7 @@ final class CpuMeter {
      * The benchmark's client threads: named {@code bench-}, and the selector thread of the JDK's
      * {@code java.net.http} client the benchmarks send with (the console itself does not use that client).
      */
-    private static boolean isClient(String threadName) {
+    static boolean isClient(String threadName) {
         return threadName.startsWith("bench-")
                 || threadName.startsWith("HttpClient-") && threadName.endsWith("-SelectorManager");
     }
@@ -124,6 +124,18 @@ final class CpuMeter {
                 ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
             }
             return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    /** utime + stime of another process (its threads that ended included), in nanoseconds; Linux only. */
+    static long processCpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return (long) (ticks * 1e9 / CLOCK_TICKS_PER_SECOND);
         } catch (IOException | RuntimeException gone) {
             return 0;
         }

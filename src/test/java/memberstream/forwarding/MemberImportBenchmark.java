@@ -3,8 +3,6 @@ package memberstream.forwarding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,13 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import memberstream.BenchmarkConsole;
-import memberstream.aws.AwsClients;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.ApplicationEventMulticaster;
-import org.springframework.context.event.SmartApplicationListener;
-import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.jdbc.core.JdbcTemplate;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
@@ -37,18 +29,22 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
- * The import benchmark (issue #11): a command that prints numbers. One console in this JVM on the
- * embedded defaults (forwarding to Kinesis, the default 4 shards unless {@code -Dbench.shards=N}, the engine's
- * throughput limits on unless {@code -Dbench.throughput-limits=false}), then:
+ * The import benchmark (issue #11): a command that prints numbers. One console on the embedded defaults
+ * (forwarding to Kinesis, the default 4 shards unless {@code -Dbench.shards=N}, the engine's throughput limits on
+ * unless {@code -Dbench.throughput-limits=false}), in the mode {@code -Dbench.mode} names ({@link SaveTarget}):
+ * {@code processes} (default: the engine and the console each in a JVM of its own, the clients in this one, so
+ * the console's CPU, its garbage collection and JIT included, is its own) or {@code in-process} (all in this
+ * JVM, as before). Then:
  * <ol>
  * <li>an import of {@code bench.rows} (100,000) members through {@code POST /api/members/import}:
  * members per second from the upload's first byte to the last created event readable in the stream
  * (one tailer a shard reads it as any consumer would, within the read limits), the events lost and
  * duplicated (counted by event id and member), and the CPU each imported member cost;</li>
- * <li>the CPU of one save through {@code POST /api/members} with forwarding on, then off, and their
- * ratio: the console's threads less the engine's (printed apart) and the benchmark's clients.
- * "Off" removes forwarding's listeners from the running console (what a switch in Settings would
- * do; the settings have none yet), so both runs share one warm JVM.</li>
+ * <li>the CPU of one save through {@code POST /api/members} with forwarding on, then off, in alternating
+ * rounds after {@code bench.warmup-rounds} uncounted ones, and the ratio, the price of forwarding: the
+ * console's CPU less the engine's (printed apart) and the benchmark's clients'. "Off" removes forwarding's
+ * listeners from the running console (what a switch in Settings would do; the settings have none yet), so
+ * both share one warm JVM.</li>
  * </ol>
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=memberstream.forwarding.MemberImportBenchmark}
@@ -60,7 +56,8 @@ public final class MemberImportBenchmark {
             .executor(Executors.newCachedThreadPool(named("bench-http-")))
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sequence = new AtomicLong();
-    private BenchmarkConsole console;
+    private SaveTarget console;
+    private ExecutorService clients;
 
     public static void main(String[] args) {
         BenchmarkConsole.exitAfter(() -> new MemberImportBenchmark().run());
@@ -70,16 +67,18 @@ public final class MemberImportBenchmark {
         int rows = Integer.getInteger("bench.rows", 100_000);
         int saves = Integer.getInteger("bench.saves", 3_000);
         int threads = Integer.getInteger("bench.threads", 8);
-        String limits = System.getProperty("bench.throughput-limits", "true");
+        String mode = System.getProperty("bench.mode", "processes");
+        boolean limits = Boolean.parseBoolean(System.getProperty("bench.throughput-limits", "true"));
         String shards = System.getProperty("bench.shards"); // unset: the console's default; 1,000 records/s a shard
-        List<String> arguments = new ArrayList<>(List.of("--memberstream.engine.throughput-limits=" + limits));
+        List<String> arguments = new ArrayList<>();
         if (shards != null) {
             arguments.add("--memberstream.aws.shard-count=" + Integer.parseInt(shards));
         }
-        try (BenchmarkConsole started = BenchmarkConsole.start("import", arguments.toArray(String[]::new))) {
+        try (SaveTarget started = SaveTarget.start(mode, arguments, limits)) {
             console = started;
-            System.out.printf("%nImport benchmark: console up, data in %s, %d CPU(s), throughput limits %s, shards %s,"
-                    + " load average %.1f%n", console.dataDir(), Runtime.getRuntime().availableProcessors(), limits,
+            System.out.printf("%nImport benchmark: console up, mode %s, data in %s, %d CPU(s), throughput limits %s,"
+                    + " shards %s, load average %.1f%n", console.mode(), console.dataDir(),
+                    Runtime.getRuntime().availableProcessors(), limits,
                     shards == null ? "as the console's default" : shards,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             if (rows > 0) { // -Dbench.rows=0: the save-cost part alone
@@ -98,8 +97,8 @@ public final class MemberImportBenchmark {
                     .append(i % 10 == 0 ? "\"a note, with a comma\"" : "").append('\n');
         }
         byte[] body = csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        KinesisClient kinesis = console.bean(AwsClients.class).kinesis();
-        String stream = console.bean(SettingsSinkNames.class).get().kinesisStream();
+        KinesisClient kinesis = console.kinesis();
+        String stream = console.kinesisStream();
         Map<String, AtomicInteger> eventIds = new ConcurrentHashMap<>();
         Map<String, AtomicInteger> subjects = new ConcurrentHashMap<>();
         AtomicLong lastSeen = new AtomicLong();
@@ -116,7 +115,7 @@ public final class MemberImportBenchmark {
             tailers.add(tailer);
         }
         CpuMeter cpu = new CpuMeter(console.dataDir());
-        long engineStart = engineCpuNanos();
+        SaveCostProbe.Sample before = console.sample();
         long start = System.nanoTime();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(console.uri("/api/members/import"))
                 .header("Authorization", console.authorization()).header("Content-Type", "text/csv")
@@ -139,7 +138,7 @@ public final class MemberImportBenchmark {
             Thread.sleep(50);
         }
         CpuMeter.Used used = cpu.used();
-        double engineMillis = (engineCpuNanos() - engineStart) / 1e6;
+        SaveCostProbe.Sample spent = console.sample().minus(before);
         tailing.set(false);
         for (Thread tailer : tailers) {
             tailer.join(5_000);
@@ -157,10 +156,10 @@ public final class MemberImportBenchmark {
         System.out.printf("members/s, upload to last event readable: %.0f (goal >= 2000)%n", rows / seconds);
         System.out.printf("events read: %d; lost: %d; duplicated: %d by event id, %d by member (goal 0 / 0)%n",
                 events, lost, duplicatedById, duplicatedByMember);
-        System.out.printf("CPU a member: console %.3f ms (of it the engine's threads %.3f ms), PostgreSQL %.3f ms, tailers %.3f ms%n",
-                used.consoleMillis() / rows, engineMillis / rows, used.postgresMillis() / rows,
+        System.out.printf("CPU a member: console %.3f ms less the engine's %.3f ms, PostgreSQL %.3f ms, tailers %.3f ms%n",
+                spent.console() / 1e6 / rows, spent.engine() / 1e6 / rows, used.postgresMillis() / rows,
                 used.clientMillis() / rows);
-        System.out.printf("busiest threads (ms): %s%n", cpu.busiestThreads(8));
+        System.out.printf("busiest threads of the console (ms): %s%n", spent.busiest(8));
         System.out.printf("load average now: %.1f (other processes share the cores: compare CPU a member)%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
@@ -217,20 +216,24 @@ public final class MemberImportBenchmark {
 
     /**
      * CPU of one save with forwarding on and off, in alternating rounds in one warm JVM (so neither side
-     * gets the warmer JIT or the quieter moment): "off" removes forwarding's listeners, "on" puts the
-     * same listener objects back. Each phase also prints its busiest thread groups, which is where
-     * forwarding's price shows (the request threads, the sink's sender, the event log's writer...).
+     * gets the warmer JIT or the quieter moment), after warm-up rounds that alternate the same way: "off"
+     * removes forwarding's listeners, "on" puts the same listener objects back. Each phase also prints its
+     * busiest thread groups, which is where forwarding's price shows (the request threads, the sink's
+     * sender, the event log's writer...), and the JVM's own share (garbage collection, JIT).
      */
     private void saveCost(int saves, int threads) throws Exception {
-        int rounds = Integer.getInteger("bench.rounds", 2);
-        JdbcTemplate jdbc = console.bean(JdbcTemplate.class);
-        ApplicationEventMulticaster multicaster = console.bean(ApplicationEventMulticaster.class);
-        runSaves(saves, threads); // warm-up with forwarding, not counted
-        drain(jdbc);
-        List<ApplicationListener<?>> forwarding = removeForwarding(multicaster);
-        runSaves(saves / 3, threads); // warm-up of the shorter path, not counted
-        System.out.printf("%n== CPU of one save through POST /api/members (%d saves, %d clients, %d rounds on/off) ==%n",
-                saves, threads, rounds);
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        int warmUps = Integer.getInteger("bench.warmup-rounds", 2);
+        for (int w = 0; w < warmUps; w++) { // JIT: both paths, not counted
+            console.forwarding(true);
+            runSaves(saves, threads);
+            console.drain();
+            console.forwarding(false);
+            runSaves(saves / 2, threads);
+        }
+        int listeners = console.forwarding(false);
+        System.out.printf("%n== CPU of one save through POST /api/members (%d saves, %d clients, %d warm-up rounds,"
+                + " %d rounds on/off), mode %s ==%n", saves, threads, warmUps, rounds, console.mode());
         // -Dbench.lingers=10ms,0ms: "on" once per linger in each round (the first is the one the ratio uses)
         List<Duration> lingers = new ArrayList<>();
         String lingerList = System.getProperty("bench.lingers", "");
@@ -247,40 +250,70 @@ public final class MemberImportBenchmark {
             onOthers.add(new ArrayList<>());
         }
         List<double[]> off = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> steadyRatios = new ArrayList<>(); // the JIT's compiling fades with time: without it
         for (int round = 1; round <= rounds; round++) {
-            forwarding.forEach(multicaster::addApplicationListener);
-            for (int turn = 0; turn < lingers.size(); turn++) {
-                int l = (turn + round - 1) % lingers.size(); // each linger first in turn: none gets the warmer JIT
-                if (lingers.get(l) != null) {
-                    console.bean(KinesisSink.class).linger(lingers.get(l));
+            // on first in odd rounds, off first in even ones: neither always follows the other
+            boolean onFirst = round % 2 == 1;
+            for (int half = 0; half < 2; half++) {
+                if ((half == 0) == onFirst) {
+                    console.forwarding(true);
+                    for (int turn = 0; turn < lingers.size(); turn++) {
+                        int l = (turn + round - 1) % lingers.size(); // each linger first in turn
+                        if (lingers.get(l) != null) {
+                            console.linger(lingers.get(l));
+                        }
+                        runSaves(saves / 10, threads); // settle: not counted
+                        console.drain();
+                        String label = "on  (round " + round
+                                + (lingers.get(l) == null ? "" : ", linger " + lingers.get(l).toMillis() + " ms") + ")";
+                        (l == 0 ? on : onOthers.get(l - 1)).add(measureSaves(label, saves, threads, true));
+                    }
+                } else {
+                    console.forwarding(false);
+                    runSaves(saves / 10, threads);
+                    off.add(measureSaves("off (round " + round + ")", saves, threads, false));
                 }
-                runSaves(saves / 10, threads); // settle: not counted
-                drain(jdbc);
-                String label = "on  (round " + round + (lingers.get(l) == null ? "" : ", linger " + lingers.get(l).toMillis() + " ms") + ")";
-                (l == 0 ? on : onOthers.get(l - 1)).add(measureSaves(label, saves, threads, jdbc, true));
             }
-            removeForwarding(multicaster);
-            runSaves(saves / 10, threads);
-            off.add(measureSaves("off (round " + round + ")", saves, threads, jdbc, false));
+            double[] lastOn = on.get(on.size() - 1);
+            double[] lastOff = off.get(off.size() - 1);
+            double ratio = lastOn[0] / lastOff[0];
+            ratios.add(ratio);
+            double steady = (lastOn[0] - lastOn[6]) / (lastOff[0] - lastOff[6]);
+            steadyRatios.add(steady);
+            System.out.printf("round %d: ratio on/off, console less engine: %.2f; less the JIT too (steady state): %.2f"
+                    + " (load average %.1f)%n", round, ratio, steady,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
         double[] onMedian = median(on);
         double[] offMedian = median(off);
-        System.out.printf("forwarding on:  console %.3f ms (less the engine's threads), engine %.3f ms, PostgreSQL %.3f ms"
-                + " (median of %d rounds)%n", onMedian[0], onMedian[1], onMedian[2], rounds);
-        System.out.printf("forwarding off: console %.3f ms (less the engine's threads), engine %.3f ms, PostgreSQL %.3f ms"
-                + " (%d forwarding listeners removed)%n", offMedian[0], offMedian[1], offMedian[2], forwarding.size());
+        System.out.printf("forwarding on:  console %.3f ms (less the engine's), engine %.3f ms, PostgreSQL %.3f ms,"
+                + " of the console's JIT %.3f ms, GC %.3f ms, request threads %.3f ms (median of %d rounds)%n",
+                onMedian[0], onMedian[1], onMedian[2], onMedian[6], onMedian[7], onMedian[5], rounds);
+        System.out.printf("forwarding off: console %.3f ms (less the engine's), engine %.3f ms, PostgreSQL %.3f ms,"
+                + " of the console's JIT %.3f ms, GC %.3f ms, request threads %.3f ms (%d forwarding listeners removed)%n",
+                offMedian[0], offMedian[1], offMedian[2], offMedian[6], offMedian[7], offMedian[5], listeners);
         System.out.printf("of the console's, the live tail's reading of the stream (threads live-consumer, tail-,"
                 + " aws-java-sdk-NettyEventLoop): on %.3f ms, off %.3f ms%n", onMedian[3], offMedian[3]);
         for (int l = 1; l < lingers.size(); l++) {
             double[] other = median(onOthers.get(l - 1));
-            System.out.printf("forwarding on with linger %d ms: console %.3f ms (less the engine's threads), engine %.3f ms,"
+            System.out.printf("forwarding on with linger %d ms: console %.3f ms (less the engine's), engine %.3f ms,"
                     + " PostgreSQL %.3f ms; ratio on/off %.2f%n", lingers.get(l).toMillis(), other[0], other[1], other[2],
                     other[0] / offMedian[0]);
         }
-        System.out.printf("ratio on/off, console less engine: %.2f (goal <= 1.25); console with engine: %.2f;"
-                + " console less engine and live tail: %.2f%n",
+        System.out.printf("price of forwarding, mode %s: median of the rounds' ratios on/off, console less engine:"
+                + " %.2f (goal <= 1.25), less the JIT too %.2f; ratio of the medians %.2f; console with engine %.2f;"
+                + " console less engine and live tail %.2f; load average now %.1f%n", console.mode().split(" ")[0],
+                medianOf(ratios), medianOf(steadyRatios),
                 onMedian[0] / offMedian[0], (onMedian[0] + onMedian[1]) / (offMedian[0] + offMedian[1]),
-                (onMedian[0] - onMedian[3]) / (offMedian[0] - offMedian[3]));
+                (onMedian[0] - onMedian[3]) / (offMedian[0] - offMedian[3]),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static double medianOf(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double[] median(List<double[]> rounds) {
@@ -294,80 +327,49 @@ public final class MemberImportBenchmark {
         return result;
     }
 
-    /** Per save: console less engine, engine, PostgreSQL, the live tail's threads (part of the console's). */
-    private double[] measureSaves(String label, int saves, int threads, JdbcTemplate jdbc, boolean forwarding)
-            throws Exception {
+    /**
+     * Per save, in ms: console less engine, engine, PostgreSQL, the live tail's threads (part of the console's),
+     * the JVM's other threads and threads that ended (part of the console's), the request threads, the JIT
+     * compilers, garbage collection (each part of the console's).
+     */
+    private double[] measureSaves(String label, int saves, int threads, boolean forwarding) throws Exception {
         CpuMeter cpu = new CpuMeter(console.dataDir());
-        long engineStart = engineCpuNanos();
-        long tailStart = threadCpuNanos(MemberImportBenchmark::liveTailThread);
-        long javaThreadsStart = threadCpuNanos(name -> true);
-        long senderStart = threadCpuNanos(MemberImportBenchmark::kinesisSender);
-        long[] callsStart = console.bean(KinesisSink.class).callsAndRecords();
+        SaveCostProbe.Sample before = console.sample();
         runSaves(saves, threads);
         if (forwarding) {
-            drain(jdbc); // what forwarding does after the commit is part of the save's price
+            console.drain(); // what forwarding does after the commit is part of the save's price
         }
         CpuMeter.Used used = cpu.used();
-        double sender = (threadCpuNanos(MemberImportBenchmark::kinesisSender) - senderStart) / 1e6;
-        long[] callsEnd = console.bean(KinesisSink.class).callsAndRecords();
-        double engine = (engineCpuNanos() - engineStart) / 1e6;
-        double tail = (threadCpuNanos(MemberImportBenchmark::liveTailThread) - tailStart) / 1e6;
-        // the process's CPU beyond its Java threads': the JVM's own threads (garbage collector, JIT compilers)
-        double jvmOwn = used.consoleMillis() + used.clientMillis() - (threadCpuNanos(name -> true) - javaThreadsStart) / 1e6;
-        double[] result = {(used.consoleMillis() - engine) / saves, engine / saves, used.postgresMillis() / saves,
-                tail / saves};
+        SaveCostProbe.Sample spent = console.sample().minus(before);
+        double[] result = {spent.console() / 1e6 / saves, spent.engine() / 1e6 / saves, used.postgresMillis() / saves,
+                spent.group(MemberImportBenchmark::liveTailThread) / 1e6 / saves, spent.jvmOwn() / 1e6 / saves,
+                spent.group(name -> name.startsWith("http-nio-")) / 1e6 / saves,
+                spent.group(name -> name.equals("jvm-jit")) / 1e6 / saves,
+                spent.group(name -> name.equals("jvm-gc")) / 1e6 / saves};
         System.out.printf("forwarding %s: console %.3f ms a save less the engine's %.3f ms, PostgreSQL %.3f ms;"
-                + " of the console's, garbage collection and JIT %.3f ms; busiest threads (ms): %s%n", label, result[0],
-                result[1], result[2], jvmOwn / saves, cpu.busiestThreads(10));
-        long calls = callsEnd[0] - callsStart[0];
+                + " of the console's, JIT %.3f ms, garbage collection %.3f ms, other JVM threads and threads that ended"
+                + " %.3f ms, request threads %.3f ms; busiest threads (ms): %s%n", label, result[0], result[1],
+                result[2], result[6], result[7], result[4], result[5], spent.busiest(12));
         System.out.printf("forwarding %s: Kinesis sender thread %.3f ms a save; %d PutRecords calls, %.2f records a call%n",
-                label, sender / saves, calls, calls == 0 ? 0.0 : (double) (callsEnd[1] - callsStart[1]) / calls);
+                label, spent.group(name -> name.startsWith("sink-kinesis-sender")) / 1e6 / saves, spent.calls(),
+                spent.calls() == 0 ? 0.0 : (double) spent.records() / spent.calls());
         return result;
-    }
-
-    private static boolean kinesisSender(String name) {
-        return name.startsWith("sink-kinesis-sender");
     }
 
     private static boolean liveTailThread(String name) {
         return name.startsWith("live-consumer") || name.startsWith("tail-") || name.startsWith("aws-java-sdk-NettyEventLoop");
     }
 
-    private static List<ApplicationListener<?>> removeForwarding(ApplicationEventMulticaster multicaster) {
-        List<ApplicationListener<?>> removed = new ArrayList<>();
-        multicaster.removeApplicationListeners(listener -> {
-            String id = listener instanceof SmartApplicationListener smart ? smart.getListenerId()
-                    : listener instanceof GenericApplicationListener generic ? generic.getListenerId() : "";
-            // forwarding alone: not MemberHistory's listeners (package forwarding too), whose history row
-            // every save writes whether or not its event is forwarded
-            boolean forwarding = id.startsWith("memberstream.forwarding.ChangeForwardingListener.");
-            if (forwarding) {
-                removed.add(listener);
-            }
-            return forwarding;
-        });
-        return removed;
-    }
-
-    private void drain(JdbcTemplate jdbc) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            Long open = jdbc.queryForObject("""
-                    select count(*) from forwarded_events where status <> 'DELIVERED'""", Long.class);
-            if (open != null && open == 0) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException("Forwarding did not drain within 120 s");
-    }
-
+    /** {@code saves} saves from {@code threads} clients, on threads that outlive the phase (their CPU stays theirs). */
     private void runSaves(int saves, int threads) throws Exception {
+        if (clients == null) {
+            clients = Executors.newFixedThreadPool(threads, named("bench-save-"));
+        }
         AtomicInteger left = new AtomicInteger(saves);
         AtomicInteger failed = new AtomicInteger();
-        ExecutorService clients = Executors.newFixedThreadPool(threads, named("bench-save-"));
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            clients.execute(() -> {
+            running.add(clients.submit(() -> {
                 while (left.getAndDecrement() > 0) {
                     try {
                         create();
@@ -375,10 +377,11 @@ public final class MemberImportBenchmark {
                         failed.incrementAndGet();
                     }
                 }
-            });
+            }));
         }
-        clients.shutdown();
-        clients.awaitTermination(10, TimeUnit.MINUTES);
+        for (var client : running) {
+            client.get(10, TimeUnit.MINUTES);
+        }
         if (failed.get() > 0) {
             System.out.printf("(%d saves failed)%n", failed.get());
         }
@@ -396,23 +399,6 @@ public final class MemberImportBenchmark {
         if (response.statusCode() != 201) {
             throw new IllegalStateException("POST /api/members answered " + response.statusCode());
         }
-    }
-
-    /** CPU of the embedded engine's threads (named engine-...), alive now. */
-    private static long engineCpuNanos() {
-        return threadCpuNanos(name -> name.startsWith("engine-"));
-    }
-
-    /** CPU of the threads alive now whose names pass the test. */
-    private static long threadCpuNanos(java.util.function.Predicate<String> named) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && named.test(info.getThreadName())) {
-                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-            }
-        }
-        return total;
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {
