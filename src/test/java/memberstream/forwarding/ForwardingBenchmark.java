@@ -195,12 +195,14 @@ public final class ForwardingBenchmark {
 
     private void latency(int rate, int seconds, KinesisClient kinesis, String stream) throws Exception {
         Map<String, Long> seen = new ConcurrentHashMap<>();
+        Map<String, String> eventIds = new ConcurrentHashMap<>();
+        SendTraceRecorder calls = new SendTraceRecorder();
         AtomicBoolean tailing = new AtomicBoolean(true);
         List<Thread> tailers = new ArrayList<>();
         for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).shards()) {
             String iterator = kinesis.getShardIterator(r -> r.streamName(stream).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
-            Thread tailer = new Thread(() -> tail(kinesis, iterator, seen, tailing), "tail-" + shard.shardId());
+            Thread tailer = new Thread(() -> tail(kinesis, iterator, seen, eventIds, tailing), "tail-" + shard.shardId());
             tailer.start();
             tailers.add(tailer);
         }
@@ -239,6 +241,7 @@ public final class ForwardingBenchmark {
         for (Thread tailer : tailers) {
             tailer.join(5_000);
         }
+        calls.close();
 
         List<Long> fromResponse = new ArrayList<>();
         List<Long> fromRequest = new ArrayList<>();
@@ -262,9 +265,55 @@ public final class ForwardingBenchmark {
         System.out.printf("from the save's request:   p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 percentile(fromRequest, 50) / 1e3, percentile(fromRequest, 99) / 1e3,
                 percentile(fromRequest, 100) / 1e3);
+        printSplit(returned, seen, eventIds, calls);
     }
 
-    private void tail(KinesisClient kinesis, String firstIterator, Map<String, Long> seen, AtomicBoolean tailing) {
+    /**
+     * Where the time from the save's response to the record's reading went, per event: before the sink
+     * call that carried it started (negative when the call started before the client had the response),
+     * the call (PutRecords, until the engine acknowledged), and after it (the consumer's next read).
+     * Percentiles of each part over all events, then the parts' medians over the slowest 1 %.
+     */
+    private static void printSplit(Map<String, Long> returned, Map<String, Long> seen, Map<String, String> eventIds,
+                                   SendTraceRecorder calls) {
+        List<long[]> parts = new ArrayList<>();
+        for (var saved : returned.entrySet()) {
+            Long at = seen.get(saved.getKey());
+            String eventId = eventIds.get(saved.getKey());
+            Long started = eventId == null ? null : calls.started(eventId);
+            Long ended = eventId == null ? null : calls.ended(eventId);
+            if (at == null || started == null || ended == null) {
+                continue;
+            }
+            long response = saved.getValue();
+            parts.add(new long[] {(at - response) / 1_000, (started - response) / 1_000, (ended - started) / 1_000,
+                    (at - ended) / 1_000});
+        }
+        if (parts.isEmpty()) {
+            System.out.println("split: no send calls traced");
+            return;
+        }
+        String[] names = {"response -> read", "response -> call start", "call", "call end -> read"};
+        System.out.printf("split of %d events (ms)            p50     p90     p99     max%n", parts.size());
+        for (int part = 0; part < names.length; part++) {
+            int p = part;
+            List<Long> values = parts.stream().map(v -> v[p]).toList();
+            System.out.printf("  %-26s %7.1f %7.1f %7.1f %7.1f%n", names[part], percentile(values, 50) / 1e3,
+                    percentile(values, 90) / 1e3, percentile(values, 99) / 1e3, percentile(values, 100) / 1e3);
+        }
+        parts.sort((a, b) -> Long.compare(b[0], a[0]));
+        List<long[]> slowest = parts.subList(0, Math.max(1, parts.size() / 100));
+        StringBuilder line = new StringBuilder("  slowest 1 % (" + slowest.size() + "), medians:");
+        for (int part = 0; part < names.length; part++) {
+            int p = part;
+            line.append(String.format(" %s %.1f;", names[part],
+                    percentile(slowest.stream().map(v -> v[p]).toList(), 50) / 1e3));
+        }
+        System.out.println(line);
+    }
+
+    private void tail(KinesisClient kinesis, String firstIterator, Map<String, Long> seen,
+                      Map<String, String> eventIds, AtomicBoolean tailing) {
         String iterator = firstIterator;
         while (tailing.get() && iterator != null) {
             String current = iterator;
@@ -274,6 +323,7 @@ public final class ForwardingBenchmark {
                 try {
                     JsonNode event = json.readTree(record.data().asByteArray());
                     seen.putIfAbsent(event.path("subject").asText(), now);
+                    eventIds.putIfAbsent(event.path("subject").asText(), event.path("id").asText());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
