@@ -68,6 +68,8 @@ class SendOrder implements AutoCloseable {
     private final LinkedHashSet<UUID> deliveredHere = new LinkedHashSet<>();
     private final Map<CompletableFuture<Void>, Waiter> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean pollScheduled = new AtomicBoolean();
+    /** Events that had to wait at all, for benchmarks. */
+    private final java.util.concurrent.atomic.AtomicLong waits = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService poller;
 
     /** @param deliveredAmong which of these event ids the event log says are delivered */
@@ -89,6 +91,7 @@ class SendOrder implements AutoCloseable {
         if (predecessor == null || clearedHere(predecessor)) {
             return CompletableFuture.completedFuture(null);
         }
+        waits.incrementAndGet();
         var clear = new CompletableFuture<Void>();
         Waiter waiter = new Waiter(predecessor, subject, System.nanoTime() + maxWait.toNanos(), clear);
         waiting.put(clear, waiter);
@@ -162,6 +165,11 @@ class SendOrder implements AutoCloseable {
         if (!waiting.isEmpty()) { // checked after clearing the flag: a waiter added meanwhile is not left alone
             schedulePoll();
         }
+    }
+
+    /** Events that found their predecessor neither delivered nor sent here and waited, since start (benchmarks). */
+    long waits() {
+        return waits.get();
     }
 
     /** Events waiting for a predecessor now. */

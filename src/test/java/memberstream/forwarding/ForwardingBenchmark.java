@@ -38,7 +38,10 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * saves per second, then the time to drain, then every created member's event is looked up in the
  * Kinesis stream (lost and duplicated events are counted);</li>
  * <li>latency: {@code bench.rate} saves per second for {@code bench.latency-seconds}, while a consumer
- * tails every shard; save-to-readable p50/p99 per event.</li>
+ * tails every shard; save-to-readable p50/p99 per event, and where that time went (before the sink
+ * call, the call, after it). With {@code -Dbench.change=update} each tick creates a member and at once
+ * updates it, and the update is timed: the path of a member changed twice in quick succession, whose
+ * second event may wait for its first ({@link SendOrder}).</li>
  * </ol>
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=memberstream.forwarding.ForwardingBenchmark}. The engine's per-shard throughput
@@ -88,7 +91,10 @@ public final class ForwardingBenchmark {
 
             warmUp(threads, warmUpSeconds);
             sustained(threads, seconds, jdbc, aws.kinesis(), stream, dataDir);
-            latency(rate, latencySeconds, aws.kinesis(), stream);
+            long waitsBefore = console.bean(SendOrder.class).waits();
+            latency(rate, latencySeconds, aws.kinesis(), stream, "update".equals(System.getProperty("bench.change")));
+            System.out.printf("events that waited for an earlier event of their member: %d%n",
+                    console.bean(SendOrder.class).waits() - waitsBefore);
         }
     }
 
@@ -193,7 +199,12 @@ public final class ForwardingBenchmark {
                 created.size(), lost, duplicated);
     }
 
-    private void latency(int rate, int seconds, KinesisClient kinesis, String stream) throws Exception {
+    /**
+     * @param updates measure updates instead: each tick creates a member, then at once updates it, and the
+     *                update's event is timed (it may have to wait for the create's: {@link SendOrder})
+     */
+    private void latency(int rate, int seconds, KinesisClient kinesis, String stream, boolean updates)
+            throws Exception {
         Map<String, Long> seen = new ConcurrentHashMap<>();
         Map<String, String> eventIds = new ConcurrentHashMap<>();
         SendTraceRecorder calls = new SendTraceRecorder();
@@ -220,10 +231,18 @@ public final class ForwardingBenchmark {
             clients.execute(() -> {
                 long begin = System.nanoTime();
                 try {
-                    long id = create();
+                    long id;
+                    if (updates) {
+                        JsonNode created = createMember();
+                        begin = System.nanoTime();
+                        id = update(created);
+                    } else {
+                        id = create();
+                    }
                     long end = System.nanoTime();
-                    sent.put(Long.toString(id), begin);
-                    returned.put(Long.toString(id), end);
+                    String key = id + (updates ? "/u" : "");
+                    sent.put(key, begin);
+                    returned.put(key, end);
                 } catch (Exception e) {
                     // counted below as a missing save
                 }
@@ -255,8 +274,8 @@ public final class ForwardingBenchmark {
             fromResponse.add(Math.max(0, at - saved.getValue()) / 1_000);
             fromRequest.add((at - sent.get(saved.getKey())) / 1_000);
         }
-        System.out.printf("%n== Save -> record readable in Kinesis, %d saves/s for %d s, %d consumer threads ==%n",
-                rate, seconds, tailers.size());
+        System.out.printf("%n== Save -> record readable in Kinesis, %d %s/s for %d s, %d consumer threads ==%n",
+                rate, updates ? "updates (each right after its member's create)" : "saves", seconds, tailers.size());
         System.out.printf("saves: %d, records seen: %d, not seen: %d%n", returned.size(), fromResponse.size(),
                 missing);
         System.out.printf("from the save's response:  p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
@@ -322,8 +341,11 @@ public final class ForwardingBenchmark {
             for (var record : response.records()) {
                 try {
                     JsonNode event = json.readTree(record.data().asByteArray());
-                    seen.putIfAbsent(event.path("subject").asText(), now);
-                    eventIds.putIfAbsent(event.path("subject").asText(), event.path("id").asText());
+                    // A create is keyed by its member's id; an update (the updates' latency run) by id + "/u".
+                    String key = event.path("subject").asText()
+                            + (event.path("type").asText().endsWith(".updated") ? "/u" : "");
+                    seen.putIfAbsent(key, now);
+                    eventIds.putIfAbsent(key, event.path("id").asText());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -341,6 +363,11 @@ public final class ForwardingBenchmark {
 
     /** Creates one member; returns its id. */
     private long create() throws Exception {
+        return createMember().path("id").asLong();
+    }
+
+    /** Creates one member; returns the answer (id, version and the fields). */
+    private JsonNode createMember() throws Exception {
         long n = sequence.incrementAndGet();
         String body = """
                 {"fullName":"Bench Member %d","email":"bench-%d-%d@example.org","role":"MEMBER",
@@ -354,7 +381,25 @@ public final class ForwardingBenchmark {
             throw new IllegalStateException("POST /api/members answered " + response.statusCode() + ": "
                     + response.body());
         }
-        return json.readTree(response.body()).path("id").asLong();
+        return json.readTree(response.body());
+    }
+
+    /** Renames a member just created (with the version it was created with); returns its id. */
+    private long update(JsonNode member) throws Exception {
+        long id = member.path("id").asLong();
+        var body = (com.fasterxml.jackson.databind.node.ObjectNode) member.deepCopy();
+        body.put("fullName", member.path("fullName").asText() + " Renamed");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(members.resolve("/api/members/" + id))
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("PUT /api/members/" + id + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return id;
     }
 
     private static double percentile(java.util.Collection<Long> values, int p) {
