@@ -112,7 +112,7 @@ class EventForwarder {
             inFlight.remove(event.id(), result);
             claims.released(event.id());
             if (order != null) {
-                order.finished(event.id());
+                order.finished(event.id(), error == null); // completed normally only once delivered
             }
         });
         try {

@@ -38,7 +38,10 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * saves per second, then the time to drain, then every created member's event is looked up in the
  * Kinesis stream (lost and duplicated events are counted);</li>
  * <li>latency: {@code bench.rate} saves per second for {@code bench.latency-seconds}, while a consumer
- * tails every shard; save-to-readable p50/p99 per event.</li>
+ * tails every shard; save-to-readable p50/p99 per event, and where that time went (before the sink
+ * call, the call, after it). With {@code -Dbench.change=update} each tick creates a member and at once
+ * updates it, and the update is timed: the path of a member changed twice in quick succession, whose
+ * second event may wait for its first ({@link SendOrder}).</li>
  * </ol>
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=memberstream.forwarding.ForwardingBenchmark}. The engine's per-shard throughput
@@ -88,7 +91,10 @@ public final class ForwardingBenchmark {
 
             warmUp(threads, warmUpSeconds);
             sustained(threads, seconds, jdbc, aws.kinesis(), stream, dataDir);
-            latency(rate, latencySeconds, aws.kinesis(), stream);
+            long waitsBefore = console.bean(SendOrder.class).waits();
+            latency(rate, latencySeconds, aws.kinesis(), stream, "update".equals(System.getProperty("bench.change")));
+            System.out.printf("events that waited for an earlier event of their member: %d%n",
+                    console.bean(SendOrder.class).waits() - waitsBefore);
         }
     }
 
@@ -193,14 +199,21 @@ public final class ForwardingBenchmark {
                 created.size(), lost, duplicated);
     }
 
-    private void latency(int rate, int seconds, KinesisClient kinesis, String stream) throws Exception {
+    /**
+     * @param updates measure updates instead: each tick creates a member, then at once updates it, and the
+     *                update's event is timed (it may have to wait for the create's: {@link SendOrder})
+     */
+    private void latency(int rate, int seconds, KinesisClient kinesis, String stream, boolean updates)
+            throws Exception {
         Map<String, Long> seen = new ConcurrentHashMap<>();
+        Map<String, String> eventIds = new ConcurrentHashMap<>();
+        SendTraceRecorder calls = new SendTraceRecorder();
         AtomicBoolean tailing = new AtomicBoolean(true);
         List<Thread> tailers = new ArrayList<>();
         for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).shards()) {
             String iterator = kinesis.getShardIterator(r -> r.streamName(stream).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
-            Thread tailer = new Thread(() -> tail(kinesis, iterator, seen, tailing), "tail-" + shard.shardId());
+            Thread tailer = new Thread(() -> tail(kinesis, iterator, seen, eventIds, tailing), "tail-" + shard.shardId());
             tailer.start();
             tailers.add(tailer);
         }
@@ -218,10 +231,18 @@ public final class ForwardingBenchmark {
             clients.execute(() -> {
                 long begin = System.nanoTime();
                 try {
-                    long id = create();
+                    long id;
+                    if (updates) {
+                        JsonNode created = createMember();
+                        begin = System.nanoTime();
+                        id = update(created);
+                    } else {
+                        id = create();
+                    }
                     long end = System.nanoTime();
-                    sent.put(Long.toString(id), begin);
-                    returned.put(Long.toString(id), end);
+                    String key = id + (updates ? "/u" : "");
+                    sent.put(key, begin);
+                    returned.put(key, end);
                 } catch (Exception e) {
                     // counted below as a missing save
                 }
@@ -239,6 +260,7 @@ public final class ForwardingBenchmark {
         for (Thread tailer : tailers) {
             tailer.join(5_000);
         }
+        calls.close();
 
         List<Long> fromResponse = new ArrayList<>();
         List<Long> fromRequest = new ArrayList<>();
@@ -252,8 +274,8 @@ public final class ForwardingBenchmark {
             fromResponse.add(Math.max(0, at - saved.getValue()) / 1_000);
             fromRequest.add((at - sent.get(saved.getKey())) / 1_000);
         }
-        System.out.printf("%n== Save -> record readable in Kinesis, %d saves/s for %d s, %d consumer threads ==%n",
-                rate, seconds, tailers.size());
+        System.out.printf("%n== Save -> record readable in Kinesis, %d %s/s for %d s, %d consumer threads ==%n",
+                rate, updates ? "updates (each right after its member's create)" : "saves", seconds, tailers.size());
         System.out.printf("saves: %d, records seen: %d, not seen: %d%n", returned.size(), fromResponse.size(),
                 missing);
         System.out.printf("from the save's response:  p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
@@ -262,9 +284,55 @@ public final class ForwardingBenchmark {
         System.out.printf("from the save's request:   p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 percentile(fromRequest, 50) / 1e3, percentile(fromRequest, 99) / 1e3,
                 percentile(fromRequest, 100) / 1e3);
+        printSplit(returned, seen, eventIds, calls);
     }
 
-    private void tail(KinesisClient kinesis, String firstIterator, Map<String, Long> seen, AtomicBoolean tailing) {
+    /**
+     * Where the time from the save's response to the record's reading went, per event: before the sink
+     * call that carried it started (negative when the call started before the client had the response),
+     * the call (PutRecords, until the engine acknowledged), and after it (the consumer's next read).
+     * Percentiles of each part over all events, then the parts' medians over the slowest 1 %.
+     */
+    private static void printSplit(Map<String, Long> returned, Map<String, Long> seen, Map<String, String> eventIds,
+                                   SendTraceRecorder calls) {
+        List<long[]> parts = new ArrayList<>();
+        for (var saved : returned.entrySet()) {
+            Long at = seen.get(saved.getKey());
+            String eventId = eventIds.get(saved.getKey());
+            Long started = eventId == null ? null : calls.started(eventId);
+            Long ended = eventId == null ? null : calls.ended(eventId);
+            if (at == null || started == null || ended == null) {
+                continue;
+            }
+            long response = saved.getValue();
+            parts.add(new long[] {(at - response) / 1_000, (started - response) / 1_000, (ended - started) / 1_000,
+                    (at - ended) / 1_000});
+        }
+        if (parts.isEmpty()) {
+            System.out.println("split: no send calls traced");
+            return;
+        }
+        String[] names = {"response -> read", "response -> call start", "call", "call end -> read"};
+        System.out.printf("split of %d events (ms)            p50     p90     p99     max%n", parts.size());
+        for (int part = 0; part < names.length; part++) {
+            int p = part;
+            List<Long> values = parts.stream().map(v -> v[p]).toList();
+            System.out.printf("  %-26s %7.1f %7.1f %7.1f %7.1f%n", names[part], percentile(values, 50) / 1e3,
+                    percentile(values, 90) / 1e3, percentile(values, 99) / 1e3, percentile(values, 100) / 1e3);
+        }
+        parts.sort((a, b) -> Long.compare(b[0], a[0]));
+        List<long[]> slowest = parts.subList(0, Math.max(1, parts.size() / 100));
+        StringBuilder line = new StringBuilder("  slowest 1 % (" + slowest.size() + "), medians:");
+        for (int part = 0; part < names.length; part++) {
+            int p = part;
+            line.append(String.format(" %s %.1f;", names[part],
+                    percentile(slowest.stream().map(v -> v[p]).toList(), 50) / 1e3));
+        }
+        System.out.println(line);
+    }
+
+    private void tail(KinesisClient kinesis, String firstIterator, Map<String, Long> seen,
+                      Map<String, String> eventIds, AtomicBoolean tailing) {
         String iterator = firstIterator;
         while (tailing.get() && iterator != null) {
             String current = iterator;
@@ -273,7 +341,11 @@ public final class ForwardingBenchmark {
             for (var record : response.records()) {
                 try {
                     JsonNode event = json.readTree(record.data().asByteArray());
-                    seen.putIfAbsent(event.path("subject").asText(), now);
+                    // A create is keyed by its member's id; an update (the updates' latency run) by id + "/u".
+                    String key = event.path("subject").asText()
+                            + (event.path("type").asText().endsWith(".updated") ? "/u" : "");
+                    seen.putIfAbsent(key, now);
+                    eventIds.putIfAbsent(key, event.path("id").asText());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -291,6 +363,11 @@ public final class ForwardingBenchmark {
 
     /** Creates one member; returns its id. */
     private long create() throws Exception {
+        return createMember().path("id").asLong();
+    }
+
+    /** Creates one member; returns the answer (id, version and the fields). */
+    private JsonNode createMember() throws Exception {
         long n = sequence.incrementAndGet();
         String body = """
                 {"fullName":"Bench Member %d","email":"bench-%d-%d@example.org","role":"MEMBER",
@@ -304,7 +381,25 @@ public final class ForwardingBenchmark {
             throw new IllegalStateException("POST /api/members answered " + response.statusCode() + ": "
                     + response.body());
         }
-        return json.readTree(response.body()).path("id").asLong();
+        return json.readTree(response.body());
+    }
+
+    /** Renames a member just created (with the version it was created with); returns its id. */
+    private long update(JsonNode member) throws Exception {
+        long id = member.path("id").asLong();
+        var body = (com.fasterxml.jackson.databind.node.ObjectNode) member.deepCopy();
+        body.put("fullName", member.path("fullName").asText() + " Renamed");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(members.resolve("/api/members/" + id))
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("PUT /api/members/" + id + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return id;
     }
 
     private static double percentile(java.util.Collection<Long> values, int p) {
