@@ -140,11 +140,12 @@ final class MemberPieces {
     }
 
     /**
-     * Where the filter's matches lie after {@code after} in one direction of the name order, or null when
-     * this path does not apply (see {@link #pieces}; also when every piece lies in more than
-     * {@link MemberWords#MAX_WORDS} words). Two statements: the pieces' words, then the range.
+     * The words of each usable piece of the filter's search (see {@link #pieces}), or null when this path does
+     * not apply (also when every piece lies in more than {@link MemberWords#MAX_WORDS} words); an empty list
+     * when some piece is in no word at all (nobody matches). One look-up a piece, through the word list's
+     * b-tree (a word, a word's start) or its trigram index (a word's end): run these with bitmap scans on.
      */
-    static Range range(JdbcTemplate jdbc, MemberFilter filter, boolean ascending, MemberCursor after) {
+    static List<List<String>> words(JdbcTemplate jdbc, MemberFilter filter) {
         List<Piece> pieces = pieces(filter);
         if (pieces == null) {
             return null;
@@ -154,20 +155,35 @@ final class MemberPieces {
             MemberSql.Statement lookup = wordsStatement(piece);
             List<String> found = jdbc.queryForList(lookup.sql(), String.class, lookup.parameters().toArray());
             if (found.isEmpty()) {
-                // No member has a word this piece needs: nobody matches.
-                return new Range(true, ascending, List.of(), null, null, true);
+                return List.of();
             }
             if (found.size() <= MemberWords.MAX_WORDS) {
                 words.add(found);
             }
         }
+        return words.isEmpty() ? null : words;
+    }
+
+    /** {@link #words} then {@link #range(JdbcTemplate, List, boolean, MemberCursor)}; null when n/a. */
+    static Range range(JdbcTemplate jdbc, MemberFilter filter, boolean ascending, MemberCursor after) {
+        List<List<String>> words = words(jdbc, filter);
+        return words == null ? null : range(jdbc, words, ascending, after);
+    }
+
+    /**
+     * Where the matches lie after {@code after} in one direction of the name order, given each piece's
+     * {@code words} (from {@link #words}; empty: nobody matches). One statement, best run with bitmap scans
+     * off (each of its scans is to stop after a row or a bounded count, in index order).
+     */
+    static Range range(JdbcTemplate jdbc, List<List<String>> words, boolean ascending, MemberCursor after) {
+        Range none = new Range(true, ascending, List.of(), null, null, true);
         if (words.isEmpty()) {
-            return null;
+            return none;
         }
         MemberSql.Statement statement = rangeStatement(words, ascending, after);
         List<Range> ranges = jdbc.query(statement.sql(), (row, n) -> {
             if (row.getInt("pieces") < words.size() || !row.getBoolean("ordered")) {
-                return new Range(true, ascending, List.of(), null, null, true);
+                return none;
             }
             int rarest = 0;
             for (int i = 1; i < words.size(); i++) {
@@ -180,7 +196,7 @@ final class MemberPieces {
                     new Object[] {row.getString("end_name"), row.getLong("end_id")},
                     row.getLong("size_" + rarest) < CANDIDATES);
         }, statement.parameters().toArray());
-        return ranges.isEmpty() ? new Range(true, ascending, List.of(), null, null, true) : ranges.get(0);
+        return ranges.isEmpty() ? none : ranges.get(0);
     }
 
     /** The words of the word list a piece matches (at most one more than {@link MemberWords#MAX_WORDS}). */

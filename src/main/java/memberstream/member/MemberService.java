@@ -211,19 +211,32 @@ public class MemberService {
      * path does not apply or came back short without having read all its candidates.
      */
     private MemberListing listingByPieces(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
+        List<List<String>> words = MemberPieces.words(jdbc, filter);
+        if (words == null) {
+            return null;
+        }
         // Bitmap scans off, as for the one-word path: the candidates are read in name order, never all sorted.
         jdbc.execute("set local enable_bitmapscan = off");
-        MemberPieces.Range range = MemberPieces.range(jdbc, filter, MemberSql.orders(sort).get(0).isAscending(), after);
-        MemberListing listing = null;
-        if (range != null && range.empty()) {
+        MemberPieces.Range range = MemberPieces.range(jdbc, words, MemberSql.orders(sort).get(0).isAscending(), after);
+        MemberListing listing;
+        if (range.empty()) {
             boolean fromStart = after == null && skip == 0;
             listing = new MemberListing(List.of(), fromStart ? new MemberCount(0, true) : null);
-        } else if (range != null) {
+        } else if (!range.complete() && rare(filter)) {
+            // Too many candidates for a search expected to match few ("dvořák 4711": only "dvořák" is looked
+            // up): the trigram probe finds its matches, where the candidates would be read in vain.
+            listing = null;
+        } else {
             List<Member> page = members(range.page(filter, skip, limit));
             listing = page.size() >= limit || range.complete() ? new MemberListing(page, null) : null;
         }
         jdbc.execute("set local enable_bitmapscan = on");
         return listing;
+    }
+
+    /** Whether the planner expects the filter to match few enough members to find them by trigrams first. */
+    private boolean rare(MemberFilter filter) {
+        return estimate(jdbc, filter) <= WALK_FIRST_ESTIMATE;
     }
 
     /** Whether {@code e} is PostgreSQL cancelling a statement past its statement_timeout. */
@@ -304,23 +317,25 @@ public class MemberService {
      * when that path does not apply or could not tell (fewer than 1,001 matches among a cut candidate list).
      */
     private MemberCount countByPieces(MemberFilter filter) {
+        List<List<String>> words = MemberPieces.words(jdbc, filter);
+        if (words == null) {
+            return null;
+        }
         jdbc.execute("set local enable_bitmapscan = off");
-        MemberPieces.Range range = MemberPieces.range(jdbc, filter, true, null);
+        MemberPieces.Range range = MemberPieces.range(jdbc, words, true, null);
+        boolean answers = range.empty() || range.complete() || !rare(filter);
         long matching = 0;
-        if (range != null && !range.empty()) {
+        if (answers && !range.empty()) {
             MemberSql.Statement statement = range.countUpTo(filter, EXACT_COUNT_LIMIT + 1);
             Long counted = jdbc.queryForObject(statement.sql(), Long.class, statement.parameters().toArray());
             matching = counted == null ? 0 : counted;
         }
         jdbc.execute("set local enable_bitmapscan = on");
-        if (range == null) {
-            return null;
-        }
         if (matching > EXACT_COUNT_LIMIT) {
             return new MemberCount(Math.max(estimate(jdbc, filter), matching), false);
         }
         // Fewer than 1,001 among a cut candidate list says nothing: the general count decides.
-        return range.empty() || range.complete() ? new MemberCount(matching, true) : null;
+        return answers && (range.empty() || range.complete()) ? new MemberCount(matching, true) : null;
     }
 
     /**

@@ -50,7 +50,9 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * inside PostgreSQL), bypassing MemberService and its events; for the large step the secondary indexes
  * are dropped and rebuilt from their own definitions, as a restore would, then VACUUM ANALYZE. Each
  * measurement is {@code bench.repeats} (200) GETs of /api/members over HTTP (HTTP Basic), after 20
- * unmeasured ones; it prints median and p99 at each size and their ratio (goal at most 1.5).</li>
+ * unmeasured ones; it prints median and p99 at each size and their ratio (goal at most 1.5), and beside
+ * each the database pages its statements touch. Before the small size, an unmeasured pass of every
+ * operation warms the JVM as much as the small size's own pass warms it for the large one.</li>
  * <li>Engine: PutRecords (100 records of 100 bytes) and GetRecords from TRIM_HORIZON (GetShardIterator
  * + GetRecords of 100), through the AWS SDK, on a one-shard stream empty and then holding
  * {@code bench.records} (10,000,000) records, seeded by PutRecords batches of 500 from 4 threads.</li>
@@ -311,6 +313,9 @@ public final class SearchBenchmark {
         if (range.empty()) {
             return new long[] {total, after == null && skip == 0 ? 1 : 0};
         }
+        if (!range.complete() && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
+            return new long[] {total, -1};
+        }
         long[] page = analyze(jdbc, range.page(filter, skip, 20), false, true);
         return new long[] {total + page[0], page[1] >= 20 || range.complete() ? 0 : -1};
     }
@@ -322,6 +327,9 @@ public final class SearchBenchmark {
             return null;
         }
         long total = lookupAndRangeBuffers(jdbc, filter, true, null);
+        if (!range.empty() && !range.complete() && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
+            return new long[] {total + buffers(jdbc, MemberSql.countUpTo(filter, MemberService.EXACT_COUNT_LIMIT + 1))};
+        }
         return range.empty() ? new long[] {total}
                 : new long[] {total + analyze(jdbc, range.countUpTo(filter, MemberService.EXACT_COUNT_LIMIT + 1), false, true)[0]};
     }
@@ -372,6 +380,10 @@ public final class SearchBenchmark {
                     reset.execute("reset enable_bitmapscan");
                     reset.execute("reset plan_cache_mode");
                 }
+            }
+            if (Boolean.getBoolean("bench.plans")) {
+                // -Dbench.plans=true: every plan measured, to see where the pages go.
+                System.out.println(String.join("\n", plan));
             }
             Matcher rows = Pattern.compile("actual time=\\S+ rows=(\\d+)").matcher(plan.isEmpty() ? "" : plan.get(0));
             return new long[] {buffers(plan), rows.find() ? Long.parseLong(rows.group(1)) : 0};
