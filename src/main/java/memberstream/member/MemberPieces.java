@@ -151,7 +151,7 @@ final class MemberPieces {
             return null;
         }
         List<List<String>> words = new ArrayList<>();
-        for (Piece piece : pieces) {
+        for (Piece piece : likelyRarestFirst(pieces)) {
             MemberSql.Statement lookup = wordsStatement(piece);
             List<String> found = jdbc.queryForList(lookup.sql(), String.class, lookup.parameters().toArray());
             if (found.isEmpty()) {
@@ -162,6 +162,18 @@ final class MemberPieces {
             }
         }
         return words.isEmpty() ? null : words;
+    }
+
+    /**
+     * The order {@link #rangeStatement} counts pieces in, likely rarest first (each later one is counted only
+     * as far as the rarest so far): digits (a member's number), then whole words, then a word's start, then its
+     * end, longer first.
+     */
+    private static List<Piece> likelyRarestFirst(List<Piece> pieces) {
+        List<Piece> sorted = new ArrayList<>(pieces);
+        sorted.sort(java.util.Comparator.comparing((Piece piece) -> !piece.text().chars().allMatch(Character::isDigit))
+                .thenComparing(Piece::kind).thenComparing(piece -> -piece.text().length()));
+        return sorted;
     }
 
     /** {@link #words} then {@link #range(JdbcTemplate, List, boolean, MemberCursor)}; null when n/a. */
@@ -218,7 +230,8 @@ final class MemberPieces {
      * One row (none if no piece has a member after the cursor): how many pieces have one ({@code pieces}), the
      * latest of their first members in this direction ({@code start_name, start_id}), the earliest of their
      * last ones ({@code end_...}), whether start comes before end ({@code ordered}), and each piece's members
-     * in that range counted up to {@link #CANDIDATES} ({@code size_0} ...). Each first and last is one index
+     * in that range counted up to {@link #CANDIDATES} ({@code size_0} ...; each no further than one past the
+     * smallest before it). Each first and last is one index
      * probe a word; each size an index-only scan of at most {@link #CANDIDATES} entries a word.
      */
     static MemberSql.Statement rangeStatement(List<List<String>> words, boolean ascending, MemberCursor after) {
@@ -242,17 +255,25 @@ final class MemberPieces {
                 .append("select (select count(*) from f) as pieces, b.full_name as start_name, b.member_id as start_id,")
                 .append(" e.full_name as end_name, e.member_id as end_id, (b.full_name, b.member_id) ")
                 .append(ascending ? "<=" : ">=").append(" (e.full_name, e.member_id) as ordered");
+        StringBuilder from = new StringBuilder(" from b, e");
+        List<String> counted = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             List<String> piece = words.get(i);
-            sql.append(", (select count(*) from (select 1 from member_words w where w.word in (")
+            sql.append(", s").append(i).append(".size_").append(i);
+            // Each piece counted no further than one past the smallest count so far: only the rarest matters.
+            from.append(", lateral (select count(*) as size_").append(i)
+                    .append(" from (select 1 from member_words w where w.word in (")
                     .append(String.join(", ", piece.stream().map(word -> "?").toList()))
                     .append(") and (w.full_name, w.member_id) ").append(ascending ? ">=" : "<=")
                     .append(" (b.full_name, b.member_id) and (w.full_name, w.member_id) ").append(ascending ? "<=" : ">=")
-                    .append(" (e.full_name, e.member_id) limit ?) s) as size_").append(i);
+                    .append(" (e.full_name, e.member_id) limit ")
+                    .append(counted.isEmpty() ? "?" : "least(?, least(" + String.join(", ", counted) + ") + 1)")
+                    .append(") s) s").append(i);
             parameters.addAll(piece);
             parameters.add(CANDIDATES);
+            counted.add("s" + i + ".size_" + i);
         }
-        sql.append(" from b, e");
+        sql.append(from);
         return new MemberSql.Statement(sql.toString(), parameters);
     }
 

@@ -348,7 +348,8 @@ public final class SearchBenchmark {
                 words.add(found);
             }
         }
-        return total + analyze(jdbc, MemberPieces.rangeStatement(words, ascending, after), false, true)[0];
+        return total + analyze(jdbc, MemberPieces.rangeStatement(MemberPieces.words(jdbc, filter), ascending, after),
+                false, true)[0];
     }
 
     /** Buffers touched and rows returned by one execution, on one connection (so SET applies to it). */
