@@ -212,7 +212,7 @@ public class MemberService {
      */
     private MemberListing listingByPieces(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
         List<List<String>> words = MemberPieces.words(jdbc, filter);
-        if (words == null) {
+        if (words == null || onePieceAndRare(words, filter)) {
             return null;
         }
         // Bitmap scans off, as for the one-word path: the candidates are read in name order, never all sorted.
@@ -232,6 +232,14 @@ public class MemberService {
         }
         jdbc.execute("set local enable_bitmapscan = on");
         return listing;
+    }
+
+    /**
+     * One piece to look up ("dvořák 4711": "4711" starts too many words) narrows nothing beyond its own members,
+     * so for a search expected to match few the range would only be read to be left: the trigrams answer.
+     */
+    private boolean onePieceAndRare(List<List<String>> words, MemberFilter filter) {
+        return words.size() == 1 && rare(filter);
     }
 
     /** Whether the planner expects the filter to match few enough members to find them by trigrams first. */
@@ -318,7 +326,7 @@ public class MemberService {
      */
     private MemberCount countByPieces(MemberFilter filter) {
         List<List<String>> words = MemberPieces.words(jdbc, filter);
-        if (words == null) {
+        if (words == null || onePieceAndRare(words, filter)) {
             return null;
         }
         jdbc.execute("set local enable_bitmapscan = off");

@@ -309,6 +309,10 @@ public final class SearchBenchmark {
         if (range == null) {
             return null;
         }
+        if (MemberPieces.words(jdbc, filter).size() == 1
+                && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
+            return null;
+        }
         long total = lookupAndRangeBuffers(jdbc, filter, ascending, after);
         if (range.empty()) {
             return new long[] {total, after == null && skip == 0 ? 1 : 0};
@@ -324,6 +328,10 @@ public final class SearchBenchmark {
     private static long[] piecesCountBuffers(JdbcTemplate jdbc, MemberFilter filter) {
         MemberPieces.Range range = MemberPieces.range(jdbc, filter, true, null);
         if (range == null) {
+            return null;
+        }
+        if (MemberPieces.words(jdbc, filter).size() == 1
+                && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
             return null;
         }
         long total = lookupAndRangeBuffers(jdbc, filter, true, null);
