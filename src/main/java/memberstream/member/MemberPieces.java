@@ -70,6 +70,22 @@ final class MemberPieces {
                     parameters);
         }
 
+        /**
+         * For a {@link #complete} range: the first page of all matches with, in the column {@code matched}, how
+         * many there are (exact: every candidate was read), as {@link MemberSql#pageAmongMatches} answers it.
+         * One statement for page and count. The members are {@code m.*}.
+         */
+        MemberSql.Statement pageWithCount(MemberFilter filter, int limit) {
+            String dir = ascending ? " asc" : " desc";
+            List<Object> parameters = new ArrayList<>();
+            StringBuilder inner = new StringBuilder("select m.* from (").append(candidates(parameters))
+                    .append(") c (name_key, member_id) join members m on m.id = c.member_id");
+            where(inner, MemberSql.conditions(filter, parameters));
+            parameters.add(limit);
+            return new MemberSql.Statement("select m.*, count(*) over () as matched from (" + inner + ") m"
+                    + " order by full_name" + dir + ", id" + dir + " limit ?", parameters);
+        }
+
         /** The matches, counted no further than {@code limit} ({@link MemberSql#countUpTo}'s, if complete). */
         MemberSql.Statement countUpTo(MemberFilter filter, long limit) {
             List<Object> parameters = new ArrayList<>();

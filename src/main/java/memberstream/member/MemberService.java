@@ -226,6 +226,12 @@ public class MemberService {
             // Too many candidates for a search expected to match few ("dvořák 4711": only "dvořák" is looked
             // up): the trigram probe finds its matches, where the candidates would be read in vain.
             listing = null;
+        } else if (range.complete() && after == null && skip == 0) {
+            // All candidates are read anyway when few: page and exact count in one statement, no second count.
+            List<Object[]> rows = rows(range.pageWithCount(filter, limit));
+            long matched = rows.isEmpty() ? 0 : ((Number) rows.get(0)[1]).longValue();
+            listing = new MemberListing(rows.stream().map(row -> (Member) row[0]).toList(),
+                    matched <= EXACT_COUNT_LIMIT ? new MemberCount(matched, true) : null);
         } else {
             List<Member> page = members(range.page(filter, skip, limit));
             listing = page.size() >= limit || range.complete() ? new MemberListing(page, null) : null;

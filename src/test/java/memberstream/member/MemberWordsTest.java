@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -179,6 +180,15 @@ class MemberWordsTest {
         if (range.empty()) {
             assertThat(today).as("empty %s %s %s", filter, sort, after).isEmpty();
             return;
+        }
+        if (range.complete() && after == null && skip == 0 && limit < Integer.MAX_VALUE) {
+            MemberSql.Statement withCount = range.pageWithCount(filter, limit);
+            List<Map<String, Object>> rows = jdbc.queryForList(withCount.sql(), withCount.parameters().toArray());
+            assertThat(rows.stream().map(row -> ((Number) row.get("id")).longValue()).toList())
+                    .as("with count %s %s", filter, sort).isEqualTo(today);
+            long all = count(MemberSql.countUpTo(filter, Long.MAX_VALUE));
+            assertThat(rows.isEmpty() ? 0 : ((Number) rows.get(0).get("matched")).longValue())
+                    .as("count with the page %s", filter).isEqualTo(all);
         }
         List<Long> page = ids(range.page(filter, skip, limit));
         if (page.size() >= limit || range.complete()) {

@@ -320,6 +320,14 @@ public final class SearchBenchmark {
         if (!range.complete() && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
             return new long[] {total, -1};
         }
+        if (range.complete() && after == null && skip == 0) {
+            // Page and exact count in one statement (the API then counts only above 1,000).
+            MemberSql.Statement withCount = range.pageWithCount(filter, 20);
+            List<Map<String, Object>> rows = jdbc.queryForList(withCount.sql(), withCount.parameters().toArray());
+            long matched = rows.isEmpty() ? 0 : ((Number) rows.get(0).get("matched")).longValue();
+            return new long[] {total + analyze(jdbc, withCount, false, true)[0],
+                    matched <= MemberService.EXACT_COUNT_LIMIT ? 1 : 0};
+        }
         long[] page = analyze(jdbc, range.page(filter, skip, 20), false, true);
         return new long[] {total + page[0], page[1] >= 20 || range.complete() ? 0 : -1};
     }
