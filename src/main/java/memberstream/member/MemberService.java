@@ -154,11 +154,6 @@ public class MemberService {
             jdbc.execute("set local enable_bitmapscan = on");
             return new MemberListing(page, null);
         }
-        // A fragment with separators, listed by name: its rarest piece's members where all pieces overlap.
-        MemberListing byPieces = MemberSql.byName(sort) ? listingByPieces(filter, sort, after, skip, limit) : null;
-        if (byPieces != null) {
-            return byPieces;
-        }
         // A fragment shorter than a trigram has no index to find matches by (a probe would scan the table).
         boolean trigrams = filter.search().strip().length() >= 3;
         long expected = estimate(jdbc, filter);
@@ -204,53 +199,6 @@ public class MemberService {
             jdbc.execute("set local enable_indexscan = on");
         }
         return new MemberListing(page, null);
-    }
-
-    /**
-     * The page of a search with separators from the word index ({@link MemberPieces}), or null when that
-     * path does not apply or came back short without having read all its candidates.
-     */
-    private MemberListing listingByPieces(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
-        List<List<String>> words = MemberPieces.words(jdbc, filter);
-        if (words == null || onePieceAndRare(words, filter)) {
-            return null;
-        }
-        // Bitmap scans off, as for the one-word path: the candidates are read in name order, never all sorted.
-        jdbc.execute("set local enable_bitmapscan = off");
-        MemberPieces.Range range = MemberPieces.range(jdbc, words, MemberSql.orders(sort).get(0).isAscending(), after);
-        MemberListing listing;
-        if (range.empty()) {
-            boolean fromStart = after == null && skip == 0;
-            listing = new MemberListing(List.of(), fromStart ? new MemberCount(0, true) : null);
-        } else if (!range.complete() && rare(filter)) {
-            // Too many candidates for a search expected to match few ("dvořák 4711": only "dvořák" is looked
-            // up): the trigram probe finds its matches, where the candidates would be read in vain.
-            listing = null;
-        } else if (range.complete() && after == null && skip == 0) {
-            // All candidates are read anyway when few: page and exact count in one statement, no second count.
-            List<Object[]> rows = rows(range.pageWithCount(filter, limit));
-            long matched = rows.isEmpty() ? 0 : ((Number) rows.get(0)[1]).longValue();
-            listing = new MemberListing(rows.stream().map(row -> (Member) row[0]).toList(),
-                    matched <= EXACT_COUNT_LIMIT ? new MemberCount(matched, true) : null);
-        } else {
-            List<Member> page = members(range.page(filter, skip, limit));
-            listing = page.size() >= limit || range.complete() ? new MemberListing(page, null) : null;
-        }
-        jdbc.execute("set local enable_bitmapscan = on");
-        return listing;
-    }
-
-    /**
-     * One piece to look up ("dvořák 4711": "4711" starts too many words) narrows nothing beyond its own members,
-     * so for a search expected to match few the range would only be read to be left: the trigrams answer.
-     */
-    private boolean onePieceAndRare(List<List<String>> words, MemberFilter filter) {
-        return words.size() == 1 && rare(filter);
-    }
-
-    /** Whether the planner expects the filter to match few enough members to find them by trigrams first. */
-    private boolean rare(MemberFilter filter) {
-        return estimate(jdbc, filter) <= WALK_FIRST_ESTIMATE;
     }
 
     /** Whether {@code e} is PostgreSQL cancelling a statement past its statement_timeout. */
@@ -305,10 +253,6 @@ public class MemberService {
         if (words != null && words.isEmpty()) {
             return new MemberCount(0, true);
         }
-        MemberCount byPieces = words == null ? countByPieces(filter) : null;
-        if (byPieces != null) {
-            return byPieces;
-        }
         // The word index counts a one-word fragment's matches by reading them, not by looking for them.
         MemberSql.Statement statement = words != null
                 ? MemberSql.countByWordsUpTo(filter, words, EXACT_COUNT_LIMIT + 1)
@@ -324,32 +268,6 @@ public class MemberService {
         return matching <= EXACT_COUNT_LIMIT
                 ? new MemberCount(matching, true)
                 : new MemberCount(Math.max(estimate(jdbc, filter), matching), false);
-    }
-
-    /**
-     * {@link #countAbout} of a search with separators from the word index ({@link MemberPieces}), or null
-     * when that path does not apply or could not tell (fewer than 1,001 matches among a cut candidate list).
-     */
-    private MemberCount countByPieces(MemberFilter filter) {
-        List<List<String>> words = MemberPieces.words(jdbc, filter);
-        if (words == null || onePieceAndRare(words, filter)) {
-            return null;
-        }
-        jdbc.execute("set local enable_bitmapscan = off");
-        MemberPieces.Range range = MemberPieces.range(jdbc, words, true, null);
-        boolean answers = range.empty() || range.complete() || !rare(filter);
-        long matching = 0;
-        if (answers && !range.empty()) {
-            MemberSql.Statement statement = range.countUpTo(filter, EXACT_COUNT_LIMIT + 1);
-            Long counted = jdbc.queryForObject(statement.sql(), Long.class, statement.parameters().toArray());
-            matching = counted == null ? 0 : counted;
-        }
-        jdbc.execute("set local enable_bitmapscan = on");
-        if (matching > EXACT_COUNT_LIMIT) {
-            return new MemberCount(Math.max(estimate(jdbc, filter), matching), false);
-        }
-        // Fewer than 1,001 among a cut candidate list says nothing: the general count decides.
-        return answers && (range.empty() || range.complete()) ? new MemberCount(matching, true) : null;
     }
 
     /**

@@ -248,7 +248,7 @@ final class MemberSql {
         return new Statement(sql.toString(), parameters);
     }
 
-    static List<String> conditions(MemberFilter filter, List<Object> parameters) {
+    private static List<String> conditions(MemberFilter filter, List<Object> parameters) {
         List<String> conditions = new ArrayList<>();
         String search = filter.search();
         if (search != null && !search.isBlank()) {

@@ -196,51 +196,6 @@ class MemberIndexTest {
         assertThat(wordRows(count)).isBetween(1_001L, 1_002L);
     }
 
-    @Test
-    void aFragmentWithSeparatorsReadsTheRarestPiecesMembersWhereAllPiecesOverlap() {
-        // As MemberService runs the pieces path's statements.
-        jdbc.execute("set enable_bitmapscan = off");
-        try {
-            // A full email part, a domain, a full name: each page and count off the word index, bounded.
-            for (String fragment : List.of("zoe.kim.", "@lab.test", "ada okafor")) {
-                MemberFilter filter = new MemberFilter(fragment, null, null);
-                for (Sort sort : List.of(Sort.by("fullName"), Sort.by(Sort.Direction.DESC, "fullName"))) {
-                    boolean ascending = sort.iterator().next().isAscending();
-                    MemberPieces.Range range = MemberPieces.range(jdbc, filter, ascending, null);
-                    assertThat(range).as(fragment).isNotNull();
-                    assertThat(range.empty()).as(fragment).isFalse();
-                    String rangePlan = explain(MemberPieces.rangeStatement(
-                            List.of(List.of("kim"), List.of("zoe")), ascending, null));
-                    assertThat(rangePlan).contains("member_words_pkey").doesNotContain("Seq Scan", "Bitmap");
-                    MemberSql.Statement page = range.page(filter, 0, 20);
-                    String plan = explain(page);
-                    assertThat(plan).as("%s %s%n%s", fragment, sort, plan).contains("member_words_pkey", "members_pkey")
-                            .doesNotContain("Seq Scan", "Bitmap", "Sort Key: member_words", "Hash");
-                    // The matches lie together where the pieces overlap: the page reads about its own rows.
-                    assertThat(wordRows(page)).as("%s %s", fragment, sort).isBetween(20L, 25L);
-                    assertThat(ids(page)).as("%s %s", fragment, sort).isEqualTo(ids(MemberSql.page(filter, sort, null, 0, 20)));
-                    List<Long> middle = ids(MemberSql.page(filter, sort, null, count(filter) / 2, 1));
-                    MemberCursor cursor = cursorAfter(middle.get(0), sort);
-                    MemberPieces.Range deep = MemberPieces.range(jdbc, filter, ascending, cursor);
-                    MemberSql.Statement deepPage = deep.page(filter, 0, 20);
-                    assertThat(explain(deepPage)).contains("member_words_pkey").doesNotContain("Seq Scan", "Bitmap");
-                    assertThat(wordRows(deepPage)).as("%s %s deep", fragment, sort).isLessThanOrEqualTo(25L);
-                    assertThat(ids(deepPage)).isEqualTo(ids(MemberSql.page(filter, sort, cursor, 0, 20)));
-                }
-                // The count reads the rarest piece's members in the range until 1,001 match, never more.
-                MemberPieces.Range range = MemberPieces.range(jdbc, filter, true, null);
-                MemberSql.Statement counting = range.countUpTo(filter, MemberService.EXACT_COUNT_LIMIT + 1);
-                assertThat(explain(counting)).contains("member_words_pkey").doesNotContain("Seq Scan", "Bitmap", "Hash");
-                assertThat(wordRows(counting)).as(fragment).isLessThanOrEqualTo(MemberService.EXACT_COUNT_LIMIT + 2);
-                long today = count(filter);
-                assertThat(jdbc.queryForObject(counting.sql(), Long.class, counting.parameters().toArray()))
-                        .as(fragment).isEqualTo(Math.min(today, MemberService.EXACT_COUNT_LIMIT + 1));
-            }
-        } finally {
-            jdbc.execute("set enable_bitmapscan = on");
-        }
-    }
-
     /** Rows read from the word index (all its scans, from EXPLAIN ANALYZE). */
     private static long wordRows(MemberSql.Statement statement) {
         List<String> plan = jdbc.queryForList("explain (analyze, timing off) " + statement.sql(), String.class,

@@ -50,9 +50,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * inside PostgreSQL), bypassing MemberService and its events; for the large step the secondary indexes
  * are dropped and rebuilt from their own definitions, as a restore would, then VACUUM ANALYZE. Each
  * measurement is {@code bench.repeats} (200) GETs of /api/members over HTTP (HTTP Basic), after 20
- * unmeasured ones; it prints median and p99 at each size and their ratio (goal at most 1.5), and beside
- * each the database pages its statements touch. Before the small size, an unmeasured pass of every
- * operation warms the JVM as much as the small size's own pass warms it for the large one.</li>
+ * unmeasured ones; it prints median and p99 at each size and their ratio (goal at most 1.5).</li>
  * <li>Engine: PutRecords (100 records of 100 bytes) and GetRecords from TRIM_HORIZON (GetShardIterator
  * + GetRecords of 100), through the AWS SDK, on a one-shard stream empty and then holding
  * {@code bench.records} (10,000,000) records, seeded by PutRecords batches of 500 from 4 threads.</li>
@@ -107,9 +105,6 @@ public final class SearchBenchmark {
             System.out.printf("Members: %,d then %,d, names in the %s layout; %d timed GETs each (after %d warm-up)%n",
                     small, large, layout.name().toLowerCase(java.util.Locale.ROOT), repeats, WARM_UP);
             seed(jdbc, 0, small);
-            // The large size is measured in a JVM the small size's pass has warmed (JIT, pools, caches): an
-            // unmeasured pass first gives the small size the same, so the ratio compares like with like.
-            warmUp();
             Map<String, Timing> before = measureMembers(small, jdbc);
             long started0 = System.nanoTime();
             seed(jdbc, small, large);
@@ -165,23 +160,11 @@ public final class SearchBenchmark {
         jdbc.execute("vacuum analyze members");
     }
 
-    /** As many unmeasured requests of every list operation as a measured pass makes, at the small size. */
-    private void warmUp() throws Exception {
-        long started = System.nanoTime();
-        for (Operation operation : operations(Long.getLong("bench.members-small", 1_000))) {
-            for (int i = 0; i < WARM_UP + repeats; i++) {
-                get(operation.path());
-            }
-        }
-        System.out.printf("Warm-up pass (unmeasured, %d requests per operation) took %.1f s%n", WARM_UP + repeats,
-                (System.nanoTime() - started) / 1e9);
-    }
-
     /** One list request: its REST path, and the same query for {@link MemberSql} (buffer counts). */
     record Operation(String name, String path, MemberFilter filter, Sort sort, MemberCursor after, long skip) {
     }
 
-    private List<Operation> operations(long size) throws Exception {
+    private Map<String, Timing> measureMembers(long size, JdbcTemplate jdbc) throws Exception {
         List<Operation> operations = new ArrayList<>();
         Sort byName = Sort.by("fullName");
         operations.add(new Operation("first page", "/api/members?size=20", MemberFilter.NONE, byName, null, 0));
@@ -214,11 +197,6 @@ public final class SearchBenchmark {
                         MemberFilter.NONE, Sort.by(direction, property), null, 0));
             }
         }
-        return operations;
-    }
-
-    private Map<String, Timing> measureMembers(long size, JdbcTemplate jdbc) throws Exception {
-        List<Operation> operations = operations(size);
         System.out.printf("%n== %,d members%n%-34s %10s %10s %14s %9s %9s%n", size, "operation", "median ms", "p99 ms",
                 "total (exact?)", "pages", "count pg");
         Map<String, Timing> timings = new LinkedHashMap<>();
@@ -236,8 +214,7 @@ public final class SearchBenchmark {
             // statements already counted the matches.
             boolean counted = !refused && (answer.get("content").size() == 20 || operation.after() != null) && page[1] == 0;
             List<String> words = MemberService.wordsToSeek(jdbc, operation.filter());
-            long[] piecesCount = counted && words == null ? piecesCountBuffers(jdbc, operation.filter()) : null;
-            long countBuffers = !counted ? 0 : piecesCount != null ? piecesCount[0] : words != null
+            long countBuffers = !counted ? 0 : words != null
                     ? analyze(jdbc, MemberSql.countByWordsUpTo(operation.filter(), words,
                             MemberService.EXACT_COUNT_LIMIT + 1), false, true)[0]
                     : buffers(jdbc, MemberSql.countUpTo(operation.filter(), MemberService.EXACT_COUNT_LIMIT + 1));
@@ -268,16 +245,9 @@ public final class SearchBenchmark {
             return words.isEmpty() ? new long[] {lookup, 1} : new long[] {lookup + analyze(jdbc, MemberSql.pageByWords(
                     filter, sort, operation.after(), operation.skip(), 20, words), false, true)[0], 0};
         }
-        long total = 0;
-        if (MemberSql.byName(sort)) {
-            long[] pieces = piecesBuffers(jdbc, filter, sort, operation.after(), operation.skip());
-            if (pieces != null && pieces[1] >= 0) {
-                return new long[] {pieces[0], pieces[1]};
-            }
-            total += pieces == null ? 0 : pieces[0];
-        }
         boolean trigrams = filter.search().strip().length() >= 3;
         long expected = MemberService.estimate(jdbc, filter);
+        long total = 0;
         if (trigrams && expected <= MemberService.WALK_FIRST_ESTIMATE) {
             MemberSql.Statement among = MemberSql.pageAmongMatches(filter, sort, operation.after(), operation.skip(), 20,
                     (int) MemberService.EXACT_COUNT_LIMIT + 1);
@@ -296,76 +266,6 @@ public final class SearchBenchmark {
         boolean sortMatches = expected <= MemberService.SORT_MATCHES_LIMIT;
         return new long[] {total + analyze(jdbc, MemberSql.page(filter, sort, operation.after(), operation.skip(), 20),
                 sortMatches)[0], 0};
-    }
-
-    /**
-     * Pages the pieces path ({@link MemberPieces}) touches for a page: its word look-ups, its range and its page,
-     * and whether it answered ({1} 0 or 1 as {@link #pageBuffers}; -1: the service falls back, after these pages);
-     * null when that path does not apply.
-     */
-    private static long[] piecesBuffers(JdbcTemplate jdbc, MemberFilter filter, Sort sort, MemberCursor after, long skip) {
-        boolean ascending = MemberSql.orders(sort).get(0).isAscending();
-        MemberPieces.Range range = MemberPieces.range(jdbc, filter, ascending, after);
-        if (range == null) {
-            return null;
-        }
-        if (MemberPieces.words(jdbc, filter).size() == 1
-                && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
-            return null;
-        }
-        long total = lookupAndRangeBuffers(jdbc, filter, ascending, after);
-        if (range.empty()) {
-            return new long[] {total, after == null && skip == 0 ? 1 : 0};
-        }
-        if (!range.complete() && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
-            return new long[] {total, -1};
-        }
-        if (range.complete() && after == null && skip == 0) {
-            // Page and exact count in one statement (the API then counts only above 1,000).
-            MemberSql.Statement withCount = range.pageWithCount(filter, 20);
-            List<Map<String, Object>> rows = jdbc.queryForList(withCount.sql(), withCount.parameters().toArray());
-            long matched = rows.isEmpty() ? 0 : ((Number) rows.get(0).get("matched")).longValue();
-            return new long[] {total + analyze(jdbc, withCount, false, true)[0],
-                    matched <= MemberService.EXACT_COUNT_LIMIT ? 1 : 0};
-        }
-        long[] page = analyze(jdbc, range.page(filter, skip, 20), false, true);
-        return new long[] {total + page[0], page[1] >= 20 || range.complete() ? 0 : -1};
-    }
-
-    /** Pages the pieces path's count touches (look-ups, range, count), or null when it does not answer. */
-    private static long[] piecesCountBuffers(JdbcTemplate jdbc, MemberFilter filter) {
-        MemberPieces.Range range = MemberPieces.range(jdbc, filter, true, null);
-        if (range == null) {
-            return null;
-        }
-        if (MemberPieces.words(jdbc, filter).size() == 1
-                && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
-            return null;
-        }
-        long total = lookupAndRangeBuffers(jdbc, filter, true, null);
-        if (!range.empty() && !range.complete() && MemberService.estimate(jdbc, filter) <= MemberService.WALK_FIRST_ESTIMATE) {
-            return new long[] {total + buffers(jdbc, MemberSql.countUpTo(filter, MemberService.EXACT_COUNT_LIMIT + 1))};
-        }
-        return range.empty() ? new long[] {total}
-                : new long[] {total + analyze(jdbc, range.countUpTo(filter, MemberService.EXACT_COUNT_LIMIT + 1), false, true)[0]};
-    }
-
-    private static long lookupAndRangeBuffers(JdbcTemplate jdbc, MemberFilter filter, boolean ascending, MemberCursor after) {
-        long total = 0;
-        List<List<String>> words = new ArrayList<>();
-        for (MemberPieces.Piece piece : MemberPieces.pieces(filter)) {
-            MemberSql.Statement lookup = MemberPieces.wordsStatement(piece);
-            total += buffers(jdbc, lookup);
-            List<String> found = jdbc.queryForList(lookup.sql(), String.class, lookup.parameters().toArray());
-            if (found.isEmpty()) {
-                return total;
-            }
-            if (found.size() <= MemberWords.MAX_WORDS) {
-                words.add(found);
-            }
-        }
-        return total + analyze(jdbc, MemberPieces.rangeStatement(MemberPieces.words(jdbc, filter), ascending, after),
-                false, true)[0];
     }
 
     /** Buffers touched and rows returned by one execution, on one connection (so SET applies to it). */
@@ -397,10 +297,6 @@ public final class SearchBenchmark {
                     reset.execute("reset enable_bitmapscan");
                     reset.execute("reset plan_cache_mode");
                 }
-            }
-            if (Boolean.getBoolean("bench.plans")) {
-                // -Dbench.plans=true: every plan measured, to see where the pages go.
-                System.out.println(String.join("\n", plan));
             }
             Matcher rows = Pattern.compile("actual time=\\S+ rows=(\\d+)").matcher(plan.isEmpty() ? "" : plan.get(0));
             return new long[] {buffers(plan), rows.find() ? Long.parseLong(rows.group(1)) : 0};
