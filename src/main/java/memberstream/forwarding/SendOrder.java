@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,7 @@ class SendOrder implements AutoCloseable {
     private final Map<CompletableFuture<Void>, Waiter> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean pollScheduled = new AtomicBoolean();
     /** Events that had to wait at all, for benchmarks. */
-    private final java.util.concurrent.atomic.AtomicLong waits = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong waits = new AtomicLong();
     private final ScheduledExecutorService poller;
 
     /** @param deliveredAmong which of these event ids the event log says are delivered */
