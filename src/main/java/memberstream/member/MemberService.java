@@ -49,6 +49,16 @@ public class MemberService {
     /** Up to this many matches {@link #countAbout} counts; above it, it estimates. */
     public static final long EXACT_COUNT_LIMIT = 1_000;
 
+    /**
+     * A search the planner expects to match at least this many members is not counted: {@link #countAbout}
+     * answers "about" the estimate at once, as it would have after reading past {@link #EXACT_COUNT_LIMIT}
+     * matches (at a million members, reading a thousand matches of a fragment one member in sixteen bears is
+     * sixteen thousand rows, most of the request's time). Ten times the limit: the estimate comes from a
+     * histogram of 1,000 values (V77), so it means about ten of them matched, and a fragment that few members
+     * bear is in it about once.
+     */
+    static final long TRUSTED_ESTIMATE = 10 * EXACT_COUNT_LIMIT;
+
     /** At most this many members in sort order are walked to find a page of a common search (see list). */
     static final int WALK_ROWS = 2_000;
 
@@ -245,13 +255,24 @@ public class MemberService {
     /**
      * How many members match: exact up to {@link #EXACT_COUNT_LIMIT}, else "about" the planner's estimate
      * (at least the limit). Bounded cost: the count stops at the limit, so a common search reads at most
-     * that many of its matches, at a million members as at a thousand.
+     * that many of its matches, at a million members as at a thousand; one expected to match at least
+     * {@link #TRUSTED_ESTIMATE} reads none.
      */
     public MemberCount countAbout(MemberFilter filter) {
         planForTheseValues();
+        return countAbout(jdbc, filter);
+    }
+
+    /** {@link #countAbout(MemberFilter)} on {@code jdbc}'s connection, which plans for these values. */
+    static MemberCount countAbout(JdbcTemplate jdbc, MemberFilter filter) {
         List<String> words = wordsToSeek(jdbc, filter);
         if (words != null && words.isEmpty()) {
             return new MemberCount(0, true);
+        }
+        // Without the word index a count looks for the matches row by row: not when there are surely many.
+        long expected = words == null ? estimate(jdbc, filter) : -1;
+        if (expected >= TRUSTED_ESTIMATE) {
+            return new MemberCount(expected, false);
         }
         // The word index counts a one-word fragment's matches by reading them, not by looking for them.
         MemberSql.Statement statement = words != null
@@ -267,7 +288,7 @@ public class MemberService {
         long matching = counted == null ? 0 : counted;
         return matching <= EXACT_COUNT_LIMIT
                 ? new MemberCount(matching, true)
-                : new MemberCount(Math.max(estimate(jdbc, filter), matching), false);
+                : new MemberCount(Math.max(expected >= 0 ? expected : estimate(jdbc, filter), matching), false);
     }
 
     /**

@@ -226,6 +226,48 @@ class MemberIndexTest {
     }
 
     @Test
+    void aSearchSurelyMatchingManyIsCountedByTheEstimateWithoutReadingItsMatches() throws Exception {
+        // ".test": half the emails (8 of 16 domains), 60,000 members, far above what the count reads.
+        MemberFilter common = new MemberFilter(".test", null, null);
+        long expected = MemberService.estimate(jdbc, common);
+        assertThat(expected).isGreaterThanOrEqualTo(MemberService.TRUSTED_ESTIMATE);
+        long[] read = new long[1];
+        MemberCount count = readingMembers(() -> MemberService.countAbout(jdbc, common), read);
+        assertThat(count).isEqualTo(new MemberCount(expected, false));
+        assertThat(read[0]).as("members rows read to count '.test'").isZero();
+
+        // "@lab.test": 7,500 members, fewer than the estimate trusted: counted, as far as the limit.
+        MemberFilter fewer = new MemberFilter("@lab.test", null, null);
+        assertThat(MemberService.estimate(jdbc, fewer)).isLessThan(MemberService.TRUSTED_ESTIMATE);
+        count = readingMembers(() -> MemberService.countAbout(jdbc, fewer), read);
+        assertThat(count.exact()).isFalse();
+        assertThat(count.value()).isGreaterThan(MemberService.EXACT_COUNT_LIMIT);
+        assertThat(read[0]).as("members rows read to count '@lab.test'")
+                .isGreaterThan(MemberService.EXACT_COUNT_LIMIT);
+
+        MemberFilter rare = new MemberFilter("eriksen.12345", null, null);
+        assertThat(MemberService.countAbout(jdbc, rare)).isEqualTo(new MemberCount(count(rare), true));
+    }
+
+    /** Runs {@code counting} in one transaction and puts the members rows it read, as PostgreSQL counts them, in read[0]. */
+    private static MemberCount readingMembers(java.util.concurrent.Callable<MemberCount> counting, long[] read)
+            throws Exception {
+        java.sql.Connection connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+        try {
+            String rowsRead = "select coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0)"
+                    + " from pg_stat_xact_user_tables where relname = 'members'";
+            Long before = jdbc.queryForObject(rowsRead, Long.class);
+            MemberCount count = counting.call();
+            read[0] = jdbc.queryForObject(rowsRead, Long.class) - before;
+            return count;
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+    }
+
+    @Test
     void aSearchSortedPastItsTimeoutIsRecognisedAsOne() {
         // "@lab.test" sorted by name, in this layout: its matches (all Priyas and Fatimas) start a third of the
         // way down the name index, so the page is only found after walking it, or after reading every match.
