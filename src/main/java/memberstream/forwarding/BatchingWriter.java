@@ -3,18 +3,21 @@ package memberstream.forwarding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * One daemon thread that takes what has queued, up to {@code maxBatch} items at a time, and hands each
  * batch to its writer, in the order the items were added. {@link #add} from any thread; the writer
  * runs on this thread alone and must not throw (what it cannot write is its own business).
- * {@link #close} writes what is queued, then stops.
+ * {@link #close} writes what is queued, then stops. An idle writer blocks on its queue: it never polls
+ * (close wakes it with a marker put behind the last item).
  */
 final class BatchingWriter<T> implements AutoCloseable {
 
-    private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>();
+    /** Put on the queue by {@link #close}: everything before it is written, then the thread ends. */
+    private static final Object STOP = new Object();
+
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Consumer<List<T>> writer;
     private final int maxBatch;
     private final Thread thread;
@@ -37,27 +40,54 @@ final class BatchingWriter<T> implements AutoCloseable {
         return true;
     }
 
+    @SuppressWarnings("unchecked")
     private void run() {
-        while (running || !queue.isEmpty()) {
+        List<Object> taken = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
             try {
-                T first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                List<T> batch = new ArrayList<>();
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                writer.accept(batch);
+                taken.add(queue.take());
+                queue.drainTo(taken, maxBatch - 1);
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
+            List<T> batch = new ArrayList<>(taken.size());
+            for (Object item : taken) {
+                if (item == STOP) {
+                    stopping = true;
+                } else {
+                    batch.add((T) item);
+                }
+            }
+            taken.clear();
+            if (!batch.isEmpty()) {
+                writer.accept(batch);
+            }
+        }
+        // Items added while close() ran (add saw running before it turned false) may follow the marker.
+        List<T> late = new ArrayList<>();
+        for (Object item = queue.poll(); item != null; item = queue.poll()) {
+            if (item != STOP) {
+                late.add((T) item);
+            }
+            if (late.size() == maxBatch) {
+                writer.accept(List.copyOf(late));
+                late.clear();
+            }
+        }
+        if (!late.isEmpty()) {
+            writer.accept(late);
         }
     }
 
     @Override
     public void close() {
+        if (!running) {
+            return;
+        }
         running = false;
+        queue.add(STOP);
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {
