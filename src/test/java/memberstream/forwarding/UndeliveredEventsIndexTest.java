@@ -2,19 +2,16 @@ package memberstream.forwarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
+import memberstream.MigratedDatabase;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The resubmission pass ({@link PublicationResubmitter#UNDELIVERED}) against the real migrations and an
@@ -26,18 +23,15 @@ class UndeliveredEventsIndexTest {
 
     private static final int DELIVERED = 200_000;
 
-    private static EmbeddedPostgres postgres;
-    private static SingleConnectionDataSource dataSource;
+    @AutoClose
+    private static MigratedDatabase database;
     private static JdbcTemplate jdbc;
     private static List<UUID> undelivered;
 
     @BeforeAll
     static void startAndFill() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        DataSource postgresDb = postgres.getPostgresDatabase();
-        dataSource = new SingleConnectionDataSource(postgresDb.getConnection(), true);
-        jdbc = new JdbcTemplate(dataSource);
-        Flyway.configure().dataSource(postgresDb).load().migrate();
+        database = MigratedDatabase.start();
+        jdbc = database.jdbc();
         jdbc.update("""
                 insert into forwarded_events (event_id, event_type, subject, occurred_at, status, updated_at, sequence)
                 select gen_random_uuid(), 'io.memberstream.member.created', 'member-' || n,
@@ -56,12 +50,6 @@ class UndeliveredEventsIndexTest {
                     undelivered.get(i), seconds[i] + 0.5, i % 2 == 0 ? "PENDING" : "FAILED", i + 2);
         }
         jdbc.execute("analyze forwarded_events");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        dataSource.destroy();
-        postgres.close();
     }
 
     private static Object[] firstPageArguments() {

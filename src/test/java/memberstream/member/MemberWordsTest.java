@@ -2,17 +2,14 @@ package memberstream.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
+import memberstream.MigratedDatabase;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The word index (V90, {@link MemberWords}, {@link MemberSql#pageByWords}) against the real PostgreSQL,
@@ -33,17 +30,14 @@ class MemberWordsTest {
             "@lab.test", "ok", "%", "_", "\\");
     private static final List<Sort> BY_NAME = List.of(Sort.by("fullName"), Sort.by(Sort.Direction.DESC, "fullName"));
 
-    private static EmbeddedPostgres postgres;
-    private static SingleConnectionDataSource dataSource;
+    @AutoClose
+    private static MigratedDatabase database;
     private static JdbcTemplate jdbc;
 
     @BeforeAll
     static void startAndFill() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        DataSource postgresDb = postgres.getPostgresDatabase();
-        dataSource = new SingleConnectionDataSource(postgresDb.getConnection(), true);
-        jdbc = new JdbcTemplate(dataSource);
-        Flyway.configure().dataSource(postgresDb).load().migrate();
+        database = MigratedDatabase.start();
+        jdbc = database.jdbc();
         MemberSeed.insert(jdbc, 1, MEMBERS, MemberSeed.Layout.INDEPENDENT);
         // Names with LIKE's wildcards, separators of every kind, upper-case accents, one in two.
         String[][] special = {
@@ -59,12 +53,6 @@ class MemberWordsTest {
         jdbc.execute("analyze members");
         jdbc.execute("analyze member_word_list");
         jdbc.execute("set plan_cache_mode = force_custom_plan");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        dataSource.destroy();
-        postgres.close();
     }
 
     @Test
