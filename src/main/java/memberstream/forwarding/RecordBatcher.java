@@ -31,11 +31,20 @@ import org.springframework.retry.support.RetryTemplate;
  * key fail at once, without being sent, until the given-up record is submitted again. Resubmission in
  * publication order therefore restores the order.
  *
- * <p>Linger: after the first record of a batch arrives, the sender waits up to {@code linger} (measured from
- * that record's submission) for more, or until the backlog would fill a call, so that the records of
- * concurrent saves share one call instead of paying the SDK's per-call cost each. A record that already
- * waited its linger (it queued up behind a call in flight) goes out with the next call at once. An idle
- * sender blocks on the queue; it never polls.
+ * <p>When a call goes out (both rules below, the later deadline wins; either may be zero, which is off):
+ * <ul>
+ * <li>Batch window (adaptive, {@code batchWindow}): a record that finds the sender idle and its last call
+ * started at least {@code batchWindow} ago goes out at once, so a lone event waits for nothing. A record that
+ * comes sooner after a call's start waits until {@code batchWindow} after that start, gathering whatever comes
+ * meanwhile: when saves come fast, calls come at most about once a window and carry what arrived in it. Records
+ * that queued behind a call in flight longer than the window go out as soon as it ends. Measured from the
+ * call's start, not its end, so slow calls (a loaded engine) add no wait on top of themselves.</li>
+ * <li>Linger ({@code linger}): after the first record of a batch arrives, the sender waits up to {@code linger}
+ * (measured from that record's submission) for more, however idle it was; a record that already waited its
+ * linger (it queued up behind a call in flight) goes out with the next call at once.</li>
+ * </ul>
+ * Either wait ends early once the backlog would fill a call (by records or bytes). So a record waits, beyond
+ * the call in flight, at most the longer of the two. An idle sender blocks on the queue; it never polls.
  *
  * <p>Claims: before each send, a record whose claim this console no longer holds for long enough
  * is dropped from the call and failed ({@code mayStillSend}), so no event is in flight from two
@@ -108,8 +117,12 @@ final class RecordBatcher implements AutoCloseable {
     private final Executor completions;
     private final int maxBatchRecords;
     private final Predicate<UUID> mayStillSend;
-    /** Set at construction; changed only by benchmarks comparing lingers in one run. */
+    /** Set at construction; changed only by benchmarks comparing settings in one run. */
     private volatile long lingerNanos;
+    /** Set at construction; changed only by benchmarks comparing settings in one run. */
+    private volatile long batchWindowNanos;
+    /** {@link System#nanoTime()} when the last call started (each attempt counts); sender thread only. */
+    private long lastCallStartedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private final Map<String, UUID> blockedBy = new HashMap<>();
@@ -121,20 +134,27 @@ final class RecordBatcher implements AutoCloseable {
 
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
                   int maxBatchRecords) {
-        this(kind, transport, retryPolicy, completions, maxBatchRecords, Duration.ZERO, eventId -> true);
+        this(kind, transport, retryPolicy, completions, maxBatchRecords, Duration.ZERO, Duration.ZERO,
+                eventId -> true);
     }
 
     /**
      * @param linger       how long the first record of a batch waits for more before the call (zero: none)
+     * @param batchWindow  a record arriving sooner than this after the last call's start waits until then
+     *                     (zero: none); one arriving later goes out at once
      * @param mayStillSend asked before each send of a record: false once this console's claim on the
      *                     event is too short for another call ({@link PublicationClaims#holds})
      */
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
-                  int maxBatchRecords, Duration linger, Predicate<UUID> mayStillSend) {
+                  int maxBatchRecords, Duration linger, Duration batchWindow, Predicate<UUID> mayStillSend) {
         if (linger.isNegative()) {
             throw new IllegalArgumentException("linger must not be negative: " + linger);
         }
+        if (batchWindow.isNegative()) {
+            throw new IllegalArgumentException("batch window must not be negative: " + batchWindow);
+        }
         this.lingerNanos = linger.toNanos();
+        this.batchWindowNanos = batchWindow.toNanos();
         this.mayStillSend = mayStillSend;
         this.kind = kind;
         this.transport = transport;
@@ -156,9 +176,10 @@ final class RecordBatcher implements AutoCloseable {
         return pending.future;
     }
 
-    /** For benchmarks that compare lingers in one warm JVM; takes effect with the next batch. */
-    void linger(Duration linger) {
+    /** For benchmarks that compare settings in one warm JVM; takes effect with the next batch. */
+    void batching(Duration linger, Duration batchWindow) {
         this.lingerNanos = linger.toNanos();
+        this.batchWindowNanos = batchWindow.toNanos();
     }
 
     /** Calls made so far (each attempt counts) and the records they carried: records per call = b / a. */
@@ -193,16 +214,21 @@ final class RecordBatcher implements AutoCloseable {
     }
 
     /**
-     * Waits for more records until the oldest one in the backlog has lingered long enough, or the backlog
-     * holds a full call's worth (by records or bytes; records that must wait for an earlier one with their
-     * key count too, so this may end a little early, never late).
+     * Waits for more records until the later of the two deadlines (the batch window after the last call's
+     * start, the oldest record's linger after its submission), or until the backlog holds a full call's worth
+     * (by records or bytes; records that must wait for an earlier one with their key count too, so this may
+     * end a little early, never late).
      */
     private void linger() throws InterruptedException {
         long lingerNanos = this.lingerNanos;
-        if (lingerNanos == 0 || backlog.size() >= maxBatchRecords) {
+        long batchWindowNanos = this.batchWindowNanos;
+        if ((lingerNanos == 0 && batchWindowNanos == 0) || backlog.size() >= maxBatchRecords) {
             return;
         }
-        long deadline = backlog.peekFirst().submittedAt + lingerNanos;
+        long deadline = lastCallStartedAt + batchWindowNanos;
+        if (lingerNanos > 0 && backlog.peekFirst().submittedAt + lingerNanos - deadline > 0) {
+            deadline = backlog.peekFirst().submittedAt + lingerNanos;
+        }
         if (deadline - System.nanoTime() <= 0) {
             return; // checked before counting bytes: a long backlog (an import) is not walked for every call
         }
@@ -319,6 +345,7 @@ final class RecordBatcher implements AutoCloseable {
             if (traced != null) {
                 sendTrace.debug("send-start {} {}", System.currentTimeMillis(), traced);
             }
+            lastCallStartedAt = System.nanoTime();
             outcomes = transport.send(destination, remaining.stream().map(p -> p.record).toList());
         } catch (Exception callFailed) {
             String message = describe(callFailed);
