@@ -233,7 +233,9 @@ interface SaveTarget extends AutoCloseable {
 
         private List<String> answers() throws IOException {
             List<String> answers = new ArrayList<>();
-            for (String line : Files.readAllLines(consoleLog, StandardCharsets.ISO_8859_1)) {
+            String log = Files.readString(consoleLog, StandardCharsets.ISO_8859_1);
+            // only whole lines: the console may be halfway through writing a long answer
+            for (String line : log.substring(0, log.lastIndexOf('\n') + 1).split("\n")) {
                 if (line.startsWith("probe {")) {
                     answers.add(line);
                 }
