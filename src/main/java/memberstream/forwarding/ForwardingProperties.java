@@ -43,7 +43,7 @@ public record ForwardingProperties(
         @DefaultValue("60s") Duration claimTime,
         @DefaultValue("30s") Duration orderWait,
         @DefaultValue("0ms") Duration linger,
-        @DefaultValue("5ms") Duration batchWindow) {
+        @DefaultValue("10ms") Duration batchWindow) {
 
     public ForwardingProperties {
         if (maxAttempts < 1) {
