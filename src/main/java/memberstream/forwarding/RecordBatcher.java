@@ -36,9 +36,13 @@ import org.springframework.retry.support.RetryTemplate;
  * <li>Batch window (adaptive, {@code batchWindow}): a record that finds the sender idle and its last call
  * started at least {@code batchWindow} ago goes out at once, so a lone event waits for nothing. A record that
  * comes sooner after a call's start waits until {@code batchWindow} after that start, gathering whatever comes
- * meanwhile: when saves come fast, calls come at most about once a window and carry what arrived in it. Records
- * that queued behind a call in flight longer than the window go out as soon as it ends. Measured from the
- * call's start, not its end, so slow calls (a loaded engine) add no wait on top of themselves.</li>
+ * meanwhile, but only while records have lately been arriving faster than the rest of the window: the sender
+ * keeps a moving average of the gaps between records' submissions (each gap counted as at most four windows,
+ * so one idle spell is soon forgotten) and stops waiting as soon as that average is no shorter than the time
+ * left, since nothing is then likely to join. So at a steady 100 events a second a 10 ms window adds nothing,
+ * and when saves come fast calls come at most about once a window and carry what arrived in it. Records that
+ * queued behind a call in flight longer than the window go out as soon as it ends. Measured from the call's
+ * start, not its end, so slow calls (a loaded engine) add no wait on top of themselves.</li>
  * <li>Linger ({@code linger}): after the first record of a batch arrives, the sender waits up to {@code linger}
  * (measured from that record's submission) for more, however idle it was; a record that already waited its
  * linger (it queued up behind a call in flight) goes out with the next call at once.</li>
@@ -123,6 +127,13 @@ final class RecordBatcher implements AutoCloseable {
     private volatile long batchWindowNanos;
     /** {@link System#nanoTime()} when the last call started (each attempt counts); sender thread only. */
     private long lastCallStartedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    /** Moving average of the gaps between submissions the sender has seen (-1: none yet); sender thread only. */
+    private long arrivalGapNanos = -1;
+    /** Submission time of the last record the sender took in, once there was one; sender thread only. */
+    private long lastArrivalAt;
+    private boolean anyArrival;
+    /** Reused by the sender to take in what queued up, so each record is looked at once (an import's backlog is long). */
+    private final List<Pending> arrivals = new ArrayList<>();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private final Map<String, UUID> blockedBy = new HashMap<>();
@@ -196,9 +207,11 @@ final class RecordBatcher implements AutoCloseable {
         while (running) {
             try {
                 if (backlog.isEmpty()) {
-                    backlog.add(queue.take()); // idle: sleeps until a record comes (close() interrupts)
+                    take(queue.take()); // idle: sleeps until a record comes (close() interrupts)
                 }
-                queue.drainTo(backlog);
+                queue.drainTo(arrivals);
+                arrivals.forEach(this::take);
+                arrivals.clear();
                 linger();
                 List<Pending> batch = nextBatch();
                 if (!batch.isEmpty()) {
@@ -220,16 +233,10 @@ final class RecordBatcher implements AutoCloseable {
      * end a little early, never late).
      */
     private void linger() throws InterruptedException {
-        long lingerNanos = this.lingerNanos;
-        long batchWindowNanos = this.batchWindowNanos;
         if ((lingerNanos == 0 && batchWindowNanos == 0) || backlog.size() >= maxBatchRecords) {
             return;
         }
-        long deadline = lastCallStartedAt + batchWindowNanos;
-        if (lingerNanos > 0 && backlog.peekFirst().submittedAt + lingerNanos - deadline > 0) {
-            deadline = backlog.peekFirst().submittedAt + lingerNanos;
-        }
-        if (deadline - System.nanoTime() <= 0) {
+        if (waitNanos() <= 0) {
             return; // checked before counting bytes: a long backlog (an import) is not walked for every call
         }
         long bytes = 0;
@@ -237,7 +244,7 @@ final class RecordBatcher implements AutoCloseable {
             bytes += transport.countedBytes(p.record);
         }
         while (backlog.size() < maxBatchRecords && bytes < transport.maxRequestBytes()) {
-            long wait = deadline - System.nanoTime();
+            long wait = waitNanos();
             if (wait <= 0) {
                 return;
             }
@@ -245,9 +252,35 @@ final class RecordBatcher implements AutoCloseable {
             if (next == null) {
                 return;
             }
-            backlog.add(next);
+            take(next);
             bytes += transport.countedBytes(next.record);
         }
+    }
+
+    /**
+     * How much longer the backlog may wait: until the oldest record's linger is over, or until the batch window
+     * after the last call's start if records lately came faster than the window has left to run.
+     */
+    private long waitNanos() {
+        long now = System.nanoTime();
+        long wait = lingerNanos == 0 ? 0 : backlog.peekFirst().submittedAt + lingerNanos - now;
+        long windowLeft = lastCallStartedAt + batchWindowNanos - now;
+        if (windowLeft > wait && arrivalGapNanos >= 0 && arrivalGapNanos < windowLeft) {
+            wait = windowLeft;
+        }
+        return wait;
+    }
+
+    /** Adds a record that came off the queue to the backlog and to the average gap between submissions. */
+    private void take(Pending pending) {
+        backlog.add(pending);
+        if (anyArrival) {
+            // a gap of more than a few windows means "slow" however long it was: an idle spell fades fast
+            long gap = Math.min(Math.max(0, pending.submittedAt - lastArrivalAt), 4 * batchWindowNanos);
+            arrivalGapNanos = arrivalGapNanos < 0 ? gap : arrivalGapNanos + (gap - arrivalGapNanos) / 8;
+        }
+        lastArrivalAt = pending.submittedAt;
+        anyArrival = true;
     }
 
     /** Takes the next batch out of the backlog: one destination, one record per key, within the limits. */

@@ -201,6 +201,21 @@ class RecordBatcherTest {
     }
 
     @Test
+    void recordsComingSlowerThanTheRestOfTheWindowDoNotWaitForIt() throws Exception {
+        Duration window = Duration.ofSeconds(2);
+        try (RecordBatcher windowed = windowed(window, 500)) {
+            windowed.submit(record("a", "first")).get(10, TimeUnit.SECONDS);
+            Thread.sleep(1_200); // one record every 1.2 s: none is due in the 0.8 s the window has left
+            long submitted = System.nanoTime();
+            var second = windowed.submit(record("b", "second"));
+            assertThat(second.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            // waiting out the window would start the call about 0.8 s after the submission
+            assertThat(Duration.ofNanos(transport.callStarts.get(1) - submitted)).isLessThan(Duration.ofMillis(500));
+            assertThat(transport.calls).containsExactly(List.of("first"), List.of("second"));
+        }
+    }
+
+    @Test
     void recordsArrivingDuringACallOrWithinTheWindowShareTheNextCall() throws Exception {
         Duration window = Duration.ofSeconds(2);
         transport.gate = new CountDownLatch(1);
