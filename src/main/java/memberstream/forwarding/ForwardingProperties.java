@@ -28,7 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchWindow       adaptive batching: a record that comes when the sink's last call started at least
  *                          this long ago goes out at once (a lone event waits for nothing); one that comes
  *                          sooner waits until this long after that start, with whatever else comes
- *                          meanwhile, so under load a sink makes at most about one call a window. Adds at
+ *                          meanwhile (only while events lately came faster than the time left), so under
+ *                          load a sink makes at most about one call a window. Adds at
  *                          most this much to an event's way into the stream, and only when saves come
  *                          faster than one a window; zero turns it off ({@link RecordBatcher}).
  */
