@@ -54,9 +54,10 @@ import org.springframework.retry.support.RetryTemplate;
  * is dropped from the call and failed ({@code mayStillSend}), so no event is in flight from two
  * consoles at once.
  *
- * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog and the
- * blocked keys. Futures are completed on the completion executor, never on the sender thread, so
- * whatever callers chain onto them (database writes) does not hold up the next batch.
+ * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog, the blocked keys,
+ * the last call's start and the average gap between arrivals; the linger and the window are volatile (a
+ * benchmark may change them). Futures are completed on the completion executor, never on the sender
+ * thread, so whatever callers chain onto them (database writes) does not hold up the next batch.
  */
 final class RecordBatcher implements AutoCloseable {
 
