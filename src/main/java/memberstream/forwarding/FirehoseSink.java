@@ -24,11 +24,14 @@ class FirehoseSink implements EventSink, AutoCloseable {
 
     private final RecordBatcher batcher;
 
-    /** @param linger how long the first record of a call waits for more ({@link RecordBatcher}) */
+    /**
+     * @param linger      how long the first record of a call waits for more ({@link RecordBatcher})
+     * @param batchWindow how long after a call's start a record that comes meanwhile waits ({@link RecordBatcher})
+     */
     FirehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords,
-                 Duration linger, Predicate<UUID> mayStillSend) {
+                 Duration linger, Duration batchWindow, Predicate<UUID> mayStillSend) {
         this.batcher = new RecordBatcher(SinkKind.FIREHOSE, new PutRecordBatchTransport(clients), retryPolicy,
-                completions, maxBatchRecords, linger, mayStillSend);
+                completions, maxBatchRecords, linger, batchWindow, mayStillSend);
     }
 
     @Override

@@ -23,7 +23,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          records before the call goes out (unless the call is full first): the events
  *                          of concurrent saves then share one call, and each call costs the console far
  *                          more than its records do. It adds at most this much to an event's way into
- *                          the stream; zero (the default: latency first) sends at once.
+ *                          the stream; zero (the default: latency first) sends at once. Unchanged by
+ *                          {@code batchWindow}: when both are set, the later of the two deadlines wins.
+ * @param batchWindow       adaptive batching: a record that comes when the sink's last call started at least
+ *                          this long ago goes out at once (a lone event waits for nothing); one that comes
+ *                          sooner waits until this long after that start, with whatever else comes
+ *                          meanwhile (only while events lately came faster than the time left), so under
+ *                          load a sink makes at most about one call a window. Adds at
+ *                          most this much to an event's way into the stream, and only when saves come
+ *                          faster than one a window; zero turns it off ({@link RecordBatcher}).
  */
 @ConfigurationProperties("memberstream.forwarding")
 public record ForwardingProperties(
@@ -35,7 +43,8 @@ public record ForwardingProperties(
         @DefaultValue("500") int maxBatchRecords,
         @DefaultValue("60s") Duration claimTime,
         @DefaultValue("30s") Duration orderWait,
-        @DefaultValue("0ms") Duration linger) {
+        @DefaultValue("0ms") Duration linger,
+        @DefaultValue("10ms") Duration batchWindow) {
 
     public ForwardingProperties {
         if (maxAttempts < 1) {
@@ -46,6 +55,9 @@ public record ForwardingProperties(
         }
         if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("memberstream.forwarding.linger must be 0 to 1s");
+        }
+        if (batchWindow.isNegative() || batchWindow.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("memberstream.forwarding.batch-window must be 0 to 1s");
         }
     }
 }

@@ -24,11 +24,14 @@ class KinesisSink implements EventSink, AutoCloseable {
 
     private final RecordBatcher batcher;
 
-    /** @param linger how long the first record of a call waits for more ({@link RecordBatcher}) */
+    /**
+     * @param linger      how long the first record of a call waits for more ({@link RecordBatcher})
+     * @param batchWindow how long after a call's start a record that comes meanwhile waits ({@link RecordBatcher})
+     */
     KinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords,
-                Duration linger, Predicate<UUID> mayStillSend) {
+                Duration linger, Duration batchWindow, Predicate<UUID> mayStillSend) {
         this.batcher = new RecordBatcher(SinkKind.KINESIS, new PutRecordsTransport(clients), retryPolicy,
-                completions, maxBatchRecords, linger, mayStillSend);
+                completions, maxBatchRecords, linger, batchWindow, mayStillSend);
     }
 
     @Override
@@ -45,9 +48,9 @@ class KinesisSink implements EventSink, AutoCloseable {
         return batcher.queued();
     }
 
-    /** For benchmarks: see {@link RecordBatcher#linger(Duration)}. */
-    void linger(Duration linger) {
-        batcher.linger(linger);
+    /** For benchmarks: see {@link RecordBatcher#batching(Duration, Duration)}. */
+    void batching(Duration linger, Duration batchWindow) {
+        batcher.batching(linger, batchWindow);
     }
 
     /** Calls made and records they carried, for benchmarks. */

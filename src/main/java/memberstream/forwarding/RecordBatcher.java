@@ -31,19 +31,33 @@ import org.springframework.retry.support.RetryTemplate;
  * key fail at once, without being sent, until the given-up record is submitted again. Resubmission in
  * publication order therefore restores the order.
  *
- * <p>Linger: after the first record of a batch arrives, the sender waits up to {@code linger} (measured from
- * that record's submission) for more, or until the backlog would fill a call, so that the records of
- * concurrent saves share one call instead of paying the SDK's per-call cost each. A record that already
- * waited its linger (it queued up behind a call in flight) goes out with the next call at once. An idle
- * sender blocks on the queue; it never polls.
+ * <p>When a call goes out (both rules below, the later deadline wins; either may be zero, which is off):
+ * <ul>
+ * <li>Batch window (adaptive, {@code batchWindow}): a record that finds the sender idle and its last call
+ * started at least {@code batchWindow} ago goes out at once, so a lone event waits for nothing. A record that
+ * comes sooner after a call's start waits until {@code batchWindow} after that start, gathering whatever comes
+ * meanwhile, but only while records have lately been arriving faster than the rest of the window: the sender
+ * keeps a moving average of the gaps between records' submissions (each gap counted as at most four windows,
+ * so one idle spell is soon forgotten) and stops waiting as soon as that average is no shorter than the time
+ * left, since nothing is then likely to join. So at a steady 100 events a second a 10 ms window adds nothing,
+ * and when saves come fast calls come at most about once a window and carry what arrived in it. Records that
+ * queued behind a call in flight longer than the window go out as soon as it ends. Measured from the call's
+ * start, not its end, so slow calls (a loaded engine) add no wait on top of themselves.</li>
+ * <li>Linger ({@code linger}): after the first record of a batch arrives, the sender waits up to {@code linger}
+ * (measured from that record's submission) for more, however idle it was; a record that already waited its
+ * linger (it queued up behind a call in flight) goes out with the next call at once.</li>
+ * </ul>
+ * Either wait ends early once the backlog would fill a call (by records or bytes). So a record waits, beyond
+ * the call in flight, at most the longer of the two. An idle sender blocks on the queue; it never polls.
  *
  * <p>Claims: before each send, a record whose claim this console no longer holds for long enough
  * is dropped from the call and failed ({@code mayStillSend}), so no event is in flight from two
  * consoles at once.
  *
- * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog and the
- * blocked keys. Futures are completed on the completion executor, never on the sender thread, so
- * whatever callers chain onto them (database writes) does not hold up the next batch.
+ * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog, the blocked keys,
+ * the last call's start and the average gap between arrivals; the linger and the window are volatile (a
+ * benchmark may change them). Futures are completed on the completion executor, never on the sender
+ * thread, so whatever callers chain onto them (database writes) does not hold up the next batch.
  */
 final class RecordBatcher implements AutoCloseable {
 
@@ -108,8 +122,19 @@ final class RecordBatcher implements AutoCloseable {
     private final Executor completions;
     private final int maxBatchRecords;
     private final Predicate<UUID> mayStillSend;
-    /** Set at construction; changed only by benchmarks comparing lingers in one run. */
+    /** Set at construction; changed only by benchmarks comparing settings in one run. */
     private volatile long lingerNanos;
+    /** Set at construction; changed only by benchmarks comparing settings in one run. */
+    private volatile long batchWindowNanos;
+    /** {@link System#nanoTime()} when the last call started (each attempt counts); sender thread only. */
+    private long lastCallStartedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    /** Moving average of the gaps between submissions the sender has seen (-1: none yet); sender thread only. */
+    private long arrivalGapNanos = -1;
+    /** Submission time of the last record the sender took in, once there was one; sender thread only. */
+    private long lastArrivalAt;
+    private boolean anyArrival;
+    /** Reused by the sender to take in what queued up, so each record is looked at once (an import's backlog is long). */
+    private final List<Pending> arrivals = new ArrayList<>();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private final Map<String, UUID> blockedBy = new HashMap<>();
@@ -121,20 +146,27 @@ final class RecordBatcher implements AutoCloseable {
 
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
                   int maxBatchRecords) {
-        this(kind, transport, retryPolicy, completions, maxBatchRecords, Duration.ZERO, eventId -> true);
+        this(kind, transport, retryPolicy, completions, maxBatchRecords, Duration.ZERO, Duration.ZERO,
+                eventId -> true);
     }
 
     /**
      * @param linger       how long the first record of a batch waits for more before the call (zero: none)
+     * @param batchWindow  a record arriving sooner than this after the last call's start waits until then
+     *                     (zero: none); one arriving later goes out at once
      * @param mayStillSend asked before each send of a record: false once this console's claim on the
      *                     event is too short for another call ({@link PublicationClaims#holds})
      */
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
-                  int maxBatchRecords, Duration linger, Predicate<UUID> mayStillSend) {
+                  int maxBatchRecords, Duration linger, Duration batchWindow, Predicate<UUID> mayStillSend) {
         if (linger.isNegative()) {
             throw new IllegalArgumentException("linger must not be negative: " + linger);
         }
+        if (batchWindow.isNegative()) {
+            throw new IllegalArgumentException("batch window must not be negative: " + batchWindow);
+        }
         this.lingerNanos = linger.toNanos();
+        this.batchWindowNanos = batchWindow.toNanos();
         this.mayStillSend = mayStillSend;
         this.kind = kind;
         this.transport = transport;
@@ -156,9 +188,10 @@ final class RecordBatcher implements AutoCloseable {
         return pending.future;
     }
 
-    /** For benchmarks that compare lingers in one warm JVM; takes effect with the next batch. */
-    void linger(Duration linger) {
+    /** For benchmarks that compare settings in one warm JVM; takes effect with the next batch. */
+    void batching(Duration linger, Duration batchWindow) {
         this.lingerNanos = linger.toNanos();
+        this.batchWindowNanos = batchWindow.toNanos();
     }
 
     /** Calls made so far (each attempt counts) and the records they carried: records per call = b / a. */
@@ -175,9 +208,11 @@ final class RecordBatcher implements AutoCloseable {
         while (running) {
             try {
                 if (backlog.isEmpty()) {
-                    backlog.add(queue.take()); // idle: sleeps until a record comes (close() interrupts)
+                    take(queue.take()); // idle: sleeps until a record comes (close() interrupts)
                 }
-                queue.drainTo(backlog);
+                queue.drainTo(arrivals);
+                arrivals.forEach(this::take);
+                arrivals.clear();
                 linger();
                 List<Pending> batch = nextBatch();
                 if (!batch.isEmpty()) {
@@ -193,17 +228,16 @@ final class RecordBatcher implements AutoCloseable {
     }
 
     /**
-     * Waits for more records until the oldest one in the backlog has lingered long enough, or the backlog
-     * holds a full call's worth (by records or bytes; records that must wait for an earlier one with their
-     * key count too, so this may end a little early, never late).
+     * Waits for more records until the later of the two deadlines (the batch window after the last call's
+     * start, the oldest record's linger after its submission), or until the backlog holds a full call's worth
+     * (by records or bytes; records that must wait for an earlier one with their key count too, so this may
+     * end a little early, never late).
      */
     private void linger() throws InterruptedException {
-        long lingerNanos = this.lingerNanos;
-        if (lingerNanos == 0 || backlog.size() >= maxBatchRecords) {
+        if ((lingerNanos == 0 && batchWindowNanos == 0) || backlog.size() >= maxBatchRecords) {
             return;
         }
-        long deadline = backlog.peekFirst().submittedAt + lingerNanos;
-        if (deadline - System.nanoTime() <= 0) {
+        if (waitNanos() <= 0) {
             return; // checked before counting bytes: a long backlog (an import) is not walked for every call
         }
         long bytes = 0;
@@ -211,7 +245,7 @@ final class RecordBatcher implements AutoCloseable {
             bytes += transport.countedBytes(p.record);
         }
         while (backlog.size() < maxBatchRecords && bytes < transport.maxRequestBytes()) {
-            long wait = deadline - System.nanoTime();
+            long wait = waitNanos();
             if (wait <= 0) {
                 return;
             }
@@ -219,9 +253,35 @@ final class RecordBatcher implements AutoCloseable {
             if (next == null) {
                 return;
             }
-            backlog.add(next);
+            take(next);
             bytes += transport.countedBytes(next.record);
         }
+    }
+
+    /**
+     * How much longer the backlog may wait: until the oldest record's linger is over, or until the batch window
+     * after the last call's start if records lately came faster than the window has left to run.
+     */
+    private long waitNanos() {
+        long now = System.nanoTime();
+        long wait = lingerNanos == 0 ? 0 : backlog.peekFirst().submittedAt + lingerNanos - now;
+        long windowLeft = lastCallStartedAt + batchWindowNanos - now;
+        if (windowLeft > wait && arrivalGapNanos >= 0 && arrivalGapNanos < windowLeft) {
+            wait = windowLeft;
+        }
+        return wait;
+    }
+
+    /** Adds a record that came off the queue to the backlog and to the average gap between submissions. */
+    private void take(Pending pending) {
+        backlog.add(pending);
+        if (anyArrival) {
+            // a gap of more than a few windows means "slow" however long it was: an idle spell fades fast
+            long gap = Math.min(Math.max(0, pending.submittedAt - lastArrivalAt), 4 * batchWindowNanos);
+            arrivalGapNanos = arrivalGapNanos < 0 ? gap : arrivalGapNanos + (gap - arrivalGapNanos) / 8;
+        }
+        lastArrivalAt = pending.submittedAt;
+        anyArrival = true;
     }
 
     /** Takes the next batch out of the backlog: one destination, one record per key, within the limits. */
@@ -319,6 +379,7 @@ final class RecordBatcher implements AutoCloseable {
             if (traced != null) {
                 sendTrace.debug("send-start {} {}", System.currentTimeMillis(), traced);
             }
+            lastCallStartedAt = System.nanoTime();
             outcomes = transport.send(destination, remaining.stream().map(p -> p.record).toList());
         } catch (Exception callFailed) {
             String message = describe(callFailed);

@@ -18,7 +18,8 @@ import org.springframework.boot.convert.DurationStyle;
  * <ul>
  * <li>at start, unasked: {@code {"ready":true,"uri":...,"authorization":...,"dataDir":...}};</li>
  * <li>{@code forwarding on} / {@code forwarding off}: {@code {"listeners":n}};</li>
- * <li>{@code linger 10ms}: the Kinesis sink's linger; {@code drain}: once every event is delivered;</li>
+ * <li>{@code batching 10ms 0ms}: the Kinesis sink's linger and batch window; {@code drain}: once every event
+ * is delivered;</li>
  * <li>{@code sample}: a {@link SaveCostProbe.Sample} as JSON.</li>
  * </ul>
  * End of input (the benchmark ended or died) closes the console. Commands run one at a time on the main thread.
@@ -42,9 +43,9 @@ public final class ConsoleProbe {
                 String[] command = line.trim().split(" ");
                 switch (command[0]) {
                     case "forwarding" -> answer(json, Map.of("listeners", probe.forwarding("on".equals(command[1]))));
-                    case "linger" -> {
-                        probe.linger(DurationStyle.detectAndParse(command[1]));
-                        answer(json, Map.of("linger", command[1]));
+                    case "batching" -> {
+                        probe.batching(DurationStyle.detectAndParse(command[1]), DurationStyle.detectAndParse(command[2]));
+                        answer(json, Map.of("linger", command[1], "batchWindow", command[2]));
                     }
                     case "drain" -> {
                         probe.drain();

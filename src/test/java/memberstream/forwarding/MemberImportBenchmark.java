@@ -234,15 +234,21 @@ public final class MemberImportBenchmark {
         int listeners = console.forwarding(false);
         System.out.printf("%n== CPU of one save through POST /api/members (%d saves, %d clients, %d warm-up rounds,"
                 + " %d rounds on/off), mode %s ==%n", saves, threads, warmUps, rounds, console.mode());
-        // -Dbench.lingers=10ms,0ms: "on" once per linger in each round (the first is the one the ratio uses)
-        List<Duration> lingers = new ArrayList<>();
-        String lingerList = System.getProperty("bench.lingers", "");
-        if (lingerList.isBlank()) {
-            lingers.add(null);
-        } else {
-            for (String l : lingerList.split(",")) {
-                lingers.add(DurationStyle.detectAndParse(l.trim()));
+        // -Dbench.lingers=10ms,0ms (each a linger, the batch window off) and -Dbench.windows=5ms (each a batch
+        // window, the linger off): "on" once per setting in each round (the first is the one the ratio uses)
+        List<Batching> lingers = new ArrayList<>();
+        for (String l : System.getProperty("bench.lingers", "").split(",")) {
+            if (!l.isBlank()) {
+                lingers.add(new Batching(DurationStyle.detectAndParse(l.trim()), Duration.ZERO));
             }
+        }
+        for (String w : System.getProperty("bench.windows", "").split(",")) {
+            if (!w.isBlank()) {
+                lingers.add(new Batching(Duration.ZERO, DurationStyle.detectAndParse(w.trim())));
+            }
+        }
+        if (lingers.isEmpty()) {
+            lingers.add(null); // the console's own settings
         }
         List<double[]> on = new ArrayList<>();
         List<List<double[]>> onOthers = new ArrayList<>();
@@ -261,12 +267,12 @@ public final class MemberImportBenchmark {
                     for (int turn = 0; turn < lingers.size(); turn++) {
                         int l = (turn + round - 1) % lingers.size(); // each linger first in turn
                         if (lingers.get(l) != null) {
-                            console.linger(lingers.get(l));
+                            console.batching(lingers.get(l).linger(), lingers.get(l).window());
                         }
                         runSaves(saves / 10, threads); // settle: not counted
                         console.drain();
                         String label = "on  (round " + round
-                                + (lingers.get(l) == null ? "" : ", linger " + lingers.get(l).toMillis() + " ms") + ")";
+                                + (lingers.get(l) == null ? "" : ", " + lingers.get(l)) + ")";
                         (l == 0 ? on : onOthers.get(l - 1)).add(measureSaves(label, saves, threads, true));
                     }
                 } else {
@@ -297,8 +303,8 @@ public final class MemberImportBenchmark {
                 + " aws-java-sdk-NettyEventLoop): on %.3f ms, off %.3f ms%n", onMedian[3], offMedian[3]);
         for (int l = 1; l < lingers.size(); l++) {
             double[] other = median(onOthers.get(l - 1));
-            System.out.printf("forwarding on with linger %d ms: console %.3f ms (less the engine's), engine %.3f ms,"
-                    + " PostgreSQL %.3f ms; ratio on/off %.2f%n", lingers.get(l).toMillis(), other[0], other[1], other[2],
+            System.out.printf("forwarding on with %s: console %.3f ms (less the engine's), engine %.3f ms,"
+                    + " PostgreSQL %.3f ms; ratio on/off %.2f%n", lingers.get(l), other[0], other[1], other[2],
                     other[0] / offMedian[0]);
         }
         System.out.printf("price of forwarding, mode %s: median of the rounds' ratios on/off, console less engine:"
@@ -314,6 +320,14 @@ public final class MemberImportBenchmark {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** One setting of the Kinesis sink's batching, as {@link KinesisSink#batching} takes it. */
+    private record Batching(Duration linger, Duration window) {
+        @Override
+        public String toString() {
+            return "linger " + linger.toMillis() + " ms, batch window " + window.toMillis() + " ms";
+        }
     }
 
     private static double[] median(List<double[]> rounds) {

@@ -24,6 +24,8 @@ class RecordBatcherTest {
     /** Records every call; answers by the script, stores everything else. */
     static final class ScriptedTransport implements RecordBatcher.Transport {
         final List<List<String>> calls = new CopyOnWriteArrayList<>();
+        /** {@link System#nanoTime()} when each call came in, before the gate. */
+        final List<Long> callStarts = new CopyOnWriteArrayList<>();
         final Set<String> failOnce = new HashSet<>();
         final Set<String> failAlways = new HashSet<>();
         volatile CountDownLatch gate = new CountDownLatch(0);
@@ -33,6 +35,7 @@ class RecordBatcherTest {
         @Override
         public synchronized List<RecordBatcher.Outcome> send(String destination, List<OutgoingRecord> records)
                 throws Exception {
+            callStarts.add(System.nanoTime());
             gate.await(5, TimeUnit.SECONDS);
             calls.add(records.stream().map(RecordBatcherTest::text).toList());
             if (down) {
@@ -64,7 +67,8 @@ class RecordBatcherTest {
     final ScriptedTransport transport = new ScriptedTransport();
     final DeliveryRetryPolicy policy = new DeliveryRetryPolicy(
             new ForwardingProperties(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30),
-                    Duration.ofSeconds(60), 500, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ZERO),
+                    Duration.ofSeconds(60), 500, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ZERO,
+                    Duration.ZERO),
             backOffMillis -> { });
     final RecordBatcher batcher = new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, 500);
 
@@ -161,7 +165,112 @@ class RecordBatcherTest {
 
     private RecordBatcher lingering(Duration linger, int maxBatchRecords) {
         return new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, maxBatchRecords, linger,
-                eventId -> true);
+                Duration.ZERO, eventId -> true);
+    }
+
+    private RecordBatcher windowed(Duration batchWindow, int maxBatchRecords) {
+        return new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, maxBatchRecords, Duration.ZERO,
+                batchWindow, eventId -> true);
+    }
+
+    @Test
+    void aLoneRecordGoesOutAtOnceWhateverTheBatchWindow() throws Exception {
+        try (RecordBatcher windowed = windowed(Duration.ofSeconds(60), 500)) {
+            long start = System.nanoTime();
+            var lone = windowed.submit(record("k", "alone"));
+            // a wait of the window would time out here: the sender had made no call, so nothing to gather behind
+            assertThat(lone.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(transport.calls).containsExactly(List.of("alone"));
+        }
+    }
+
+    @Test
+    void aRecordAfterTheWindowHasPassedGoesOutAtOnce() throws Exception {
+        Duration window = Duration.ofSeconds(1);
+        try (RecordBatcher windowed = windowed(window, 500)) {
+            windowed.submit(record("a", "first")).get(10, TimeUnit.SECONDS);
+            Thread.sleep(window.toMillis() + 200); // idle for longer than the window since the call's start
+            long start = System.nanoTime();
+            var later = windowed.submit(record("b", "later"));
+            assertThat(later.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            // a rule that lingered from the submission would take the whole window
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(window);
+            assertThat(transport.calls).containsExactly(List.of("first"), List.of("later"));
+        }
+    }
+
+    @Test
+    void recordsComingSlowerThanTheRestOfTheWindowDoNotWaitForIt() throws Exception {
+        Duration window = Duration.ofSeconds(2);
+        try (RecordBatcher windowed = windowed(window, 500)) {
+            windowed.submit(record("a", "first")).get(10, TimeUnit.SECONDS);
+            Thread.sleep(1_200); // one record every 1.2 s: none is due in the 0.8 s the window has left
+            long submitted = System.nanoTime();
+            var second = windowed.submit(record("b", "second"));
+            assertThat(second.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            // waiting out the window would start the call about 0.8 s after the submission
+            assertThat(Duration.ofNanos(transport.callStarts.get(1) - submitted)).isLessThan(Duration.ofMillis(500));
+            assertThat(transport.calls).containsExactly(List.of("first"), List.of("second"));
+        }
+    }
+
+    @Test
+    void recordsArrivingDuringACallOrWithinTheWindowShareTheNextCall() throws Exception {
+        Duration window = Duration.ofSeconds(2);
+        transport.gate = new CountDownLatch(1);
+        try (RecordBatcher windowed = windowed(window, 500)) {
+            var first = windowed.submit(record("a", "a"));
+            while (transport.callStarts.isEmpty()) {
+                Thread.sleep(5); // the first call is in flight, held at the gate
+            }
+            var during = List.of(windowed.submit(record("b", "b")), windowed.submit(record("c", "c")));
+            transport.gate.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            var after = windowed.submit(record("d", "d")); // the call ended, the window has not
+
+            for (var f : during) {
+                assertThat(f.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            }
+            assertThat(after.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            assertThat(transport.calls).containsExactly(List.of("a"), List.of("b", "c", "d"));
+            long gap = transport.callStarts.get(1) - transport.callStarts.get(0);
+            assertThat(Duration.ofNanos(gap)).as("the second call waited for the window to end")
+                    .isGreaterThanOrEqualTo(window.minusMillis(1));
+        }
+    }
+
+    @Test
+    void theWaitIsBoundedByTheWindowFromTheLastCallsStart() throws Exception {
+        Duration window = Duration.ofMillis(500);
+        try (RecordBatcher windowed = windowed(window, 500)) {
+            windowed.submit(record("a", "first")).get(10, TimeUnit.SECONDS);
+            var second = windowed.submit(record("b", "second"));
+            assertThat(second.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            long finished = System.nanoTime();
+            long firstStart = transport.callStarts.get(0);
+            assertThat(Duration.ofNanos(transport.callStarts.get(1) - firstStart)).isGreaterThanOrEqualTo(
+                    window.minusMillis(1));
+            // the window plus generous room for a loaded machine: nobody else came, and it did not wait for them
+            assertThat(Duration.ofNanos(finished - firstStart)).isLessThan(window.plusSeconds(3));
+            assertThat(transport.calls).containsExactly(List.of("first"), List.of("second"));
+        }
+    }
+
+    @Test
+    void aFullCallGoesOutWithoutWaitingForTheWindow() throws Exception {
+        try (RecordBatcher windowed = windowed(Duration.ofSeconds(60), 3)) {
+            windowed.submit(record("a", "a")).get(10, TimeUnit.SECONDS);
+            var futures = List.of(windowed.submit(record("b", "b")), windowed.submit(record("c", "c")),
+                    windowed.submit(record("d", "d")));
+            for (var f : futures) {
+                assertThat(f.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            }
+            assertThat(transport.calls).containsExactly(List.of("a"), List.of("b", "c", "d"));
+            var fifth = windowed.submit(record("e", "e"));
+            Thread.sleep(200);
+            assertThat(fifth).as("within the window of the last call's start").isNotDone();
+        }
     }
 
     @Test

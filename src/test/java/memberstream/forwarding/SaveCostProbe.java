@@ -119,8 +119,8 @@ final class SaveCostProbe {
         return removed.size();
     }
 
-    void linger(Duration linger) {
-        console.bean(KinesisSink.class).linger(linger);
+    void batching(Duration linger, Duration batchWindow) {
+        console.bean(KinesisSink.class).batching(linger, batchWindow);
     }
 
     /** Waits until no event is undelivered; what forwarding does after the commit is part of a save's price. */

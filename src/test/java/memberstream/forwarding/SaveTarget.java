@@ -44,7 +44,8 @@ interface SaveTarget extends AutoCloseable {
     /** Switches forwarding on or off; returns the number of listeners switched. */
     int forwarding(boolean on) throws Exception;
 
-    void linger(Duration linger) throws Exception;
+    /** The Kinesis sink's linger and batch window ({@link RecordBatcher}). */
+    void batching(Duration linger, Duration batchWindow) throws Exception;
 
     void drain() throws Exception;
 
@@ -103,8 +104,8 @@ interface SaveTarget extends AutoCloseable {
             return probe.forwarding(on);
         }
 
-        public void linger(Duration linger) {
-            probe.linger(linger);
+        public void batching(Duration linger, Duration batchWindow) {
+            probe.batching(linger, batchWindow);
         }
 
         public void drain() throws InterruptedException {
@@ -193,8 +194,8 @@ interface SaveTarget extends AutoCloseable {
             return ask("forwarding " + (on ? "on" : "off"), Duration.ofSeconds(30)).path("listeners").asInt();
         }
 
-        public void linger(Duration linger) throws Exception {
-            ask("linger " + linger.toMillis() + "ms", Duration.ofSeconds(30));
+        public void batching(Duration linger, Duration batchWindow) throws Exception {
+            ask("batching " + linger.toMillis() + "ms " + batchWindow.toMillis() + "ms", Duration.ofSeconds(30));
         }
 
         public void drain() throws Exception {
@@ -232,7 +233,9 @@ interface SaveTarget extends AutoCloseable {
 
         private List<String> answers() throws IOException {
             List<String> answers = new ArrayList<>();
-            for (String line : Files.readAllLines(consoleLog, StandardCharsets.ISO_8859_1)) {
+            String log = Files.readString(consoleLog, StandardCharsets.ISO_8859_1);
+            // only whole lines: the console may be halfway through writing a long answer
+            for (String line : log.substring(0, log.lastIndexOf('\n') + 1).split("\n")) {
                 if (line.startsWith("probe {")) {
                     answers.add(line);
                 }
