@@ -234,6 +234,10 @@ public final class SearchBenchmark {
             // statements already counted the matches.
             boolean counted = !refused && (answer.get("content").size() == 20 || operation.after() != null) && page[1] == 0;
             List<String> words = MemberService.wordsToSeek(jdbc, operation.filter());
+            // Nor, without the word index, when the planner surely expects more than the count would read.
+            if (words == null && MemberService.estimate(jdbc, operation.filter()) >= MemberService.TRUSTED_ESTIMATE) {
+                counted = false;
+            }
             long countBuffers = !counted ? 0 : words != null
                     ? analyze(jdbc, MemberSql.countByWordsUpTo(operation.filter(), words,
                             MemberService.EXACT_COUNT_LIMIT + 1), false, true)[0]
