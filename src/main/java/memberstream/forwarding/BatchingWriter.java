@@ -44,9 +44,14 @@ final class BatchingWriter<T> implements AutoCloseable {
     private void run() {
         List<Object> taken = new ArrayList<>();
         boolean stopping = false;
-        while (!stopping) {
+        while (true) {
             try {
-                taken.add(queue.take());
+                // After the marker, only what raced close() (add saw running before it turned false) is left.
+                Object first = stopping ? queue.poll() : queue.take();
+                if (first == null) {
+                    return;
+                }
+                taken.add(first);
                 queue.drainTo(taken, maxBatch - 1);
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
@@ -64,20 +69,6 @@ final class BatchingWriter<T> implements AutoCloseable {
             if (!batch.isEmpty()) {
                 writer.accept(batch);
             }
-        }
-        // Items added while close() ran (add saw running before it turned false) may follow the marker.
-        List<T> late = new ArrayList<>();
-        for (Object item = queue.poll(); item != null; item = queue.poll()) {
-            if (item != STOP) {
-                late.add((T) item);
-            }
-            if (late.size() == maxBatch) {
-                writer.accept(List.copyOf(late));
-                late.clear();
-            }
-        }
-        if (!late.isEmpty()) {
-            writer.accept(late);
         }
     }
 
