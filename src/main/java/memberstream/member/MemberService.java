@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -164,13 +165,21 @@ public class MemberService {
             jdbc.execute("set local enable_bitmapscan = on");
             return new MemberListing(page, null);
         }
+        // A fragment across a separator, from a word on: the word tails have exactly its matches (V95).
+        List<MemberWordTails.Range> tails = MemberWordTails.rangesToSeek(jdbc, filter);
+        if (tails != null) {
+            MemberListing found = amongTails(filter, sort, after, skip, limit, tails);
+            if (found != null) {
+                return found;
+            }
+        }
         // A fragment shorter than a trigram has no index to find matches by (a probe would scan the table).
         boolean trigrams = filter.search().strip().length() >= 3;
         long expected = estimate(jdbc, filter);
         boolean walkFirst = !trigrams || expected > WALK_FIRST_ESTIMATE;
         if (!walkFirst) {
             List<Object[]> rows = rows(MemberSql.pageAmongMatches(filter, sort, after, skip, limit,
-                    (int) EXACT_COUNT_LIMIT + 1));
+                    (int) EXACT_COUNT_LIMIT + 1), "matched");
             long matched = rows.isEmpty() ? 0 : ((Number) rows.get(0)[1]).longValue();
             boolean few = rows.isEmpty() ? skip == 0 : matched <= EXACT_COUNT_LIMIT;
             if (few) {
@@ -211,6 +220,32 @@ public class MemberService {
         return new MemberListing(page, null);
     }
 
+    /**
+     * The page among the members the word tails in {@code ranges} name, with the exact count when listed from
+     * the start; null when they cannot tell (more than {@link MemberWordTails#MAX_ENTRIES} tails, or an empty
+     * page past a cursor or of a role or status, which more tails might have filled).
+     */
+    private MemberListing amongTails(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit,
+                                     List<MemberWordTails.Range> ranges) {
+        if (ranges.isEmpty()) {
+            // No word ends with the fragment's first piece: nobody matches.
+            return new MemberListing(List.of(), new MemberCount(0, true));
+        }
+        List<Object[]> rows = rows(MemberSql.pageAmongTails(filter, sort, after, skip, limit, ranges,
+                MemberWordTails.MAX_ENTRIES), "entries", "matched");
+        if (rows.isEmpty()) {
+            // Without cursor, offset, role or status, any tail read would have given a member: there were none.
+            boolean none = after == null && skip == 0 && filter.role() == null && filter.status() == null;
+            return none ? new MemberListing(List.of(), new MemberCount(0, true)) : null;
+        }
+        if (((Number) rows.get(0)[1]).longValue() >= MemberWordTails.MAX_ENTRIES) {
+            return null;
+        }
+        long matched = ((Number) rows.get(0)[2]).longValue();
+        return new MemberListing(rows.stream().map(row -> (Member) row[0]).toList(),
+                after == null ? new MemberCount(matched, true) : null);
+    }
+
     /** Whether {@code e} is PostgreSQL cancelling a statement past its statement_timeout. */
     static boolean timedOut(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -221,12 +256,14 @@ public class MemberService {
         return false;
     }
 
-    /** Rows of {@link MemberSql#pageAmongMatches}: the member and how many matches were looked at. */
+    /** Rows of {@code m.*} and long {@code scalars}: the member, then each scalar in order. */
     @SuppressWarnings("unchecked")
-    private List<Object[]> rows(MemberSql.Statement statement) {
+    private List<Object[]> rows(MemberSql.Statement statement, String... scalars) {
         NativeQuery<Object[]> query = entityManager.createNativeQuery(statement.sql()).unwrap(NativeQuery.class);
         query.addEntity("m", Member.class);
-        query.addScalar("matched", StandardBasicTypes.LONG);
+        for (String scalar : scalars) {
+            query.addScalar(scalar, StandardBasicTypes.LONG);
+        }
         for (int i = 0; i < statement.parameters().size(); i++) {
             query.setParameter(i + 1, statement.parameters().get(i));
         }
@@ -269,6 +306,10 @@ public class MemberService {
         if (words != null && words.isEmpty()) {
             return new MemberCount(0, true);
         }
+        MemberCount byTails = words == null ? countByTails(jdbc, filter) : null;
+        if (byTails != null) {
+            return byTails;
+        }
         // Without the word index a count looks for the matches row by row: not when there are surely many.
         long expected = words == null ? estimate(jdbc, filter) : -1;
         if (expected >= TRUSTED_ESTIMATE) {
@@ -289,6 +330,25 @@ public class MemberService {
         return matching <= EXACT_COUNT_LIMIT
                 ? new MemberCount(matching, true)
                 : new MemberCount(Math.max(expected >= 0 ? expected : estimate(jdbc, filter), matching), false);
+    }
+
+    /**
+     * The exact count of a search the word tails answer (V95, {@link MemberWordTails}), read off them; null if
+     * they cannot answer it or hold more than {@link MemberWordTails#MAX_ENTRIES} of its tails.
+     */
+    private static MemberCount countByTails(JdbcTemplate jdbc, MemberFilter filter) {
+        List<MemberWordTails.Range> ranges = MemberWordTails.rangesToSeek(jdbc, filter);
+        if (ranges == null) {
+            return null;
+        }
+        if (ranges.isEmpty()) {
+            return new MemberCount(0, true);
+        }
+        MemberSql.Statement statement = MemberSql.countAmongTails(filter, ranges, MemberWordTails.MAX_ENTRIES);
+        Map<String, Object> row = jdbc.queryForMap(statement.sql(), statement.parameters().toArray());
+        return ((Number) row.get("entries")).longValue() < MemberWordTails.MAX_ENTRIES
+                ? new MemberCount(((Number) row.get("matching")).longValue(), true)
+                : null;
     }
 
     /**

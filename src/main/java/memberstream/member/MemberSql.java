@@ -201,6 +201,92 @@ final class MemberSql {
         return "select distinct full_name, member_id from (" + String.join(" union all ", arms) + ") w" + order;
     }
 
+    /**
+     * The same page as {@link #page}, for a search whose matches are exactly the members named by the word
+     * tails in {@code ranges} (V95, {@link MemberWordTails}), taken from the first {@code entries} tails of
+     * those ranges (index-only scans), each row with the column {@code entries}, how many tails were read:
+     * below {@code entries} they were all, and the page is exactly {@link #page}'s; and {@code matched}, how
+     * many members they name after the cursor, of the filter's role and status. The members are {@code m.*}.
+     * Bounded: at most {@code entries} tails are read, whatever the table's size. In a {@link #byName} order
+     * without role or status the tails, which carry the name, are sorted and only the page's members read;
+     * otherwise each candidate member is.
+     */
+    static Statement pageAmongTails(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit,
+                                    List<MemberWordTails.Range> ranges, int entries) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(tails(ranges, entries, parameters));
+        if (byName(sort) && filter.role() == null && filter.status() == null) {
+            boolean ascending = orders(sort).get(0).isAscending();
+            String direction = ascending ? " asc" : " desc";
+            String cursor = after == null ? "" : " where (full_name, member_id) " + (ascending ? ">" : "<") + " (?, ?)";
+            sql.append(", c as (select distinct full_name, member_id from r)")
+                    .append(" select m.*, (select count(*) from r) as entries, (select count(*) from c")
+                    .append(cursor).append(") as matched from (select full_name, member_id from c").append(cursor)
+                    .append(" order by full_name").append(direction).append(", member_id").append(direction)
+                    .append(" limit ?");
+            if (after != null) {
+                // The cursor twice: in the count after it and in the page.
+                parameters.addAll(List.of(after.values().get(0), after.values().get(1), after.values().get(0),
+                        after.values().get(1)));
+            }
+            parameters.add(limit);
+            if (skip > 0) {
+                sql.append(" offset ?");
+                parameters.add(skip);
+            }
+            sql.append(") p join members m on m.id = p.member_id order by m.full_name").append(direction)
+                    .append(", m.id").append(direction);
+            return new Statement(sql.toString(), parameters);
+        }
+        sql.append(" select m.*, (select count(*) from r) as entries, count(*) over () as matched from members m");
+        List<String> conditions = conditions(new MemberFilter(null, filter.role(), filter.status()), parameters);
+        conditions.add(0, "m.id in (select member_id from r)");
+        addCursor(conditions, parameters, sort, after);
+        where(sql, conditions);
+        orderAndLimit(sql, parameters, sort, skip, limit);
+        return new Statement(sql.toString(), parameters);
+    }
+
+    /**
+     * As {@link #countUpTo}, for a search the word tails in {@code ranges} answer: one row of {@code entries},
+     * the tails read (at most {@code entries}: below it, they were all), and {@code matching}, the members they
+     * name of the filter's role and status, which is then the exact count.
+     */
+    static Statement countAmongTails(MemberFilter filter, List<MemberWordTails.Range> ranges, int entries) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(tails(ranges, entries, parameters))
+                .append(" select (select count(*) from r) as entries, ");
+        List<String> conditions = conditions(new MemberFilter(null, filter.role(), filter.status()), parameters);
+        if (conditions.isEmpty()) {
+            sql.append("(select count(distinct member_id) from r) as matching");
+        } else {
+            conditions.add(0, "m.id in (select member_id from r)");
+            sql.append("(select count(*) from members m");
+            where(sql, conditions);
+            sql.append(") as matching");
+        }
+        return new Statement(sql.toString(), parameters);
+    }
+
+    /**
+     * The CTE {@code r (member_id, full_name)}: the first {@code entries} word tails in any of {@code ranges},
+     * one index range scan each (a union, not an OR, which would read them through a bitmap and the table).
+     */
+    private static String tails(List<MemberWordTails.Range> ranges, int entries, List<Object> parameters) {
+        if (ranges.isEmpty()) {
+            throw new IllegalArgumentException("No word tails to seek");
+        }
+        List<String> arms = new ArrayList<>();
+        for (MemberWordTails.Range range : ranges) {
+            arms.add("select member_id, full_name from member_word_tails where tail >= ? and tail < ?");
+            parameters.add(range.from());
+            parameters.add(range.until());
+        }
+        parameters.add(entries);
+        return "with r as materialized (select member_id, full_name from (" + String.join(" union all ", arms)
+                + ") u limit ?)";
+    }
+
     private static void addCursor(List<String> conditions, List<Object> parameters, Sort sort, MemberCursor after) {
         if (after == null) {
             return;

@@ -196,6 +196,40 @@ class MemberIndexTest {
     }
 
     @Test
+    void aFragmentAcrossASeparatorIsReadOffTheWordTailsAndOnlyThePagesMembers() throws Exception {
+        // V95 filled the word tails from the members already there (an upgrade).
+        assertThat(jdbc.queryForList("select indexname from pg_indexes where tablename = 'member_word_tails'",
+                String.class)).containsExactly("member_word_tails_pkey");
+        jdbc.execute("vacuum member_word_tails");
+        // A Zoë Kim is one member in 2,048 (clustered seed): about 58 of 120,000, all in the 'zoe.kim.' range.
+        MemberFilter zoeKim = new MemberFilter("zoe.kim.", null, null);
+        long matches = count(zoeKim);
+        assertThat(matches).isBetween(50L, 70L);
+        List<MemberWordTails.Range> ranges = MemberWordTails.rangesToSeek(jdbc, zoeKim);
+        assertThat(ranges).containsExactly(new MemberWordTails.Range("zoe.kim.", "zoe.kim/"));
+        for (Sort sort : List.of(Sort.by("fullName"), Sort.by(Sort.Direction.DESC, "fullName"))) {
+            MemberSql.Statement page = MemberSql.pageAmongTails(zoeKim, sort, null, 0, 20, ranges,
+                    MemberWordTails.MAX_ENTRIES);
+            String plan = explain(page);
+            assertThat(plan).as("%s%n%s", sort, plan).contains("Index Only Scan using member_word_tails_pkey")
+                    .doesNotContain("Seq Scan", "Bitmap", "trgm");
+            long[] read = new long[1];
+            List<Long> ids = readingMembers(() -> ids(page), read);
+            assertThat(ids).isEqualTo(ids(MemberSql.page(zoeKim, sort, null, 0, 20)));
+            assertThat(read[0]).as("members rows read for a page of 20 of %d matches", matches).isEqualTo(20);
+        }
+        long[] read = new long[1];
+        MemberCount counted = readingMembers(() -> MemberService.countAbout(jdbc, zoeKim), read);
+        assertThat(counted).isEqualTo(new MemberCount(matches, true));
+        assertThat(read[0]).as("members rows read to count 'zoe.kim.'").isZero();
+        // "eriksen.12345": a word end, then the start of a number: exact, from the tails too.
+        MemberFilter rare = new MemberFilter("eriksen.12345", null, null);
+        assertThat(readingMembers(() -> MemberService.countAbout(jdbc, rare), read))
+                .isEqualTo(new MemberCount(count(rare), true));
+        assertThat(read[0]).isEqualTo(0);
+    }
+
+    @Test
     void thePlannersEstimateSendsACommonFragmentToTheWalkFirstAndARareOneToTheTrigrams() {
         // V77: a histogram of 1,000 lowered names and emails, so that a surname one member in 64 bears is in it.
         assertThat(jdbc.queryForList("""
@@ -238,8 +272,8 @@ class MemberIndexTest {
         assertThat(MemberService.countAbout(jdbc, rare)).isEqualTo(new MemberCount(count(rare), true));
     }
 
-    /** Runs {@code counting} in one transaction and puts the members rows it read, as PostgreSQL counts them, in read[0]. */
-    private static MemberCount readingMembers(java.util.concurrent.Callable<MemberCount> counting, long[] read)
+    /** Runs {@code reading} in one transaction and puts the members rows it read, as PostgreSQL counts them, in read[0]. */
+    private static <T> T readingMembers(java.util.concurrent.Callable<T> reading, long[] read)
             throws Exception {
         java.sql.Connection connection = database.dataSource().getConnection();
         connection.setAutoCommit(false);
@@ -247,9 +281,9 @@ class MemberIndexTest {
             String rowsRead = "select coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0)"
                     + " from pg_stat_xact_user_tables where relname = 'members'";
             Long before = jdbc.queryForObject(rowsRead, Long.class);
-            MemberCount count = counting.call();
+            T result = reading.call();
             read[0] = jdbc.queryForObject(rowsRead, Long.class) - before;
-            return count;
+            return result;
         } finally {
             connection.rollback();
             connection.setAutoCommit(true);

@@ -144,6 +144,9 @@ public final class SearchBenchmark {
             // The word index (V90) likewise: its trigger off while loading, then filled and indexed in one pass.
             jdbc.execute("alter table members disable trigger member_words_insert");
             jdbc.execute("alter table member_words drop constraint member_words_pkey");
+            // And the word tails (V95).
+            jdbc.execute("alter table members disable trigger member_word_tails_insert");
+            jdbc.execute("alter table member_word_tails drop constraint member_word_tails_pkey");
         }
         MemberSeed.insert(jdbc, have + 1, want, layout);
         if (bulk) {
@@ -158,6 +161,13 @@ public final class SearchBenchmark {
             jdbc.execute("alter table members enable trigger member_words_insert");
             jdbc.execute("vacuum analyze member_words");
             jdbc.execute("vacuum analyze member_word_list");
+            jdbc.update("""
+                    insert into member_word_tails (tail, full_name, member_id)
+                    select t, m.full_name, m.id from members m cross join lateral member_word_tails_of(m.full_name, m.email) t
+                    where m.id > ?""", have);
+            jdbc.execute("alter table member_word_tails add constraint member_word_tails_pkey primary key (tail, full_name, member_id)");
+            jdbc.execute("alter table members enable trigger member_word_tails_insert");
+            jdbc.execute("vacuum analyze member_word_tails");
         }
         rebuild.forEach(jdbc::execute);
         jdbc.execute("vacuum analyze members");
@@ -238,10 +248,14 @@ public final class SearchBenchmark {
             if (words == null && MemberService.estimate(jdbc, operation.filter()) >= MemberService.TRUSTED_ESTIMATE) {
                 counted = false;
             }
-            long countBuffers = !counted ? 0 : words != null
+            // The word tails count first where they answer the search (and more than they hold fell through).
+            List<MemberWordTails.Range> tails = words == null ? MemberWordTails.rangesToSeek(jdbc, operation.filter()) : null;
+            long tailsCount = counted && tails != null && !tails.isEmpty()
+                    ? buffers(jdbc, MemberSql.countAmongTails(operation.filter(), tails, MemberWordTails.MAX_ENTRIES)) : 0;
+            long countBuffers = tailsCount + (!counted ? 0 : words != null
                     ? analyze(jdbc, MemberSql.countByWordsUpTo(operation.filter(), words,
                             MemberService.EXACT_COUNT_LIMIT + 1), false, true)[0]
-                    : buffers(jdbc, MemberSql.countUpTo(operation.filter(), MemberService.EXACT_COUNT_LIMIT + 1));
+                    : buffers(jdbc, MemberSql.countUpTo(operation.filter(), MemberService.EXACT_COUNT_LIMIT + 1)));
             buffersByOperation.computeIfAbsent(key, k -> new ArrayList<>()).add(pageBuffers + countBuffers);
             System.out.printf("%-34s %10.2f %10.2f %14s %-7s %9d %9d%n", operation.name(), timing.median(), timing.p99(),
                     refused ? "422" : String.format("%,d", answer.get("totalElements").asLong()), exact ? "" : "(about)",
@@ -269,9 +283,26 @@ public final class SearchBenchmark {
             return words.isEmpty() ? new long[] {lookup, 1} : new long[] {lookup + analyze(jdbc, MemberSql.pageByWords(
                     filter, sort, operation.after(), operation.skip(), 20, words), false, true)[0], 0};
         }
+        long total = 0;
+        List<MemberWordTails.Range> tails = MemberWordTails.rangesToSeek(jdbc, filter);
+        if (tails != null) {
+            // The word list's lookup of the words ending with the first piece, then the page among the tails.
+            total += buffers(jdbc, MemberWordTails.endingStatement(
+                    MemberWordTails.firstPiece(MemberWordTails.tailFragment(filter))));
+            if (tails.isEmpty()) {
+                return new long[] {total, 1};
+            }
+            MemberSql.Statement among = MemberSql.pageAmongTails(filter, sort, operation.after(), operation.skip(), 20,
+                    tails, MemberWordTails.MAX_ENTRIES);
+            total += analyze(jdbc, among, false)[0];
+            List<Map<String, Object>> rows = jdbc.queryForList(among.sql(), among.parameters().toArray());
+            if (rows.isEmpty() ? operation.after() == null && operation.skip() == 0
+                    : ((Number) rows.get(0).get("entries")).longValue() < MemberWordTails.MAX_ENTRIES) {
+                return new long[] {total, operation.after() == null ? 1 : 0};
+            }
+        }
         boolean trigrams = filter.search().strip().length() >= 3;
         long expected = MemberService.estimate(jdbc, filter);
-        long total = 0;
         if (trigrams && expected <= MemberService.WALK_FIRST_ESTIMATE) {
             MemberSql.Statement among = MemberSql.pageAmongMatches(filter, sort, operation.after(), operation.skip(), 20,
                     (int) MemberService.EXACT_COUNT_LIMIT + 1);
