@@ -135,6 +135,13 @@ public final class SearchBenchmark {
             rebuild.addAll(jdbc.queryForList("""
                     select indexdef from pg_indexes where tablename = 'members'
                     and indexname not in ('members_pkey', 'members_email_lower_key')""", String.class));
+            // Their statistics targets too (V77's 1,000 for the trigram indexes), which the DDL leaves out and a
+            // restore (pg_dump) keeps: without them the planner's estimates would be those of another database.
+            rebuild.addAll(jdbc.queryForList("""
+                    select format('alter index %I alter column %s set statistics %s', c.relname, a.attnum, a.attstattarget)
+                    from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_indexes i on i.indexname = c.relname
+                    where i.tablename = 'members' and i.indexname not in ('members_pkey', 'members_email_lower_key')
+                    and a.attnum > 0 and a.attstattarget >= 0""", String.class));
             jdbc.queryForList("""
                     select indexname from pg_indexes where tablename = 'members'
                     and indexname not in ('members_pkey', 'members_email_lower_key')""", String.class)
