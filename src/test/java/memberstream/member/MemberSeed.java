@@ -96,6 +96,23 @@ public final class MemberSeed {
         jdbc.execute("analyze members");
     }
 
+    /**
+     * Adds members whose names and emails test the search's edges: LIKE's wildcards, separators of every
+     * kind, upper-case accents, a non-ASCII space, a name equal to its email but for case.
+     */
+    public static void insertOddNames(JdbcTemplate jdbc) {
+        String[][] odd = {
+                {"Per%cent Ünal", "per.cent%unal@x.test"}, {"A_B Okafor-Smith", "a_b.okafor@x.test"},
+                {"1_2 ÉMILE PÉRIGORD", "emile+1_2@x.test"}, {"50% Zoë", "fifty@x.test"},
+                {"Back\\slash Okafor", "back\\slash@x.test"}, {"Ijk\u00a0Nbsp", "ijk@x.test"},
+                {"O'Brien O'Okafor", "obrien.okafor@okafor.test"}, {"Same.Text@X.Test", "same.text@x.test"}};
+        for (String[] member : odd) {
+            jdbc.update("""
+                    insert into members (full_name, email, role, status, joined_on, created_at, updated_at)
+                    values (?, ?, 'MEMBER', 'ACTIVE', date '2020-01-01', now(), now())""", member[0], member[1]);
+        }
+    }
+
     private static String array(String[] names) {
         StringBuilder sql = new StringBuilder("array[");
         for (int i = 0; i < names.length; i++) {
