@@ -133,7 +133,9 @@ public class MemberService {
      * sort index, which finds the page when the matches are spread through the order (a common fragment's
      * usual case), at a cost that follows the page, not the table; the trigram probe would read 1,001
      * matches, and without the index (the planner's choice for a common fragment) scan the table until it
-     * found them. Only when both come back short are all matches found and sorted (step three).
+     * found them. Only when both come back short are all matches found and sorted (step three). Before
+     * these, a one-word fragment listed by name is read off the word index ({@link MemberWords}), and a fragment
+     * across a separator off the word tails ({@link MemberWordTails}), where they can answer it.
      */
     public MemberListing listing(MemberFilter filter, Sort sort, MemberCursor after, long skip, int limit) {
         return listing(filter, sort, after, skip, limit, true);
