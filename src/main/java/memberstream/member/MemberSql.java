@@ -334,6 +334,15 @@ final class MemberSql {
         return new Statement(sql.toString(), parameters);
     }
 
+    /**
+     * The planner's estimate of the rows of the word index bearing one of {@code words}, the first line of
+     * EXPLAIN: one row a member and word, so about the members of a one-word search.
+     */
+    static Statement explainWordMembers(List<String> words) {
+        return new Statement("explain select 1 from member_words where word in ("
+                + String.join(", ", words.stream().map(word -> "?").toList()) + ")", List.copyOf(words));
+    }
+
     private static List<String> conditions(MemberFilter filter, List<Object> parameters) {
         List<String> conditions = new ArrayList<>();
         String search = filter.search();

@@ -3,6 +3,7 @@ package memberstream.member;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -81,6 +82,25 @@ final class MemberWordTails {
             ranges.add(range);
         }
         return ranges;
+    }
+
+    /**
+     * The exact count of a search the word tails answer (V95), read off them; null if
+     * they cannot answer it or hold more than {@link #MAX_ENTRIES} of its tails.
+     */
+    static MemberCount count(JdbcTemplate jdbc, MemberFilter filter) {
+        List<Range> ranges = rangesToSeek(jdbc, filter);
+        if (ranges == null) {
+            return null;
+        }
+        if (ranges.isEmpty()) {
+            return new MemberCount(0, true);
+        }
+        MemberSql.Statement statement = MemberSql.countAmongTails(filter, ranges, MAX_ENTRIES);
+        Map<String, Object> row = jdbc.queryForMap(statement.sql(), statement.parameters().toArray());
+        return ((Number) row.get("entries")).longValue() < MAX_ENTRIES
+                ? new MemberCount(((Number) row.get("matching")).longValue(), true)
+                : null;
     }
 
     /**

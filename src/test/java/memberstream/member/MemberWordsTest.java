@@ -42,6 +42,7 @@ class MemberWordsTest {
         MemberSeed.insertOddNames(jdbc);
         jdbc.execute("analyze members");
         jdbc.execute("analyze member_word_list");
+        jdbc.execute("analyze member_words");
         jdbc.execute("set plan_cache_mode = force_custom_plan");
     }
 
@@ -57,6 +58,22 @@ class MemberWordsTest {
         assertThat(MemberService.wordsToSeek(jdbc, new MemberFilter("nowhere", null, null))).isEmpty();
         // Two characters as PostgreSQL counts them, four as Java does: no word of three could hold them.
         assertThat(MemberWords.wordFragment(new MemberFilter("\uD83D\uDE00\uD83D\uDE00", null, null))).isNull();
+    }
+
+    @Test
+    void aCountPastTheLimitShowsTheWordIndexsEstimateOfItsMembers() {
+        // "test": the domain of half the emails, and "Ünal"'s ".test" too: about 6,000 members, far past the limit.
+        MemberFilter test = new MemberFilter("test", null, null);
+        long today = count(MemberSql.countUpTo(test, Long.MAX_VALUE));
+        MemberCount counted = MemberService.countAbout(jdbc, test);
+        assertThat(counted.exact()).isFalse();
+        // Within a tenth of the truth, where the LIKE's estimate adds the names' matches to the emails'.
+        assertThat((double) counted.value()).as("about %d for %d", counted.value(), today)
+                .isBetween(today * 0.9, today * 1.1);
+        // With a status, the LIKE's estimate, which knows the status's share.
+        MemberFilter left = new MemberFilter("test", null, MemberStatus.LEFT);
+        assertThat(MemberService.estimate(jdbc, left, MemberService.wordsToSeek(jdbc, left)))
+                .isEqualTo(MemberService.estimate(jdbc, left));
     }
 
     @Test
