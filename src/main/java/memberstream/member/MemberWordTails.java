@@ -108,8 +108,7 @@ final class MemberWordTails {
      * {@link MemberWords#MAX_WORDS} at most, from the word list's trigram index.
      */
     static MemberSql.Statement endingStatement(String piece) {
-        return new MemberSql.Statement("select word from member_word_list where word like ? escape '\\' limit ?",
-                List.of("%" + MemberSql.escapeLike(piece), MemberWords.MAX_WORDS + 1));
+        return MemberWords.listedLike("%" + MemberSql.escapeLike(piece));
     }
 
     /**

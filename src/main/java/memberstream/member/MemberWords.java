@@ -62,7 +62,15 @@ final class MemberWords {
 
     /** The statement of {@link #containing}. */
     static MemberSql.Statement containingStatement(String fragment) {
+        return listedLike("%" + MemberSql.escapeLike(fragment) + "%");
+    }
+
+    /**
+     * The listed words matching the LIKE {@code pattern}, one more than {@link #MAX_WORDS} at most, from the
+     * word list's trigram index.
+     */
+    static MemberSql.Statement listedLike(String pattern) {
         return new MemberSql.Statement("select word from member_word_list where word like ? escape '\\' limit ?",
-                List.of("%" + MemberSql.escapeLike(fragment) + "%", MAX_WORDS + 1));
+                List.of(pattern, MAX_WORDS + 1));
     }
 }
