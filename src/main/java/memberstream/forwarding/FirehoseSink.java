@@ -27,11 +27,12 @@ class FirehoseSink implements EventSink, AutoCloseable {
     /**
      * @param linger      how long the first record of a call waits for more ({@link RecordBatcher})
      * @param batchWindow how long after a call's start a record that comes meanwhile waits ({@link RecordBatcher})
+     * @param busyWindow  how long after a call's start records wait when many are due ({@link RecordBatcher})
      */
     FirehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords,
-                 Duration linger, Duration batchWindow, Predicate<UUID> mayStillSend) {
+                 Duration linger, Duration batchWindow, Duration busyWindow, Predicate<UUID> mayStillSend) {
         this.batcher = new RecordBatcher(SinkKind.FIREHOSE, new PutRecordBatchTransport(clients), retryPolicy,
-                completions, maxBatchRecords, linger, batchWindow, mayStillSend);
+                completions, maxBatchRecords, linger, batchWindow, busyWindow, mayStillSend);
     }
 
     @Override

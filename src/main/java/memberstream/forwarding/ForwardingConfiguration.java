@@ -87,14 +87,14 @@ class ForwardingConfiguration {
     KinesisSink kinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, CompletionThreads threads,
                             ForwardingProperties properties, PublicationClaims claims) {
         return new KinesisSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords(),
-                properties.linger(), properties.batchWindow(), claims::holds);
+                properties.linger(), properties.batchWindow(), properties.busyBatchWindow(), claims::holds);
     }
 
     @Bean(destroyMethod = "close")
     FirehoseSink firehoseSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, CompletionThreads threads,
                               ForwardingProperties properties, PublicationClaims claims) {
         return new FirehoseSink(clients, retryPolicy, threads.executor, properties.maxBatchRecords(),
-                properties.linger(), properties.batchWindow(), claims::holds);
+                properties.linger(), properties.batchWindow(), properties.busyBatchWindow(), claims::holds);
     }
 
     @Bean(destroyMethod = "close")

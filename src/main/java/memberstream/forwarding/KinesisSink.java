@@ -27,11 +27,12 @@ class KinesisSink implements EventSink, AutoCloseable {
     /**
      * @param linger      how long the first record of a call waits for more ({@link RecordBatcher})
      * @param batchWindow how long after a call's start a record that comes meanwhile waits ({@link RecordBatcher})
+     * @param busyWindow  how long after a call's start records wait when many are due ({@link RecordBatcher})
      */
     KinesisSink(AwsClients clients, DeliveryRetryPolicy retryPolicy, Executor completions, int maxBatchRecords,
-                Duration linger, Duration batchWindow, Predicate<UUID> mayStillSend) {
+                Duration linger, Duration batchWindow, Duration busyWindow, Predicate<UUID> mayStillSend) {
         this.batcher = new RecordBatcher(SinkKind.KINESIS, new PutRecordsTransport(clients), retryPolicy,
-                completions, maxBatchRecords, linger, batchWindow, mayStillSend);
+                completions, maxBatchRecords, linger, batchWindow, busyWindow, mayStillSend);
     }
 
     @Override
@@ -48,9 +49,9 @@ class KinesisSink implements EventSink, AutoCloseable {
         return batcher.queued();
     }
 
-    /** For benchmarks: see {@link RecordBatcher#batching(Duration, Duration)}. */
-    void batching(Duration linger, Duration batchWindow) {
-        batcher.batching(linger, batchWindow);
+    /** For benchmarks: see {@link RecordBatcher#batching(Duration, Duration, Duration)}. */
+    void batching(Duration linger, Duration batchWindow, Duration busyWindow) {
+        batcher.batching(linger, batchWindow, busyWindow);
     }
 
     /** Calls made and records they carried, for benchmarks. */

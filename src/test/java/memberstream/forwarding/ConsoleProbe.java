@@ -18,7 +18,7 @@ import org.springframework.boot.convert.DurationStyle;
  * <ul>
  * <li>at start, unasked: {@code {"ready":true,"uri":...,"authorization":...,"dataDir":...}};</li>
  * <li>{@code forwarding on} / {@code forwarding off}: {@code {"listeners":n}};</li>
- * <li>{@code batching 10ms 0ms}: the Kinesis sink's linger and batch window; {@code drain}: once every event
+ * <li>{@code batching 10ms 0ms 0ms}: the Kinesis sink's linger, batch window and busy window; {@code drain}: once every event
  * is delivered;</li>
  * <li>{@code sample}: a {@link SaveCostProbe.Sample} as JSON.</li>
  * </ul>
@@ -44,8 +44,9 @@ public final class ConsoleProbe {
                 switch (command[0]) {
                     case "forwarding" -> answer(json, Map.of("listeners", probe.forwarding("on".equals(command[1]))));
                     case "batching" -> {
-                        probe.batching(DurationStyle.detectAndParse(command[1]), DurationStyle.detectAndParse(command[2]));
-                        answer(json, Map.of("linger", command[1], "batchWindow", command[2]));
+                        probe.batching(DurationStyle.detectAndParse(command[1]), DurationStyle.detectAndParse(command[2]),
+                                DurationStyle.detectAndParse(command[3]));
+                        answer(json, Map.of("linger", command[1], "batchWindow", command[2], "busyWindow", command[3]));
                     }
                     case "drain" -> {
                         probe.drain();

@@ -234,17 +234,18 @@ public final class MemberImportBenchmark {
         int listeners = console.forwarding(false);
         System.out.printf("%n== CPU of one save through POST /api/members (%d saves, %d clients, %d warm-up rounds,"
                 + " %d rounds on/off), mode %s ==%n", saves, threads, warmUps, rounds, console.mode());
-        // -Dbench.lingers=10ms,0ms (each a linger, the batch window off) and -Dbench.windows=5ms (each a batch
-        // window, the linger off): "on" once per setting in each round (the first is the one the ratio uses)
+        // -Dbench.lingers=10ms,0ms (each a linger, the windows off) and -Dbench.windows=10ms,10ms/50ms (each a batch
+        // window, after a / a busy window, the linger off): "on" once per setting in each round (the first is the
+        // one the ratio uses)
         List<Batching> lingers = new ArrayList<>();
         for (String l : System.getProperty("bench.lingers", "").split(",")) {
             if (!l.isBlank()) {
-                lingers.add(new Batching(DurationStyle.detectAndParse(l.trim()), Duration.ZERO));
+                lingers.add(new Batching(DurationStyle.detectAndParse(l.trim()), Duration.ZERO, Duration.ZERO));
             }
         }
         for (String w : System.getProperty("bench.windows", "").split(",")) {
             if (!w.isBlank()) {
-                lingers.add(new Batching(Duration.ZERO, DurationStyle.detectAndParse(w.trim())));
+                lingers.add(Batching.window(w));
             }
         }
         if (lingers.isEmpty()) {
@@ -267,7 +268,7 @@ public final class MemberImportBenchmark {
                     for (int turn = 0; turn < lingers.size(); turn++) {
                         int l = (turn + round - 1) % lingers.size(); // each linger first in turn
                         if (lingers.get(l) != null) {
-                            console.batching(lingers.get(l).linger(), lingers.get(l).window());
+                            console.batching(lingers.get(l).linger(), lingers.get(l).window(), lingers.get(l).busyWindow());
                         }
                         runSaves(saves / 10, threads); // settle: not counted
                         console.drain();
@@ -323,10 +324,19 @@ public final class MemberImportBenchmark {
     }
 
     /** One setting of the Kinesis sink's batching, as {@link KinesisSink#batching} takes it. */
-    private record Batching(Duration linger, Duration window) {
+    private record Batching(Duration linger, Duration window, Duration busyWindow) {
+
+        /** A batch window, or a batch window and a busy one: {@code 10ms} or {@code 10ms/50ms}. */
+        static Batching window(String text) {
+            String[] parts = text.trim().split("/");
+            return new Batching(Duration.ZERO, DurationStyle.detectAndParse(parts[0].trim()),
+                    parts.length > 1 ? DurationStyle.detectAndParse(parts[1].trim()) : Duration.ZERO);
+        }
+
         @Override
         public String toString() {
-            return "linger " + linger.toMillis() + " ms, batch window " + window.toMillis() + " ms";
+            return "linger " + linger.toMillis() + " ms, batch window " + window.toMillis() + " ms, busy window "
+                    + busyWindow.toMillis() + " ms";
         }
     }
 

@@ -68,7 +68,7 @@ class RecordBatcherTest {
     final DeliveryRetryPolicy policy = new DeliveryRetryPolicy(
             new ForwardingProperties(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30),
                     Duration.ofSeconds(60), 500, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ZERO,
-                    Duration.ZERO),
+                    Duration.ZERO, Duration.ZERO),
             backOffMillis -> { });
     final RecordBatcher batcher = new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, 500);
 
@@ -171,6 +171,47 @@ class RecordBatcherTest {
     private RecordBatcher windowed(Duration batchWindow, int maxBatchRecords) {
         return new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, maxBatchRecords, Duration.ZERO,
                 batchWindow, eventId -> true);
+    }
+
+    private RecordBatcher busy(Duration batchWindow, Duration busyWindow) {
+        return new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, 500, Duration.ZERO, batchWindow,
+                busyWindow, eventId -> true);
+    }
+
+    @Test
+    void aFastStreamOfRecordsWaitsForTheBusyWindow() throws Exception {
+        Duration busyWindow = Duration.ofSeconds(2);
+        try (RecordBatcher batcher = busy(Duration.ofMillis(20), busyWindow)) {
+            batcher.submit(record("k0", "r0")).get(10, TimeUnit.SECONDS); // nothing known of the rate: at once
+            List<CompletableFuture<Delivery>> stream = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                stream.add(batcher.submit(record("k" + i, "r" + i)));
+                Thread.sleep(2); // about 500 a second: 8 are due long before the busy window ends
+            }
+            for (var f : stream) {
+                assertThat(f.get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            }
+            // the 20 ms batch window alone would have sent the stream in several calls
+            assertThat(transport.calls).hasSize(2);
+            assertThat(transport.calls.get(1)).hasSize(20);
+            assertThat(Duration.ofNanos(transport.callStarts.get(1) - transport.callStarts.get(0)))
+                    .isGreaterThanOrEqualTo(busyWindow.minusMillis(1));
+        }
+    }
+
+    @Test
+    void recordsAtAModerateRateDoNotWaitForTheBusyWindow() throws Exception {
+        Duration busyWindow = Duration.ofSeconds(2);
+        try (RecordBatcher batcher = busy(Duration.ZERO, busyWindow)) {
+            for (int i = 0; i < 3; i++) {
+                long submitted = System.nanoTime();
+                assertThat(batcher.submit(record("k" + i, "r" + i)).get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+                // waiting for the busy window would take 1.6 s after the second and third submissions
+                assertThat(Duration.ofNanos(System.nanoTime() - submitted)).isLessThan(Duration.ofSeconds(1));
+                Thread.sleep(400); // 8 records at this rate take 3.2 s, longer than the busy window
+            }
+            assertThat(transport.calls).containsExactly(List.of("r0"), List.of("r1"), List.of("r2"));
+        }
     }
 
     @Test

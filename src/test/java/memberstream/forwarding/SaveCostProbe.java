@@ -119,8 +119,8 @@ final class SaveCostProbe {
         return removed.size();
     }
 
-    void batching(Duration linger, Duration batchWindow) {
-        console.bean(KinesisSink.class).batching(linger, batchWindow);
+    void batching(Duration linger, Duration batchWindow, Duration busyWindow) {
+        console.bean(KinesisSink.class).batching(linger, batchWindow, busyWindow);
     }
 
     /** Waits until no event is undelivered; what forwarding does after the commit is part of a save's price. */

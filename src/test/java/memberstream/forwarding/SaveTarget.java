@@ -45,7 +45,7 @@ interface SaveTarget extends AutoCloseable {
     int forwarding(boolean on) throws Exception;
 
     /** The Kinesis sink's linger and batch window ({@link RecordBatcher}). */
-    void batching(Duration linger, Duration batchWindow) throws Exception;
+    void batching(Duration linger, Duration batchWindow, Duration busyWindow) throws Exception;
 
     void drain() throws Exception;
 
@@ -104,8 +104,8 @@ interface SaveTarget extends AutoCloseable {
             return probe.forwarding(on);
         }
 
-        public void batching(Duration linger, Duration batchWindow) {
-            probe.batching(linger, batchWindow);
+        public void batching(Duration linger, Duration batchWindow, Duration busyWindow) {
+            probe.batching(linger, batchWindow, busyWindow);
         }
 
         public void drain() throws InterruptedException {
@@ -194,8 +194,9 @@ interface SaveTarget extends AutoCloseable {
             return ask("forwarding " + (on ? "on" : "off"), Duration.ofSeconds(30)).path("listeners").asInt();
         }
 
-        public void batching(Duration linger, Duration batchWindow) throws Exception {
-            ask("batching " + linger.toMillis() + "ms " + batchWindow.toMillis() + "ms", Duration.ofSeconds(30));
+        public void batching(Duration linger, Duration batchWindow, Duration busyWindow) throws Exception {
+            ask("batching " + linger.toMillis() + "ms " + batchWindow.toMillis() + "ms " + busyWindow.toMillis() + "ms",
+                    Duration.ofSeconds(30));
         }
 
         public void drain() throws Exception {
