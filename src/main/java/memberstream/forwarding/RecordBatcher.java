@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,33 +37,37 @@ import org.springframework.retry.support.RetryTemplate;
  * <li>Batch window (adaptive, {@code batchWindow}): a record that finds the sender idle and its last call
  * started at least {@code batchWindow} ago goes out at once, so a lone event waits for nothing. A record that
  * comes sooner after a call's start waits until {@code batchWindow} after that start, gathering whatever comes
- * meanwhile, but only while records have lately been arriving faster than the rest of the window: the sender
+ * meanwhile, but only if records have lately been arriving faster than the rest of the window: the sender
  * keeps a moving average of the gaps between records' submissions (each gap counted as at most four windows,
- * so one idle spell is soon forgotten) and stops waiting as soon as that average is no shorter than the time
- * left, since nothing is then likely to join. So at a steady 100 events a second a 10 ms window adds nothing,
+ * so one idle spell is soon forgotten) and does not wait when that average is no shorter than the time left,
+ * since nothing is then likely to join. So at a steady 100 events a second a 10 ms window adds nothing,
  * and when saves come fast calls come at most about once a window and carry what arrived in it. Records that
  * queued behind a call in flight longer than the window go out as soon as it ends. Measured from the call's
  * start, not its end, so slow calls (a loaded engine) add no wait on top of themselves.</li>
  * <li>Busy window ({@code busyWindow}, longer than the batch window): when records come so fast that at least
  * {@link #BUSY_RECORDS} of them are due before it ends, the wait after a call's start stretches to this window, so
  * under heavy load calls carry many more records each (each call costs the console far more than its records do,
- * about 0.3 ms of CPU hot and 1 ms cold). Waited for only while the moving average of the gaps says so, judged
- * again at each arrival like the batch window: at a steady 100 events a second (8 due in no less than 80 ms) a
- * 50 ms busy window adds nothing.</li>
+ * about 0.3 ms of CPU hot and 1 ms cold). Waited for only if the moving average of the gaps says so when the
+ * wait starts, like the batch window: at a steady 100 events a second (8 due in no less than 80 ms) a 50 ms busy
+ * window adds nothing.</li>
  * <li>Linger ({@code linger}): after the first record of a batch arrives, the sender waits up to {@code linger}
  * (measured from that record's submission) for more, however idle it was; a record that already waited its
  * linger (it queued up behind a call in flight) goes out with the next call at once.</li>
  * </ul>
  * Either wait ends early once the backlog would fill a call (by records or bytes). So a record waits, beyond
- * the call in flight, at most the longest of the three. An idle sender blocks on the queue; it never polls.
+ * the call in flight, at most the longest of the three. An idle sender blocks on the queue; it never polls. A
+ * waiting sender sleeps until its deadline: records that come meanwhile queue up without waking it, unless they
+ * make a full call.
  *
  * <p>Claims: before each send, a record whose claim this console no longer holds for long enough
  * is dropped from the call and failed ({@code mayStillSend}), so no event is in flight from two
  * consoles at once.
  *
  * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog, the blocked keys,
- * the last call's start and the average gap between arrivals; the linger and the window are volatile (a
- * benchmark may change them). Futures are completed on the completion executor, never on the sender
+ * the last call's start and the average gap between arrivals; the linger and the windows are volatile (a
+ * benchmark may change them). A sleeping sender publishes {@code wakeAt} and then {@code sleeping} (volatile)
+ * and reads the queue's size again before it parks; a submitter adds to the queue and then reads
+ * {@code sleeping}: one of the two sees the other, so a full call never waits out the deadline. Futures are completed on the completion executor, never on the sender
  * thread, so whatever callers chain onto them (database writes) does not hold up the next batch.
  */
 final class RecordBatcher implements AutoCloseable {
@@ -146,6 +151,10 @@ final class RecordBatcher implements AutoCloseable {
     /** Reused by the sender to take in what queued up, so each record is looked at once (an import's backlog is long). */
     private final List<Pending> arrivals = new ArrayList<>();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** True while the sender sleeps through a wait ({@link #linger}); then a submission wakes it only at {@link #wakeAt}. */
+    private volatile boolean sleeping;
+    /** Records in the queue that make a full call with the sender's backlog; written by the sender before it sleeps. */
+    private volatile int wakeAt = Integer.MAX_VALUE;
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private final Map<String, UUID> blockedBy = new HashMap<>();
     private final Thread sender;
@@ -209,6 +218,9 @@ final class RecordBatcher implements AutoCloseable {
             return pending.future;
         }
         queue.add(pending);
+        if (sleeping && queue.size() >= wakeAt) {
+            LockSupport.unpark(sender); // a full call's worth is waiting
+        }
         return pending.future;
     }
 
@@ -253,10 +265,11 @@ final class RecordBatcher implements AutoCloseable {
     }
 
     /**
-     * Waits for more records until the later of the two deadlines (the batch window after the last call's
-     * start, the oldest record's linger after its submission), or until the backlog holds a full call's worth
-     * (by records or bytes; records that must wait for an earlier one with their key count too, so this may
-     * end a little early, never late).
+     * Waits for more records until the latest deadline ({@link #waitNanos}), or until the backlog holds a full
+     * call's worth (by records or bytes; records that must wait for an earlier one with their key count too, so
+     * this may end a little early, never late). The sender sleeps through the wait and takes in what came when
+     * it wakes: a submission wakes it only once the records waiting make a full call (the bytes are counted when
+     * it wakes), not one wake-up a record, which cost the sender and each saving thread a context switch.
      */
     private void linger() throws InterruptedException {
         if ((lingerNanos == 0 && batchWindowNanos == 0 && busyWindowNanos == 0) || backlog.size() >= maxBatchRecords) {
@@ -274,12 +287,24 @@ final class RecordBatcher implements AutoCloseable {
             if (wait <= 0) {
                 return;
             }
-            Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
+            wakeAt = maxBatchRecords - backlog.size();
+            sleeping = true; // then the queue is read again: a submission either is seen here or sees this
+            try {
+                if (queue.size() < wakeAt) {
+                    LockSupport.parkNanos(this, wait);
+                }
+            } finally {
+                sleeping = false;
             }
-            take(next);
-            bytes += transport.countedBytes(next.record);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("closing");
+            }
+            queue.drainTo(arrivals);
+            for (Pending next : arrivals) {
+                take(next);
+                bytes += transport.countedBytes(next.record);
+            }
+            arrivals.clear();
         }
     }
 
