@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -32,49 +31,25 @@ import org.springframework.retry.support.RetryTemplate;
  * key fail at once, without being sent, until the given-up record is submitted again. Resubmission in
  * publication order therefore restores the order.
  *
- * <p>When a call goes out (the rules below, the latest deadline wins; each may be zero, which is off):
- * <ul>
- * <li>Batch window (adaptive, {@code batchWindow}): a record that finds the sender idle and its last call
- * started at least {@code batchWindow} ago goes out at once, so a lone event waits for nothing. A record that
- * comes sooner after a call's start waits until {@code batchWindow} after that start, gathering whatever comes
- * meanwhile, but only if records have lately been arriving faster than the rest of the window: the sender
- * keeps a moving average of the gaps between records' submissions (each gap counted as at most four windows,
- * so one idle spell is soon forgotten) and does not wait when that average is no shorter than the time left,
- * since nothing is then likely to join. So at a steady 100 events a second a 10 ms window adds nothing,
- * and when saves come fast calls come at most about once a window and carry what arrived in it. Records that
- * queued behind a call in flight longer than the window go out as soon as it ends. Measured from the call's
- * start, not its end, so slow calls (a loaded engine) add no wait on top of themselves.</li>
- * <li>Busy window ({@code busyWindow}, longer than the batch window): when records come so fast that at least
- * {@link #BUSY_RECORDS} of them are due before it ends, the wait after a call's start stretches to this window, so
- * under heavy load calls carry many more records each (each call costs the console far more than its records do,
- * about 0.3 ms of CPU hot and 1 ms cold). Waited for only if the moving average of the gaps says so when the
- * wait starts, like the batch window: at a steady 100 events a second (8 due in no less than 80 ms) a 50 ms busy
- * window adds nothing.</li>
- * <li>Linger ({@code linger}): after the first record of a batch arrives, the sender waits up to {@code linger}
- * (measured from that record's submission) for more, however idle it was; a record that already waited its
- * linger (it queued up behind a call in flight) goes out with the next call at once.</li>
- * </ul>
- * Either wait ends early once the backlog would fill a call (by records or bytes). So a record waits, beyond
- * the call in flight, at most the longest of the three. An idle sender blocks on the queue; it never polls. A
- * waiting sender sleeps until its deadline: records that come meanwhile queue up without waking it, unless they
- * make a full call.
+ * <p>When a call goes out: at the latest of the deadlines {@link CallTiming} sets (a linger, a batch window,
+ * a busy window under heavy load; each may be off), or earlier once the backlog would fill a call (by records
+ * or bytes). An idle sender blocks on the queue; it never polls. A waiting sender sleeps until its deadline:
+ * records that come meanwhile queue up without waking it, unless they make a full call.
  *
  * <p>Claims: before each send, a record whose claim this console no longer holds for long enough
  * is dropped from the call and failed ({@code mayStillSend}), so no event is in flight from two
  * consoles at once.
  *
- * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog, the blocked keys,
- * the last call's start and the average gap between arrivals; the linger and the windows are volatile (a
- * benchmark may change them). A sleeping sender publishes {@code wakeAt} and then {@code sleeping} (volatile)
- * and reads the queue's size again before it parks; a submitter adds to the queue and then reads
- * {@code sleeping}: one of the two sees the other, so a full call never waits out the deadline. Futures are completed on the completion executor, never on the sender
- * thread, so whatever callers chain onto them (database writes) does not hold up the next batch.
+ * <p>Threads: {@link #submit} from any thread. The sender thread alone owns the backlog, the blocked keys and
+ * the {@link CallTiming}. A sleeping sender publishes {@code wakeAt} and then {@code sleeping} (volatile) and
+ * reads the queue's size again before it parks; a submitter adds to the queue and then reads {@code sleeping}:
+ * one of the two sees the other, so a full call never waits out the deadline. Futures are completed on the
+ * completion executor, never on the sender thread, so whatever callers chain onto them (database writes) does
+ * not hold up the next batch.
  */
 final class RecordBatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RecordBatcher.class);
-    /** The busy window is waited for only when at least this many records are due in what is left of it. */
-    static final int BUSY_RECORDS = 8;
     /** At DEBUG, one line when a send call starts and one when it ends, with wall-clock millis and event ids. */
     private static final Logger sendTrace = LoggerFactory.getLogger("memberstream.forwarding.SendTrace");
 
@@ -135,19 +110,7 @@ final class RecordBatcher implements AutoCloseable {
     private final Executor completions;
     private final int maxBatchRecords;
     private final Predicate<UUID> mayStillSend;
-    /** Set at construction; changed only by benchmarks comparing settings in one run. */
-    private volatile long lingerNanos;
-    /** Set at construction; changed only by benchmarks comparing settings in one run. */
-    private volatile long batchWindowNanos;
-    /** Set at construction; changed only by benchmarks comparing settings in one run. */
-    private volatile long busyWindowNanos;
-    /** {@link System#nanoTime()} when the last call started (each attempt counts); sender thread only. */
-    private long lastCallStartedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
-    /** Moving average of the gaps between submissions the sender has seen (-1: none yet); sender thread only. */
-    private long arrivalGapNanos = -1;
-    /** Submission time of the last record the sender took in, once there was one; sender thread only. */
-    private long lastArrivalAt;
-    private boolean anyArrival;
+    private final CallTiming timing;
     /** Reused by the sender to take in what queued up, so each record is looked at once (an import's backlog is long). */
     private final List<Pending> arrivals = new ArrayList<>();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -180,26 +143,15 @@ final class RecordBatcher implements AutoCloseable {
      * @param linger       how long the first record of a batch waits for more before the call (zero: none)
      * @param batchWindow  a record arriving sooner than this after the last call's start waits until then
      *                     (zero: none); one arriving later goes out at once
-     * @param busyWindow   how long after the last call's start records wait when at least {@link #BUSY_RECORDS}
-     *                     are due before then (zero: none)
+     * @param busyWindow   how long after the last call's start records wait when at least
+     *                     {@link CallTiming#BUSY_RECORDS} are due before then (zero: none)
      * @param mayStillSend asked before each send of a record: false once this console's claim on the
      *                     event is too short for another call ({@link PublicationClaims#holds})
      */
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
                   int maxBatchRecords, Duration linger, Duration batchWindow, Duration busyWindow,
                   Predicate<UUID> mayStillSend) {
-        if (linger.isNegative()) {
-            throw new IllegalArgumentException("linger must not be negative: " + linger);
-        }
-        if (batchWindow.isNegative()) {
-            throw new IllegalArgumentException("batch window must not be negative: " + batchWindow);
-        }
-        if (busyWindow.isNegative()) {
-            throw new IllegalArgumentException("busy window must not be negative: " + busyWindow);
-        }
-        this.lingerNanos = linger.toNanos();
-        this.batchWindowNanos = batchWindow.toNanos();
-        this.busyWindowNanos = busyWindow.toNanos();
+        this.timing = new CallTiming(linger, batchWindow, busyWindow);
         this.mayStillSend = mayStillSend;
         this.kind = kind;
         this.transport = transport;
@@ -226,9 +178,7 @@ final class RecordBatcher implements AutoCloseable {
 
     /** For benchmarks that compare settings in one warm JVM; takes effect with the next batch. */
     void batching(Duration linger, Duration batchWindow, Duration busyWindow) {
-        this.lingerNanos = linger.toNanos();
-        this.batchWindowNanos = batchWindow.toNanos();
-        this.busyWindowNanos = busyWindow.toNanos();
+        timing.set(linger, batchWindow, busyWindow);
     }
 
     /** Calls made so far (each attempt counts) and the records they carried: records per call = b / a. */
@@ -265,14 +215,14 @@ final class RecordBatcher implements AutoCloseable {
     }
 
     /**
-     * Waits for more records until the latest deadline ({@link #waitNanos}), or until the backlog holds a full
+     * Waits for more records until the latest deadline ({@link CallTiming#waitNanos}), or until the backlog holds a full
      * call's worth (by records or bytes; records that must wait for an earlier one with their key count too, so
      * this may end a little early, never late). The sender sleeps through the wait and takes in what came when
      * it wakes: a submission wakes it only once the records waiting make a full call (the bytes are counted when
      * it wakes), not one wake-up a record, which cost the sender and each saving thread a context switch.
      */
     private void linger() throws InterruptedException {
-        if ((lingerNanos == 0 && batchWindowNanos == 0 && busyWindowNanos == 0) || backlog.size() >= maxBatchRecords) {
+        if (timing.off() || backlog.size() >= maxBatchRecords) {
             return;
         }
         if (waitNanos() <= 0) {
@@ -308,39 +258,14 @@ final class RecordBatcher implements AutoCloseable {
         }
     }
 
-    /**
-     * How much longer the backlog may wait: until the oldest record's linger is over, or until the batch window
-     * after the last call's start if records lately came faster than the window has left to run, or until the
-     * busy window after it if at least {@link #BUSY_RECORDS} records are due in what it has left.
-     */
     private long waitNanos() {
-        long now = System.nanoTime();
-        long wait = lingerNanos == 0 ? 0 : backlog.peekFirst().submittedAt + lingerNanos - now;
-        if (arrivalGapNanos < 0) {
-            return wait;
-        }
-        long windowLeft = lastCallStartedAt + batchWindowNanos - now;
-        if (windowLeft > wait && arrivalGapNanos < windowLeft) {
-            wait = windowLeft;
-        }
-        long busyLeft = lastCallStartedAt + busyWindowNanos - now;
-        if (busyLeft > wait && arrivalGapNanos * BUSY_RECORDS < busyLeft) {
-            wait = busyLeft;
-        }
-        return wait;
+        return timing.waitNanos(backlog.peekFirst().submittedAt, System.nanoTime());
     }
 
     /** Adds a record that came off the queue to the backlog and to the average gap between submissions. */
     private void take(Pending pending) {
         backlog.add(pending);
-        if (anyArrival) {
-            // a gap of more than a few windows means "slow" however long it was: an idle spell fades fast
-            long gap = Math.min(Math.max(0, pending.submittedAt - lastArrivalAt),
-                    4 * (batchWindowNanos > 0 ? batchWindowNanos : busyWindowNanos));
-            arrivalGapNanos = arrivalGapNanos < 0 ? gap : arrivalGapNanos + (gap - arrivalGapNanos) / 8;
-        }
-        lastArrivalAt = pending.submittedAt;
-        anyArrival = true;
+        timing.arrived(pending.submittedAt);
     }
 
     /** Takes the next batch out of the backlog: one destination, one record per key, within the limits. */
@@ -438,7 +363,7 @@ final class RecordBatcher implements AutoCloseable {
             if (traced != null) {
                 sendTrace.debug("send-start {} {}", System.currentTimeMillis(), traced);
             }
-            lastCallStartedAt = System.nanoTime();
+            timing.callStarted(System.nanoTime());
             outcomes = transport.send(destination, remaining.stream().map(p -> p.record).toList());
         } catch (Exception callFailed) {
             String message = describe(callFailed);
