@@ -21,7 +21,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <li>inside the transaction that made the change, the event's outbox row: its event-log row
  * ({@code forwarded_events}), PENDING, claimed by this console, routed by the settings as of that
  * transaction ({@link PublicationClaims}), with the CloudEvent's JSON as {@code payload}, serialised
- * here once; the bytes sent are these bytes. It commits or rolls back with the change;</li>
+ * here once; the bytes sent are these bytes. A member change's history row ({@link MemberHistory}) is
+ * written by the same statement, so the outbox costs the save no round trip of its own. It commits or
+ * rolls back with the change;</li>
  * <li>after commit, the forward: handed to the sink's batcher on the committing thread (so one
  * thread's changes keep their order). The outcome row (delivered or failed) is the only completion.</li>
  * </ol>
@@ -45,25 +47,41 @@ class ChangeForwardingListener {
     private final PublicationClaims claims;
     private final ResourceProvisioner provisioner;
     private final ObjectMapper json;
+    private final MemberHistory history;
+    /** Off only in benchmarks that measure forwarding's price: changes are then recorded in the history alone. */
+    private volatile boolean forwarding = true;
 
     ChangeForwardingListener(EventForwarder forwarder, PublicationClaims claims, ResourceProvisioner provisioner,
-                             ObjectMapper json) {
+                             ObjectMapper json, MemberHistory history) {
         this.forwarder = forwarder;
         this.claims = claims;
         this.provisioner = provisioner;
         this.json = json;
+        this.history = history;
+    }
+
+    /** For benchmarks: off, a change leaves only its history row (what a console that forwards nothing does). */
+    void forwarding(boolean on) {
+        forwarding = on;
     }
 
     @EventListener
     public void logPending(MemberChanged event) {
+        if (!forwarding) {
+            history.record(event);
+            return;
+        }
         ForwardableEvent forwardable = written(ForwardableEvents.of(event));
-        claims.claimInTransaction(forwardable);
+        claims.claimInTransaction(forwardable, MemberHistory.INSERT, history.arguments(event));
         afterCommit(() -> forwarder.forward(forwardable));
     }
 
     /** An import batch: its outbox rows in one statement, in the batch's transaction; sent after commit. */
     @EventListener
     public void logPending(MembersImported batch) {
+        if (!forwarding) {
+            return; // its history rows are written by MemberHistory either way
+        }
         List<ForwardableEvent> events = new ArrayList<>(batch.changes().size());
         for (ForwardableEvent event : ForwardableEvents.of(batch)) {
             events.add(written(event));
@@ -79,6 +97,9 @@ class ChangeForwardingListener {
      */
     @EventListener
     public void logPending(SettingsChanged event) {
+        if (!forwarding) {
+            return;
+        }
         ForwardableEvent forwardable = written(ForwardableEvents.of(event));
         claims.claimInTransaction(forwardable);
         afterCommit(() -> CompletableFuture.runAsync(provisioner::ensure)

@@ -120,8 +120,9 @@ class ForwardingConfiguration {
 
     @Bean
     ChangeForwardingListener changeForwardingListener(EventForwarder forwarder, PublicationClaims claims,
-                                                      ResourceProvisioner provisioner, ObjectMapper json) {
-        return new ChangeForwardingListener(forwarder, claims, provisioner, json);
+                                                      ResourceProvisioner provisioner, ObjectMapper json,
+                                                      MemberHistory history) {
+        return new ChangeForwardingListener(forwarder, claims, provisioner, json, history);
     }
 
     @Bean

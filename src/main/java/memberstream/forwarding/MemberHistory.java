@@ -24,8 +24,10 @@ import org.springframework.transaction.annotation.Transactional;
  * who made it and when, and where the event went (Kinesis stream, shard and sequence number, or the
  * Firehose delivery stream and record id), newest first. Reachable by id after the member is deleted.
  *
- * <p>Storage: {@code member_changes} (V65), one row per {@link MemberChanged}, written by
- * {@link #record} inside the change's own transaction (a rolled-back change leaves no history), the
+ * <p>Storage: {@code member_changes} (V65), one row per {@link MemberChanged}, written inside the change's
+ * own transaction (a rolled-back change leaves no history): in one statement with the event's outbox row
+ * ({@link ChangeForwardingListener}, one round trip to the database instead of two), or alone by
+ * {@link #record} while forwarding is switched off (benchmarks); an import batch's rows as one JDBC batch. The
  * changes as a JSON object {@code {"field": {"before": ..., "after": ...}}}. The delivery side is the
  * event log ({@code forwarded_events}), joined by event id; an event not yet written there (forwarding
  * off, or its row still to come) shows as not forwarded. Thread-safe: stateless apart from its beans.
@@ -39,7 +41,7 @@ public class MemberHistory {
     private static final TypeReference<LinkedHashMap<String, MemberChanged.Change>> CHANGES = new TypeReference<>() {
     };
 
-    private static final String INSERT = """
+    static final String INSERT = """
             insert into member_changes (event_id, member_id, change_type, version, occurred_at, actor, changes)
             values (?, ?, ?, ?, ?, ?, ?)""";
 
@@ -98,11 +100,15 @@ public class MemberHistory {
         this.json = json;
     }
 
-    /** Records the change in the publishing transaction; with no transaction (never today) it stands alone. */
-    @EventListener
-    public void record(MemberChanged event) {
-        jdbc.update(INSERT, event.eventId(), event.memberId(), event.type().name(), event.version(),
-                Timestamp.from(event.occurredAt()), event.actor(), write(event.changes()));
+    /** Records the change alone, in the publishing transaction (while forwarding is off: benchmarks). */
+    void record(MemberChanged event) {
+        jdbc.update(INSERT, arguments(event));
+    }
+
+    /** The arguments of {@link #INSERT} for one change. */
+    Object[] arguments(MemberChanged event) {
+        return new Object[] {event.eventId(), event.memberId(), event.type().name(), event.version(),
+                Timestamp.from(event.occurredAt()), event.actor(), write(event.changes())};
     }
 
     /** Records a batch of imported members' created events in the batch's transaction, as one JDBC batch. */

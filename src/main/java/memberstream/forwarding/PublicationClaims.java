@@ -136,6 +136,8 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
     private final Duration claimTime;
     private final Duration margin;
     private final Map<UUID, Held> held = new ConcurrentHashMap<>();
+    /** {@link #INSERT_CLAIMED} led by another insert, by that insert: the same text each time, so prepared once. */
+    private final Map<String, String> withInsert = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer;
 
     /**
@@ -164,8 +166,24 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
 
     /** Writes the event's PENDING row, claimed by this instance; call inside the change's transaction. */
     void claimInTransaction(ForwardableEvent event) {
+        claimInTransaction(event, null, new Object[0]);
+    }
+
+    /**
+     * Writes the event's PENDING row, claimed by this instance, and in the same statement first runs
+     * {@code alsoInsert} (an {@code insert ... values (?...)} with {@code alsoArguments}: the member's history
+     * row), so the two cost one round trip; call inside the change's transaction.
+     */
+    void claimInTransaction(ForwardableEvent event, String alsoInsert, Object[] alsoArguments) {
+        String sql = alsoInsert == null ? INSERT_CLAIMED
+                : withInsert.computeIfAbsent(alsoInsert, insert -> "with also as (" + insert + "),\n"
+                        + INSERT_CLAIMED.substring("with ".length()));
+        Object[] row = rowArguments(event);
+        Object[] arguments = new Object[alsoArguments.length + row.length];
+        System.arraycopy(alsoArguments, 0, arguments, 0, alsoArguments.length);
+        System.arraycopy(row, 0, arguments, alsoArguments.length, row.length);
         long before = System.nanoTime();
-        List<Claim> claims = jdbc.query(INSERT_CLAIMED, (rs, i) -> claimOf(rs), rowArguments(event));
+        List<Claim> claims = jdbc.query(sql, (rs, i) -> claimOf(rs), arguments);
         if (!claims.isEmpty()) {
             held.put(event.id(), new Held(before + claimTime.toNanos(), claims.get(0)));
         }

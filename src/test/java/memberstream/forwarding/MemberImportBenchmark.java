@@ -42,9 +42,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * duplicated (counted by event id and member), and the CPU each imported member cost;</li>
  * <li>the CPU of one save through {@code POST /api/members} with forwarding on, then off, in alternating
  * rounds after {@code bench.warmup-rounds} uncounted ones, and the ratio, the price of forwarding: the
- * console's CPU less the engine's (printed apart) and the benchmark's clients'. "Off" removes forwarding's
- * listeners from the running console (what a switch in Settings would do; the settings have none yet), so
- * both share one warm JVM.</li>
+ * console's CPU less the engine's (printed apart) and the benchmark's clients'. "Off" switches forwarding
+ * off in the running console's listener (a save then writes its history row alone; the settings have no
+ * such switch), so both share one warm JVM.</li>
  * </ol>
  * Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=memberstream.forwarding.MemberImportBenchmark}
@@ -217,7 +217,7 @@ public final class MemberImportBenchmark {
     /**
      * CPU of one save with forwarding on and off, in alternating rounds in one warm JVM (so neither side
      * gets the warmer JIT or the quieter moment), after warm-up rounds that alternate the same way: "off"
-     * removes forwarding's listeners, "on" puts the same listener objects back. Each phase also prints its
+     * switches forwarding off in its listener, "on" switches it back. Each phase also prints its
      * busiest thread groups, which is where forwarding's price shows (the request threads, the sink's
      * sender, the event log's writer...), and the JVM's own share (garbage collection, JIT).
      */
@@ -298,7 +298,7 @@ public final class MemberImportBenchmark {
                 + " of the console's JIT %.3f ms, GC %.3f ms, request threads %.3f ms (median of %d rounds)%n",
                 onMedian[0], onMedian[1], onMedian[2], onMedian[6], onMedian[7], onMedian[5], rounds);
         System.out.printf("forwarding off: console %.3f ms (less the engine's), engine %.3f ms, PostgreSQL %.3f ms,"
-                + " of the console's JIT %.3f ms, GC %.3f ms, request threads %.3f ms (%d forwarding listeners removed)%n",
+                + " of the console's JIT %.3f ms, GC %.3f ms, request threads %.3f ms (forwarding switched off in %d listener)%n",
                 offMedian[0], offMedian[1], offMedian[2], offMedian[6], offMedian[7], offMedian[5], listeners);
         System.out.printf("of the console's, the live tail's reading of the stream (threads live-consumer, tail-,"
                 + " aws-java-sdk-NettyEventLoop): on %.3f ms, off %.3f ms%n", onMedian[3], offMedian[3]);

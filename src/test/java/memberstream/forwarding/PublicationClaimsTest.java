@@ -110,4 +110,36 @@ class PublicationClaimsTest {
         transactions.executeWithoutResult(tx -> one.claimInTransaction(v2));
         assertThat(one.claim(v2).orElseThrow().predecessor()).as("only undelivered ones count").isEqualTo(v1.id());
     }
+
+    @Test
+    void aHistoryRowGoesInWithTheClaimedRowInOneStatementAndRollsBackWithIt() {
+        one = console("one:8081");
+        long memberId = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L) + 1;
+        var change = new memberstream.member.MemberChanged(UUID.randomUUID(),
+                memberstream.member.MemberChanged.Type.UPDATED, memberId, Instant.parse("2026-12-01T10:00:00Z"),
+                "admin", 3, Map.of("email", new memberstream.member.MemberChanged.Change("a@x.test", "b@x.test")));
+        var event = ForwardableEvents.of(change);
+        Object[] historyRow = {change.eventId(), memberId, "UPDATED", 3L,
+                java.sql.Timestamp.from(change.occurredAt()), "admin", "{\"email\":{}}"};
+
+        transactions.executeWithoutResult(tx -> one.claimInTransaction(event, MemberHistory.INSERT, historyRow));
+        assertThat(jdbc.queryForObject("select count(*) from member_changes where event_id = ? and member_id = ?"
+                + " and version = 3", Long.class, change.eventId(), memberId)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select status || ' ' || claimed_by from forwarded_events where event_id = ?",
+                String.class, event.id())).isEqualTo("PENDING one:8081");
+        assertThat(one.holds(event.id())).isTrue();
+
+        var rolledBack = ForwardableEvents.of(new memberstream.member.MemberChanged(UUID.randomUUID(),
+                memberstream.member.MemberChanged.Type.UPDATED, memberId, change.occurredAt(), "admin", 4, Map.of()));
+        Object[] rolledBackRow = {rolledBack.id(), memberId, "UPDATED", 4L, java.sql.Timestamp.from(change.occurredAt()),
+                "admin", "{}"};
+        transactions.executeWithoutResult(tx -> {
+            one.claimInTransaction(rolledBack, MemberHistory.INSERT, rolledBackRow);
+            tx.setRollbackOnly();
+        });
+        assertThat(jdbc.queryForObject("select count(*) from member_changes where event_id = ?", Long.class,
+                rolledBack.id())).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from forwarded_events where event_id = ?", Long.class,
+                rolledBack.id())).isZero();
+    }
 }

@@ -4,17 +4,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import memberstream.BenchmarkConsole;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.ApplicationEventMulticaster;
-import org.springframework.context.event.GenericApplicationListener;
-import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -85,38 +79,19 @@ final class SaveCostProbe {
     }
 
     private final BenchmarkConsole console;
-    private final ApplicationEventMulticaster multicaster;
-    private List<ApplicationListener<?>> removed = List.of();
 
     SaveCostProbe(BenchmarkConsole console) {
         this.console = console;
-        this.multicaster = console.bean(ApplicationEventMulticaster.class);
     }
 
     /**
-     * Off removes forwarding's listeners ({@code ChangeForwardingListener}'s, not the member history's, which
-     * every save writes either way), what a switch in Settings would do; on puts the same objects back.
-     * Returns how many listeners are switched.
+     * Off switches forwarding off in its listener ({@link ChangeForwardingListener#forwarding}): a save then
+     * writes its member's history row alone, as every save does either way, and nothing is sent; on switches
+     * it back. Returns 1, the listeners switched.
      */
     int forwarding(boolean on) {
-        if (on) {
-            removed.forEach(multicaster::addApplicationListener);
-            return removed.size();
-        }
-        List<ApplicationListener<?>> now = new ArrayList<>();
-        multicaster.removeApplicationListeners(listener -> {
-            String id = listener instanceof SmartApplicationListener smart ? smart.getListenerId()
-                    : listener instanceof GenericApplicationListener generic ? generic.getListenerId() : "";
-            boolean forwarding = id.startsWith("memberstream.forwarding.ChangeForwardingListener.");
-            if (forwarding) {
-                now.add(listener);
-            }
-            return forwarding;
-        });
-        if (!now.isEmpty()) {
-            removed = now;
-        }
-        return removed.size();
+        console.bean(ChangeForwardingListener.class).forwarding(on);
+        return 1;
     }
 
     void batching(Duration linger, Duration batchWindow, Duration busyWindow) {
