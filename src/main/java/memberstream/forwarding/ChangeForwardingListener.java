@@ -72,7 +72,7 @@ class ChangeForwardingListener {
             return;
         }
         ForwardableEvent forwardable = written(ForwardableEvents.of(event));
-        claims.claimInTransaction(forwardable, MemberHistory.INSERT, history.arguments(event));
+        claims.claimInTransaction(forwardable, history.arguments(event));
         afterCommit(() -> forwarder.forward(forwardable));
     }
 

@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +86,10 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
                   returning subject, sequence, sink, destination)
             select c.sink, c.destination, %s as predecessor from c""".formatted(ROUTE, PREDECESSOR);
 
+    /** {@link #INSERT_CLAIMED} with a member's history row ({@link MemberHistory#INSERT}) written first, in one statement. */
+    private static final String INSERT_CLAIMED_WITH_HISTORY = "with history as (" + MemberHistory.INSERT + "),\n"
+            + INSERT_CLAIMED.substring("with ".length());
+
     /** Compare-and-set: claims a row that is undelivered and free, expired or ours (inserting it if missing). */
     private static final String CLAIM = """
             with route as (%s),
@@ -136,8 +141,6 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
     private final Duration claimTime;
     private final Duration margin;
     private final Map<UUID, Held> held = new ConcurrentHashMap<>();
-    /** {@link #INSERT_CLAIMED} led by another insert, by that insert: the same text each time, so prepared once. */
-    private final Map<String, String> withInsert = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer;
 
     /**
@@ -166,22 +169,22 @@ class PublicationClaims implements EventForwarder.Claims, AutoCloseable {
 
     /** Writes the event's PENDING row, claimed by this instance; call inside the change's transaction. */
     void claimInTransaction(ForwardableEvent event) {
-        claimInTransaction(event, null, new Object[0]);
+        claimInTransaction(event, INSERT_CLAIMED, rowArguments(event));
     }
 
     /**
-     * Writes the event's PENDING row, claimed by this instance, and in the same statement first runs
-     * {@code alsoInsert} (an {@code insert ... values (?...)} with {@code alsoArguments}: the member's history
-     * row), so the two cost one round trip; call inside the change's transaction.
+     * Writes the event's PENDING row, claimed by this instance, and in the same statement first the member's
+     * history row ({@link MemberHistory#INSERT} with {@code historyRow}), so the two cost one round trip; call
+     * inside the change's transaction.
      */
-    void claimInTransaction(ForwardableEvent event, String alsoInsert, Object[] alsoArguments) {
-        String sql = alsoInsert == null ? INSERT_CLAIMED
-                : withInsert.computeIfAbsent(alsoInsert, insert -> "with also as (" + insert + "),\n"
-                        + INSERT_CLAIMED.substring("with ".length()));
+    void claimInTransaction(ForwardableEvent event, Object[] historyRow) {
         Object[] row = rowArguments(event);
-        Object[] arguments = new Object[alsoArguments.length + row.length];
-        System.arraycopy(alsoArguments, 0, arguments, 0, alsoArguments.length);
-        System.arraycopy(row, 0, arguments, alsoArguments.length, row.length);
+        Object[] arguments = Arrays.copyOf(historyRow, historyRow.length + row.length);
+        System.arraycopy(row, 0, arguments, historyRow.length, row.length);
+        claimInTransaction(event, INSERT_CLAIMED_WITH_HISTORY, arguments);
+    }
+
+    private void claimInTransaction(ForwardableEvent event, String sql, Object[] arguments) {
         long before = System.nanoTime();
         List<Claim> claims = jdbc.query(sql, (rs, i) -> claimOf(rs), arguments);
         if (!claims.isEmpty()) {

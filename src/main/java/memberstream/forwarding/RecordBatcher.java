@@ -129,14 +129,7 @@ final class RecordBatcher implements AutoCloseable {
     RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
                   int maxBatchRecords) {
         this(kind, transport, retryPolicy, completions, maxBatchRecords, Duration.ZERO, Duration.ZERO,
-                eventId -> true);
-    }
-
-    /** Without a busy window. */
-    RecordBatcher(SinkKind kind, Transport transport, DeliveryRetryPolicy retryPolicy, Executor completions,
-                  int maxBatchRecords, Duration linger, Duration batchWindow, Predicate<UUID> mayStillSend) {
-        this(kind, transport, retryPolicy, completions, maxBatchRecords, linger, batchWindow, Duration.ZERO,
-                mayStillSend);
+                Duration.ZERO, eventId -> true);
     }
 
     /**

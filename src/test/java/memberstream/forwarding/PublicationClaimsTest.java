@@ -122,7 +122,7 @@ class PublicationClaimsTest {
         Object[] historyRow = {change.eventId(), memberId, "UPDATED", 3L,
                 java.sql.Timestamp.from(change.occurredAt()), "admin", "{\"email\":{}}"};
 
-        transactions.executeWithoutResult(tx -> one.claimInTransaction(event, MemberHistory.INSERT, historyRow));
+        transactions.executeWithoutResult(tx -> one.claimInTransaction(event, historyRow));
         assertThat(jdbc.queryForObject("select count(*) from member_changes where event_id = ? and member_id = ?"
                 + " and version = 3", Long.class, change.eventId(), memberId)).isEqualTo(1);
         assertThat(jdbc.queryForObject("select status || ' ' || claimed_by from forwarded_events where event_id = ?",
@@ -134,7 +134,7 @@ class PublicationClaimsTest {
         Object[] rolledBackRow = {rolledBack.id(), memberId, "UPDATED", 4L, java.sql.Timestamp.from(change.occurredAt()),
                 "admin", "{}"};
         transactions.executeWithoutResult(tx -> {
-            one.claimInTransaction(rolledBack, MemberHistory.INSERT, rolledBackRow);
+            one.claimInTransaction(rolledBack, rolledBackRow);
             tx.setRollbackOnly();
         });
         assertThat(jdbc.queryForObject("select count(*) from member_changes where event_id = ?", Long.class,

@@ -165,12 +165,12 @@ class RecordBatcherTest {
 
     private RecordBatcher lingering(Duration linger, int maxBatchRecords) {
         return new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, maxBatchRecords, linger,
-                Duration.ZERO, eventId -> true);
+                Duration.ZERO, Duration.ZERO, eventId -> true);
     }
 
     private RecordBatcher windowed(Duration batchWindow, int maxBatchRecords) {
         return new RecordBatcher(SinkKind.KINESIS, transport, policy, Runnable::run, maxBatchRecords, Duration.ZERO,
-                batchWindow, eventId -> true);
+                batchWindow, Duration.ZERO, eventId -> true);
     }
 
     private RecordBatcher busy(Duration batchWindow, Duration busyWindow) {
